@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Corgi.Autodiff;
+
+namespace Corgi;
+
+public sealed partial class Tensor
+{
+    private static int s_backwardMark;
+
+    /// <summary>
+    /// Opens a scope in which no operation records a graph: <c>using (Tensor.NoGrad()) { ... }</c>.
+    /// </summary>
+    public static NoGradScope NoGrad() => GradMode.Disable();
+
+    /// <summary>Whether operations record the graph here (false inside <see cref="NoGrad"/>).</summary>
+    public static bool IsGradEnabled => GradMode.IsEnabled;
+
+    /// <summary>
+    /// Runs the backward pass from this tensor: accumulates d(this)/d(leaf), contracted with the seed, into
+    /// the <see cref="Gradient"/> of every tracked leaf it depends on (and of this tensor, and of
+    /// intermediates that asked with <see cref="RetainGradient"/>).
+    /// </summary>
+    /// <param name="seed">The upstream gradient, of this tensor's shape; null seeds with ones (the seed's <c>backward(None)</c>).</param>
+    /// <param name="createGraph">Record the backward pass itself, so that the gradients are tracked and
+    /// can be differentiated again (Hessian-vector products, higher derivatives).</param>
+    /// <exception cref="InvalidOperationException">This tensor is not tracked.</exception>
+    /// <exception cref="TensorShapeException">The seed's shape differs from this tensor's.</exception>
+    /// <remarks>
+    /// The traversal is iterative (graphs of millions of chained operations are fine) and counts each
+    /// node's consumers first, so a node's gradient is complete, summed over all its uses, before it
+    /// propagates further. A backward pass is not thread-safe with another pass over the same graph.
+    /// </remarks>
+    public void Backward(Tensor? seed = null, bool createGraph = false)
+    {
+        if (!_tracked)
+            throw new InvalidOperationException(
+                $"backward: the tensor of shape {ShapeUtil.Format(_shape)} is not tracked; call Tracked() on its inputs (or StartTracking()) before computing it");
+        if (seed is not null && !ShapeUtil.SameShape(seed._shape, _shape))
+            throw new TensorShapeException(
+                $"backward: the seed has shape {ShapeUtil.Format(seed._shape)} but the tensor has shape {ShapeUtil.Format(_shape)}");
+        seed ??= Ones(_shape);
+
+        int mark = Interlocked.Increment(ref s_backwardMark);
+        var order = CountConsumers(this, mark);
+
+        NoGradScope scope = createGraph ? default : GradMode.Disable();
+        try
+        {
+            PendingGradient = seed;
+            var ready = new Stack<Tensor>();
+            ready.Push(this);
+            while (ready.Count > 0)
+            {
+                var t = ready.Pop();
+                var g = t.PendingGradient!;
+                t.PendingGradient = null;
+                if (t.KeepsGradient || ReferenceEquals(t, this)) t.AccumulateGradient(g);
+                var node = t.Node;
+                if (node is null) continue;
+                var inputs = node.Inputs;
+                Tensor?[]? all = node.AllInputs?.Invoke(g, t);
+                for (int i = 0; i < inputs.Length; i++)
+                {
+                    var input = inputs[i];
+                    if (!input._tracked || input.VisitMark != mark) continue;
+                    var gi = all is not null ? all[i] : node.PerInput!(g, t, inputs, i);
+                    if (gi is not null)
+                    {
+                        gi = gi.ReduceToShape(node.Op, input._shape);
+                        input.PendingGradient = input.PendingGradient is null ? gi : input.PendingGradient.Add(gi);
+                    }
+                    if (--input.PendingConsumers == 0)
+                    {
+                        if (input.PendingGradient is not null) ready.Push(input);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            scope.Dispose();
+            // Leave no partial gradients behind if a local derivative threw.
+            foreach (var t in order) t.PendingGradient = null;
+        }
+    }
+
+    /// <summary>Marks every tracked tensor reachable from the root and counts its consumers in this graph.</summary>
+    private static List<Tensor> CountConsumers(Tensor root, int mark)
+    {
+        var seen = new List<Tensor>();
+        var stack = new Stack<Tensor>();
+        root.VisitMark = mark;
+        root.PendingConsumers = 0;
+        seen.Add(root);
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var t = stack.Pop();
+            if (t.Node is null) continue;
+            foreach (var input in t.Node.Inputs)
+            {
+                if (!input._tracked) continue;
+                if (input.VisitMark != mark)
+                {
+                    input.VisitMark = mark;
+                    input.PendingConsumers = 0;
+                    input.PendingGradient = null;
+                    seen.Add(input);
+                    stack.Push(input);
+                }
+                input.PendingConsumers++;
+            }
+        }
+        return seen;
+    }
+
+    /// <summary>Sums a broadcast gradient back down to an input's shape (once, here, not in every op).</summary>
+    internal Tensor ReduceToShape(string op, int[] shape)
+    {
+        if (ShapeUtil.SameShape(_shape, shape)) return this;
+        if (!ShapeUtil.BroadcastsTo(shape, _shape))
+            throw new InvalidOperationException(
+                $"backward: the local derivative of {op} returned shape {ShapeUtil.Format(_shape)}, which does not reduce to the input's shape {ShapeUtil.Format(shape)}");
+        return SumTo(shape);
+    }
+
+    // ---------------------------------------------------------------- recording helpers for the ops
+
+    internal static Tensor Result(string op, double[] data, int[] shape, Tensor a, LocalGradient derivative) =>
+        Records(a) ? new Tensor(data, shape, new Node(op, new[] { a }, derivative)) : new Tensor(data, shape);
+
+    internal static Tensor Result(string op, double[] data, int[] shape, Tensor a, Tensor b, LocalGradient derivative) =>
+        Records(a, b) ? new Tensor(data, shape, new Node(op, new[] { a, b }, derivative)) : new Tensor(data, shape);
+
+    internal static Tensor Result(string op, double[] data, int[] shape, Tensor[] inputs, LocalGradient derivative)
+    {
+        if (GradMode.IsEnabled)
+            foreach (var t in inputs)
+                if (t._tracked) return new Tensor(data, shape, new Node(op, inputs, derivative));
+        return new Tensor(data, shape);
+    }
+}

@@ -1,0 +1,37 @@
+using System;
+
+namespace Corgi.Autodiff;
+
+/// <summary>
+/// The local derivative of an operation for one of its inputs: given the upstream gradient, the
+/// operation's result, its inputs and the input's position, the gradient for that input (of the
+/// result's broadcast shape or the input's own; the engine reduces broadcasts), or null for none.
+/// Written with tensor operations, so it is itself differentiable.
+/// </summary>
+internal delegate Tensor? LocalGradient(Tensor upstream, Tensor result, Tensor[] inputs, int index);
+
+/// <summary>
+/// What a recorded result remembers: its inputs, and either one local-derivative rule per input or one
+/// rule that returns all inputs' gradients at once (custom operations).
+/// </summary>
+internal sealed class Node
+{
+    public readonly string Op;
+    public readonly Tensor[] Inputs;
+    public readonly LocalGradient? PerInput;
+    public readonly Func<Tensor, Tensor, Tensor?[]>? AllInputs;
+
+    public Node(string op, Tensor[] inputs, LocalGradient perInput)
+    {
+        Op = op;
+        Inputs = inputs;
+        PerInput = perInput;
+    }
+
+    public Node(string op, Tensor[] inputs, Func<Tensor, Tensor, Tensor?[]> allInputs)
+    {
+        Op = op;
+        Inputs = inputs;
+        AllInputs = allInputs;
+    }
+}

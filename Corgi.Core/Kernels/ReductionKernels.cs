@@ -1,0 +1,107 @@
+using System;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Corgi.Kernels;
+
+/// <summary>Reductions along one axis of a buffer seen as [outer, size, inner].</summary>
+internal static class ReductionKernels
+{
+    /// <summary>d[o, i] = sum_j x[o, j, i]; d has outer*inner elements.</summary>
+    public static void SumAxis<T>(ReadOnlySpan<T> x, int outer, int size, int inner, Span<T> d)
+        where T : IFloatingPointIeee754<T>
+    {
+        if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++) d[o] = TensorPrimitives.Sum(x.Slice(o * size, size));
+            return;
+        }
+        d.Clear();
+        for (int o = 0; o < outer; o++)
+        {
+            var dst = d.Slice(o * inner, inner);
+            for (int j = 0; j < size; j++)
+                TensorPrimitives.Add(dst, x.Slice((o * size + j) * inner, inner), dst);
+        }
+    }
+
+    /// <summary>
+    /// d[o, i] = max_j x[o, j, i] (or min) and idx[o, i] = the first j reaching it. NaN wins, as in PyTorch.
+    /// </summary>
+    public static void ArgReduceAxis<T>(ReadOnlySpan<T> x, int outer, int size, int inner, bool max, Span<T> d, Span<int> idx)
+        where T : IFloatingPointIeee754<T>
+    {
+        for (int o = 0; o < outer; o++)
+        {
+            for (int i = 0; i < inner; i++)
+            {
+                int b = o * size * inner + i;
+                T best = x[b];
+                int bestJ = 0;
+                for (int j = 1; j < size && !T.IsNaN(best); j++)
+                {
+                    T v = x[b + j * inner];
+                    if (T.IsNaN(v) || (max ? v > best : v < best)) { best = v; bestJ = j; }
+                }
+                d[o * inner + i] = best;
+                idx[o * inner + i] = bestJ;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Softmax (or log-softmax) along the middle axis of [outer, size, inner], shifted by the maximum so
+    /// that large inputs (softmax of [1000, 1000]) neither overflow nor give NaN.
+    /// </summary>
+    public static void SoftmaxAxis<T>(ReadOnlySpan<T> x, int outer, int size, int inner, bool log, Span<T> d)
+        where T : IFloatingPointIeee754<T>
+    {
+        if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++)
+            {
+                var src = x.Slice(o * size, size);
+                var dst = d.Slice(o * size, size);
+                if (size == 0) continue;
+                T m = TensorPrimitives.Max(src);
+                if (T.IsInfinity(m)) m = T.Zero;
+                TensorPrimitives.Subtract(src, m, dst);
+                if (log)
+                {
+                    // log softmax = (x - m) - log(sum exp(x - m)), computed without a second buffer
+                    T s = T.Zero;
+                    for (int j = 0; j < size; j++) s += T.Exp(dst[j]);
+                    TensorPrimitives.Subtract(dst, T.Log(s), dst);
+                }
+                else
+                {
+                    TensorPrimitives.Exp(dst, dst);
+                    T s = TensorPrimitives.Sum(dst);
+                    TensorPrimitives.Divide(dst, s, dst);
+                }
+            }
+            return;
+        }
+        for (int o = 0; o < outer; o++)
+        {
+            for (int i = 0; i < inner; i++)
+            {
+                int b = o * size * inner + i;
+                T m = T.NegativeInfinity;
+                for (int j = 0; j < size; j++) m = T.Max(m, x[b + j * inner]);
+                if (T.IsInfinity(m)) m = T.Zero;
+                T s = T.Zero;
+                for (int j = 0; j < size; j++) s += T.Exp(x[b + j * inner] - m);
+                if (log)
+                {
+                    T ls = T.Log(s);
+                    for (int j = 0; j < size; j++) d[b + j * inner] = x[b + j * inner] - m - ls;
+                }
+                else
+                {
+                    for (int j = 0; j < size; j++) d[b + j * inner] = T.Exp(x[b + j * inner] - m) / s;
+                }
+            }
+        }
+    }
+}

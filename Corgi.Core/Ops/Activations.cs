@@ -1,0 +1,64 @@
+using System;
+using System.Numerics.Tensors;
+using Corgi.Kernels;
+
+namespace Corgi;
+
+// Activation functions: value kernel and local derivative side by side.
+public sealed partial class Tensor
+{
+    /// <summary>Element-wise max(x, 0); the derivative is 1 where x &gt; 0, else 0.</summary>
+    public Tensor Relu() =>
+        Unary("relu", static (x, d) => TensorPrimitives.Max(x, 0.0, d),
+            static (g, _, x, _) => g.Mul(x[0].Constant(static (v, d) => UnaryKernels.PositiveMask(v, d))));
+
+    /// <summary>Element-wise x where x &gt; 0, else slope * x.</summary>
+    public Tensor LeakyRelu(double slope = 0.01)
+    {
+        var data = new double[Data.Length];
+        UnaryKernels.LeakyRelu<double>(Data, slope, data);
+        return Result("leaky_relu", data, _shape, this, (g, _, x, _) =>
+        {
+            var m = new double[x[0].Count];
+            UnaryKernels.LeakyReluSlope<double>(x[0].Data, slope, m);
+            return g.Mul(new Tensor(m, x[0]._shape));
+        });
+    }
+
+    /// <summary>Element-wise logistic function 1 / (1 + e^-x); derivative s (1 - s).</summary>
+    public Tensor Sigmoid() =>
+        Unary("sigmoid", static (x, d) => TensorPrimitives.Sigmoid(x, d),
+            static (g, r, _, _) => g.Mul(r).Mul(Scalar(1).Sub(r)));
+
+    /// <summary>Element-wise hyperbolic tangent; derivative 1 - tanh^2.</summary>
+    public Tensor Tanh() =>
+        Unary("tanh", static (x, d) => TensorPrimitives.Tanh(x, d),
+            static (g, r, _, _) => g.Mul(Scalar(1).Sub(r.Mul(r))));
+
+    /// <summary>
+    /// Softmax along a dimension (default the last), shifted by the maximum so that large inputs stay
+    /// finite: softmax([1000, 1000]) = [0.5, 0.5].
+    /// </summary>
+    /// <remarks>Derivative: dx = y (g - sum(g y, dim)).</remarks>
+    public Tensor Softmax(int dim = -1)
+    {
+        int axis = ShapeUtil.Axis("softmax", dim, Rank, _shape);
+        var (outer, size, inner) = ShapeUtil.Split(_shape, axis);
+        var data = new double[Data.Length];
+        ReductionKernels.SoftmaxAxis<double>(Data, outer, size, inner, log: false, data);
+        return Result("softmax", data, _shape, this,
+            (g, y, _, _) => y.Mul(g.Sub(g.Mul(y).Sum(new[] { axis }, keepDim: true))));
+    }
+
+    /// <summary>Log-softmax along a dimension (default the last), computed stably as x - max - log(sum(exp(x - max))).</summary>
+    /// <remarks>Derivative: dx = g - softmax(x) sum(g, dim).</remarks>
+    public Tensor LogSoftmax(int dim = -1)
+    {
+        int axis = ShapeUtil.Axis("log_softmax", dim, Rank, _shape);
+        var (outer, size, inner) = ShapeUtil.Split(_shape, axis);
+        var data = new double[Data.Length];
+        ReductionKernels.SoftmaxAxis<double>(Data, outer, size, inner, log: true, data);
+        return Result("log_softmax", data, _shape, this,
+            (g, y, _, _) => g.Sub(y.Exp().Mul(g.Sum(new[] { axis }, keepDim: true))));
+    }
+}

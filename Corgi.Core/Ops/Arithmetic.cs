@@ -1,0 +1,103 @@
+using System;
+using Corgi.Autodiff;
+using Corgi.Kernels;
+
+namespace Corgi;
+
+// Arithmetic with NumPy broadcasting. Each op: shape check, raw kernel, local derivative (in tensor ops).
+public sealed partial class Tensor
+{
+    private static Tensor Binary<TOp>(string op, Tensor a, Tensor b, LocalGradient derivative)
+        where TOp : IBinaryOperator<double>
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var shape = ShapeUtil.SameShape(a._shape, b._shape) ? a._shape : ShapeUtil.Broadcast(op, a._shape, b._shape);
+        var data = new double[ShapeUtil.Count(shape)];
+        ElementwiseKernels.Binary<TOp, double>(a.Data, a._shape, b.Data, b._shape, shape, data);
+        return Result(op, data, shape, a, b, derivative);
+    }
+
+    /// <summary>Element-wise sum with broadcasting.</summary>
+    /// <exception cref="TensorShapeException">The shapes do not broadcast.</exception>
+    public Tensor Add(Tensor other) =>
+        Binary<AddOperator<double>>("add", this, other, static (g, _, _, _) => g);
+
+    /// <summary>Element-wise difference with broadcasting.</summary>
+    /// <exception cref="TensorShapeException">The shapes do not broadcast.</exception>
+    public Tensor Sub(Tensor other) =>
+        Binary<SubtractOperator<double>>("sub", this, other, static (g, _, _, i) => i == 0 ? g : g.Neg());
+
+    /// <summary>Element-wise product with broadcasting.</summary>
+    /// <exception cref="TensorShapeException">The shapes do not broadcast.</exception>
+    public Tensor Mul(Tensor other) =>
+        Binary<MultiplyOperator<double>>("mul", this, other, static (g, _, x, i) => g.Mul(x[1 - i]));
+
+    /// <summary>Element-wise quotient with broadcasting.</summary>
+    /// <exception cref="TensorShapeException">The shapes do not broadcast.</exception>
+    public Tensor Div(Tensor other) =>
+        // d(a/b)/da = 1/b;  d(a/b)/db = -a/b^2 = -(a/b)/b
+        Binary<DivideOperator<double>>("div", this, other,
+            static (g, r, x, i) => i == 0 ? g.Div(x[1]) : g.Mul(r).Div(x[1]).Neg());
+
+    /// <summary>Element-wise power with a tensor exponent and broadcasting.</summary>
+    /// <remarks>d/da a^b = b a^(b-1); d/db a^b = a^b ln a, taken as 0 where a = 0 (as PyTorch does).</remarks>
+    public Tensor Pow(Tensor exponent) =>
+        Binary<PowOperator<double>>("pow", this, exponent, static (g, r, x, i) =>
+        {
+            var (a, b) = (x[0], x[1]);
+            if (i == 0) return g.Mul(b).Mul(a.Pow(b.Sub(Scalar(1))));
+            var zero = a.ZeroMask();
+            return g.Mul(r).Mul(a.Add(zero).Log().Mul(zero.Neg().Add(Scalar(1))));
+        });
+
+    /// <summary>Element-wise maximum of two tensors with broadcasting; ties send the gradient to this tensor.</summary>
+    public Tensor Maximum(Tensor other) =>
+        Binary<MaxOperator<double>>("maximum", this, other, static (g, _, x, i) =>
+        {
+            var mask = Binary<GreaterOrEqualMaskOperator<double>>("maximum", x[0].Detach(), x[1].Detach(), static (_, _, _, _) => null);
+            return i == 0 ? g.Mul(mask) : g.Mul(Scalar(1).Sub(mask));
+        });
+
+    /// <summary>Element-wise minimum of two tensors with broadcasting; ties send the gradient to this tensor.</summary>
+    public Tensor Minimum(Tensor other) =>
+        Binary<MinOperator<double>>("minimum", this, other, static (g, _, x, i) =>
+        {
+            var mask = Binary<LessOrEqualMaskOperator<double>>("minimum", x[0].Detach(), x[1].Detach(), static (_, _, _, _) => null);
+            return i == 0 ? g.Mul(mask) : g.Mul(Scalar(1).Sub(mask));
+        });
+
+    /// <summary>this * alpha + y, the BLAS axpy, with broadcasting.</summary>
+    public static Tensor Axpy(double alpha, Tensor x, Tensor y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x.Mul(Scalar(alpha)).Add(y);
+    }
+
+    /// <summary>Element-wise sum: <c>a + b</c>.</summary>
+    public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
+    /// <summary>Adds a scalar to every element.</summary>
+    public static Tensor operator +(Tensor a, double b) => a.Add(Scalar(b));
+    /// <summary>Adds a scalar to every element.</summary>
+    public static Tensor operator +(double a, Tensor b) => Scalar(a).Add(b);
+    /// <summary>Element-wise difference: <c>a - b</c>.</summary>
+    public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
+    /// <summary>Subtracts a scalar from every element.</summary>
+    public static Tensor operator -(Tensor a, double b) => a.Sub(Scalar(b));
+    /// <summary>Subtracts every element from a scalar.</summary>
+    public static Tensor operator -(double a, Tensor b) => Scalar(a).Sub(b);
+    /// <summary>Element-wise product: <c>a * b</c>.</summary>
+    public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
+    /// <summary>Multiplies every element by a scalar.</summary>
+    public static Tensor operator *(Tensor a, double b) => a.Mul(Scalar(b));
+    /// <summary>Multiplies every element by a scalar.</summary>
+    public static Tensor operator *(double a, Tensor b) => Scalar(a).Mul(b);
+    /// <summary>Element-wise quotient: <c>a / b</c>.</summary>
+    public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
+    /// <summary>Divides every element by a scalar.</summary>
+    public static Tensor operator /(Tensor a, double b) => a.Div(Scalar(b));
+    /// <summary>Divides a scalar by every element.</summary>
+    public static Tensor operator /(double a, Tensor b) => Scalar(a).Div(b);
+    /// <summary>Element-wise negation.</summary>
+    public static Tensor operator -(Tensor a) => a.Neg();
+}

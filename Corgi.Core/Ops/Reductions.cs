@@ -1,0 +1,167 @@
+using System;
+using System.Numerics.Tensors;
+using Corgi.Kernels;
+
+namespace Corgi;
+
+// Reductions: sums, means, max/min with their arg positions.
+public sealed partial class Tensor
+{
+    /// <summary>The sum of all elements, as a scalar (rank 0) tensor.</summary>
+    public Tensor Sum() =>
+        Result("sum", new[] { TensorPrimitives.Sum<double>(Data) }, ShapeUtil.Scalar, this,
+            static (g, _, x, _) => g.BroadcastTo(x[0]._shape));
+
+    /// <summary>The sum over the given dimensions (negative counts from the end).</summary>
+    /// <param name="dims">The dimensions to sum over; each at most once.</param>
+    /// <param name="keepDim">Keep the summed dimensions with size 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is out of range.</exception>
+    public Tensor Sum(int[] dims, bool keepDim = false)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        var mask = ShapeUtil.AxisMask("sum", dims, _shape);
+        var keptShape = (int[])_shape.Clone();
+        double[] data = Data;
+        int[] cur = _shape;
+        for (int ax = 0; ax < Rank; ax++)
+        {
+            if (!mask[ax]) continue;
+            var (outer, size, inner) = ShapeUtil.Split(cur, ax);
+            var next = new double[outer * inner];
+            ReductionKernels.SumAxis<double>(data, outer, size, inner, next);
+            data = next;
+            keptShape[ax] = 1;
+            cur = keptShape;
+        }
+        if (ReferenceEquals(data, Data)) data = (double[])Data.Clone();
+        var outShape = keepDim ? keptShape : DropAxes(keptShape, mask);
+        return Result("sum", data, outShape, this,
+            (g, _, x, _) => g.Reshape(keptShape).BroadcastTo(x[0]._shape));
+    }
+
+    /// <summary>The sum over one dimension.</summary>
+    public Tensor Sum(int dim, bool keepDim = false) => Sum(new[] { dim }, keepDim);
+
+    /// <summary>
+    /// The seed's <c>sum(dimension_count)</c>: the sum over the last <paramref name="count"/> dimensions.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">count is negative or larger than the rank.</exception>
+    public Tensor SumLast(int count)
+    {
+        if (count < 0 || count > Rank)
+            throw new ArgumentOutOfRangeException(nameof(count), $"sum: cannot sum the last {count} dimensions of a tensor of shape {ShapeUtil.Format(_shape)}");
+        var dims = new int[count];
+        for (int i = 0; i < count; i++) dims[i] = Rank - count + i;
+        return Sum(dims);
+    }
+
+    /// <summary>The mean of all elements, as a scalar tensor.</summary>
+    public Tensor Mean() => Sum().Mul(Scalar(1.0 / Math.Max(1, Count)));
+
+    /// <summary>The mean over the given dimensions.</summary>
+    public Tensor Mean(int[] dims, bool keepDim = false)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        var mask = ShapeUtil.AxisMask("mean", dims, _shape);
+        long n = 1;
+        for (int i = 0; i < Rank; i++) if (mask[i]) n *= _shape[i];
+        return Sum(dims, keepDim).Mul(Scalar(1.0 / Math.Max(1, n)));
+    }
+
+    /// <summary>The mean over one dimension.</summary>
+    public Tensor Mean(int dim, bool keepDim = false) => Mean(new[] { dim }, keepDim);
+
+    /// <summary>
+    /// Sums a broadcast tensor down to a shape it was broadcast from (the reverse of
+    /// <see cref="BroadcastTo"/>): the gradient reduction the engine applies to broadcast inputs.
+    /// </summary>
+    /// <exception cref="TensorShapeException">The shape does not broadcast to this tensor's shape.</exception>
+    public Tensor SumTo(params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (ShapeUtil.SameShape(shape, _shape)) return this;
+        if (!ShapeUtil.BroadcastsTo(shape, _shape))
+            throw new TensorShapeException($"sum_to: shape {ShapeUtil.Format(_shape)} cannot be summed to {ShapeUtil.Format(shape)}");
+        int lead = Rank - shape.Length;
+        int n = 0;
+        Span<int> axes = stackalloc int[Rank];
+        for (int i = 0; i < Rank; i++)
+            if (i < lead || (shape[i - lead] == 1 && _shape[i] != 1)) axes[n++] = i;
+        return Sum(axes[..n].ToArray(), keepDim: true).Reshape(shape);
+    }
+
+    /// <summary>The largest element, as a scalar tensor (the gradient goes to its first position).</summary>
+    public Tensor Max() => ArgReduceAll("max", max: true);
+
+    /// <summary>The smallest element, as a scalar tensor (the gradient goes to its first position).</summary>
+    public Tensor Min() => ArgReduceAll("min", max: false);
+
+    /// <summary>The maximum along a dimension; the gradient is routed to the arg-max position.</summary>
+    public Tensor Max(int dim, bool keepDim = false) => ArgReduce("max", dim, keepDim, max: true).Values;
+
+    /// <summary>The minimum along a dimension; the gradient is routed to the arg-min position.</summary>
+    public Tensor Min(int dim, bool keepDim = false) => ArgReduce("min", dim, keepDim, max: false).Values;
+
+    /// <summary>The positions of the maxima along a dimension (first one on ties), as an untracked tensor of indices.</summary>
+    public Tensor ArgMax(int dim, bool keepDim = false) => ArgReduce("argmax", dim, keepDim, max: true).Indices;
+
+    /// <summary>The positions of the minima along a dimension (first one on ties), as an untracked tensor of indices.</summary>
+    public Tensor ArgMin(int dim, bool keepDim = false) => ArgReduce("argmin", dim, keepDim, max: false).Indices;
+
+    /// <summary>The maximum along a dimension and its positions, like <c>torch.max(x, dim)</c>.</summary>
+    public (Tensor Values, Tensor Indices) MaxWithIndices(int dim, bool keepDim = false) => ArgReduce("max", dim, keepDim, max: true);
+
+    /// <summary>The minimum along a dimension and its positions, like <c>torch.min(x, dim)</c>.</summary>
+    public (Tensor Values, Tensor Indices) MinWithIndices(int dim, bool keepDim = false) => ArgReduce("min", dim, keepDim, max: false);
+
+    private Tensor ArgReduceAll(string op, bool max)
+    {
+        if (Count == 0) throw new InvalidOperationException($"{op}: a tensor of shape {ShapeUtil.Format(_shape)} has no elements");
+        var value = new double[1];
+        var idx = new int[1];
+        ReductionKernels.ArgReduceAxis<double>(Data, 1, Count, 1, max, value, idx);
+        int at = idx[0];
+        return Result(op, value, ShapeUtil.Scalar, this, (g, _, x, _) =>
+        {
+            var mask = new double[x[0].Count];
+            mask[at] = 1;
+            return g.Mul(new Tensor(mask, x[0]._shape));
+        });
+    }
+
+    private (Tensor Values, Tensor Indices) ArgReduce(string op, int dim, bool keepDim, bool max)
+    {
+        int axis = ShapeUtil.Axis(op, dim, Rank, _shape);
+        var (outer, size, inner) = ShapeUtil.Split(_shape, axis);
+        if (size == 0) throw new InvalidOperationException($"{op}: dimension {dim} of shape {ShapeUtil.Format(_shape)} is empty");
+        var values = new double[outer * inner];
+        var idx = new int[outer * inner];
+        ReductionKernels.ArgReduceAxis<double>(Data, outer, size, inner, max, values, idx);
+        var keptShape = (int[])_shape.Clone();
+        keptShape[axis] = 1;
+        var mask = new bool[Rank];
+        mask[axis] = true;
+        var outShape = keepDim ? keptShape : DropAxes(keptShape, mask);
+        var indices = new double[idx.Length];
+        for (int i = 0; i < idx.Length; i++) indices[i] = idx[i];
+        var result = Result(op, values, outShape, this, (g, _, x, _) =>
+        {
+            // one-hot of the arg positions, times the upstream gradient broadcast along the axis
+            var hot = new double[x[0].Count];
+            for (int o = 0; o < outer; o++)
+                for (int i = 0; i < inner; i++)
+                    hot[(o * size + idx[o * inner + i]) * inner + i] = 1;
+            return g.Reshape(keptShape).Mul(new Tensor(hot, x[0]._shape));
+        });
+        return (result, new Tensor(indices, outShape));
+    }
+
+    private static int[] DropAxes(int[] shape, bool[] mask)
+    {
+        int n = 0;
+        foreach (var m in mask) if (!m) n++;
+        var r = new int[n];
+        for (int i = 0, j = 0; i < shape.Length; i++) if (!mask[i]) r[j++] = shape[i];
+        return r;
+    }
+}

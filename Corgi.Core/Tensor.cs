@@ -1,0 +1,223 @@
+using System;
+using System.Runtime.CompilerServices;
+using Corgi.Autodiff;
+
+namespace Corgi;
+
+/// <summary>
+/// An immutable N-dimensional array of float64 values in row-major order, with dynamic reverse-mode
+/// automatic differentiation.
+/// </summary>
+/// <remarks>
+/// <para>Values are never modified after creation: every operation returns a new tensor (the seed's
+/// rule), so tensors can be shared freely and a tensor kept from an earlier step keeps its values.</para>
+/// <para>Tensors are untracked by default. An operation with at least one tracked input returns a tracked
+/// tensor that remembers its inputs and the closure of its local derivative (and nothing else: no
+/// consumers, no global tape); <see cref="Backward(Tensor?, bool)"/> walks those links back.</para>
+/// <example>
+/// <code>
+/// var a = Tensor.Of(5.0).Tracked();
+/// var b = Tensor.Of(2.0).Tracked();
+/// var c = a * b + a;
+/// c.Backward();
+/// // a.Gradient = [3], b.Gradient = [5]
+/// </code>
+/// </example>
+/// </remarks>
+public sealed partial class Tensor
+{
+    /// <summary>The row-major values; exactly <see cref="Count"/> long and never written after construction.</summary>
+    internal readonly double[] Data;
+    private readonly int[] _shape;
+
+    /// <summary>The graph node (inputs and local derivative) of a recorded result; null for leaves.</summary>
+    internal readonly Node? Node;
+
+    private bool _tracked;
+    private bool _retainsGradient;
+    private Tensor? _gradient;
+
+    // Scratch state of the backward pass in progress (see Backward.cs); never part of the value.
+    internal int VisitMark;
+    internal int PendingConsumers;
+    internal Tensor? PendingGradient;
+
+    /// <summary>Wraps a buffer the caller hands over (it must not be written afterwards).</summary>
+    internal Tensor(double[] data, int[] shape, Node? node = null, bool tracked = false)
+    {
+        Data = data;
+        _shape = shape;
+        Node = node;
+        _tracked = tracked || node is not null;
+    }
+
+    /// <summary>
+    /// Creates a tensor of the given shape from row-major values (the seed's
+    /// <c>Array::from((shape, values))</c>). The values are copied.
+    /// </summary>
+    /// <param name="shape">Dimension sizes, each &gt;= 0; an empty shape is a scalar.</param>
+    /// <param name="values">Row-major values; their count must equal the product of the shape.</param>
+    /// <exception cref="ArgumentException">A negative dimension, or a value count that does not match the shape.</exception>
+    public Tensor(int[] shape, double[] values)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(values);
+        _shape = ValidateShape("tensor", shape);
+        int n = ShapeUtil.Count(_shape);
+        if (n != values.Length)
+            throw new TensorShapeException(
+                $"tensor: shape {ShapeUtil.Format(shape)} needs {n} values but {values.Length} were given");
+        Data = (double[])values.Clone();
+    }
+
+    internal static int[] ValidateShape(string op, ReadOnlySpan<int> shape)
+    {
+        foreach (var d in shape)
+            if (d < 0) throw new TensorShapeException($"{op}: shape {ShapeUtil.Format(shape)} has a negative dimension");
+        return shape.ToArray();
+    }
+
+    /// <summary>The dimension sizes (a copy; rank 0 gives an empty array).</summary>
+    public int[] Shape => (int[])_shape.Clone();
+
+    /// <summary>The dimension sizes without copying.</summary>
+    public ReadOnlySpan<int> ShapeSpan => _shape;
+
+    internal int[] ShapeRef => _shape;
+
+    /// <summary>The number of dimensions (0 for a scalar).</summary>
+    public int Rank => _shape.Length;
+
+    /// <summary>The number of elements.</summary>
+    public int Count => Data.Length;
+
+    /// <summary>The size of one dimension (negative counts from the end).</summary>
+    public int Size(int dim) => _shape[ShapeUtil.Axis("size", dim, _shape.Length, _shape)];
+
+    /// <summary>The values in row-major order, without copying.</summary>
+    public ReadOnlySpan<double> AsSpan() => Data;
+
+    /// <summary>A copy of the values in row-major order.</summary>
+    public double[] ToArray() => (double[])Data.Clone();
+
+    /// <summary>The element at an N-dimensional index (one index per dimension, negative counts from the end).</summary>
+    /// <exception cref="ArgumentException">The number of indices differs from the rank.</exception>
+    /// <exception cref="IndexOutOfRangeException">An index is out of range.</exception>
+    [IndexerName("At")]
+    public double this[params int[] index] => Data[FlatIndex(index)];
+
+    /// <summary>The element at a row-major flat position.</summary>
+    public double GetFlat(int flatIndex)
+    {
+        if ((uint)flatIndex >= (uint)Data.Length)
+            throw new IndexOutOfRangeException($"index: flat index {flatIndex} is out of range for a tensor of {Data.Length} elements (shape {ShapeUtil.Format(_shape)})");
+        return Data[flatIndex];
+    }
+
+    private int FlatIndex(int[] index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        if (index.Length != _shape.Length)
+            throw new ArgumentException($"index: {index.Length} indices given for a tensor of shape {ShapeUtil.Format(_shape)} (rank {_shape.Length})", nameof(index));
+        int flat = 0;
+        for (int i = 0; i < index.Length; i++)
+        {
+            int ix = index[i] < 0 ? index[i] + _shape[i] : index[i];
+            if ((uint)ix >= (uint)_shape[i])
+                throw new IndexOutOfRangeException($"index: index {index[i]} is out of range for dimension {i} of shape {ShapeUtil.Format(_shape)}");
+            flat = flat * _shape[i] + ix;
+        }
+        return flat;
+    }
+
+    /// <summary>The value of a one-element tensor (any rank).</summary>
+    /// <exception cref="InvalidOperationException">The tensor has more or fewer than one element.</exception>
+    public double Item()
+    {
+        if (Data.Length != 1)
+            throw new InvalidOperationException($"item: only a one-element tensor has an item; this one has shape {ShapeUtil.Format(_shape)}");
+        return Data[0];
+    }
+
+    // ---------------------------------------------------------------- tracking
+
+    /// <summary>Whether gradients are computed and stored for this tensor.</summary>
+    public bool IsTracked => _tracked;
+
+    /// <summary>Whether this tensor is a leaf (not the result of a recorded operation).</summary>
+    public bool IsLeaf => Node is null;
+
+    /// <summary>
+    /// Returns this tensor marked as tracked (the seed's <c>tracked()</c>): a tracked leaf sharing the
+    /// values, or this tensor itself when it is tracked already.
+    /// </summary>
+    public Tensor Tracked() => _tracked ? this : new Tensor(Data, _shape, null, tracked: true);
+
+    /// <summary>
+    /// Returns an untracked tensor with the same values and no graph (the seed's <c>untracked()</c>;
+    /// the same as <see cref="Detach"/>).
+    /// </summary>
+    public Tensor Untracked() => !_tracked && Node is null ? this : new Tensor(Data, _shape);
+
+    /// <summary>An untracked tensor sharing the values, cut from the graph.</summary>
+    public Tensor Detach() => Untracked();
+
+    /// <summary>
+    /// Starts tracking this tensor in place (the seed's <c>start_tracking()</c>) and returns whether it was
+    /// tracked before. Operations recorded from now on will propagate gradients to it.
+    /// </summary>
+    public bool StartTracking()
+    {
+        var was = _tracked;
+        _tracked = true;
+        return was;
+    }
+
+    /// <summary>
+    /// Stops tracking this tensor in place (the seed's <c>stop_tracking()</c>) and returns whether it was
+    /// tracked before. Later operations treat it as a constant, and backward passes stop at it.
+    /// </summary>
+    public bool StopTracking()
+    {
+        var was = _tracked;
+        _tracked = false;
+        return was;
+    }
+
+    /// <summary>
+    /// Asks a non-leaf tracked tensor to keep its gradient in <see cref="Gradient"/> after a backward
+    /// pass (leaves and the tensor <see cref="Backward(Tensor?, bool)"/> is called on always do). Returns this tensor.
+    /// </summary>
+    public Tensor RetainGradient()
+    {
+        _retainsGradient = true;
+        return this;
+    }
+
+    /// <summary>
+    /// The gradient accumulated by backward passes, or null when none has reached this tensor. It has this
+    /// tensor's shape; it accumulates across passes until <see cref="ClearGradient"/> or <see cref="TakeGradient"/>.
+    /// </summary>
+    public Tensor? Gradient => _gradient;
+
+    /// <summary>Forgets the accumulated gradient.</summary>
+    public void ClearGradient() => _gradient = null;
+
+    /// <summary>Returns the accumulated gradient and clears it.</summary>
+    public Tensor? TakeGradient()
+    {
+        var g = _gradient;
+        _gradient = null;
+        return g;
+    }
+
+    internal bool KeepsGradient => Node is null || _retainsGradient;
+
+    internal void AccumulateGradient(Tensor g) => _gradient = _gradient is null ? g : _gradient.Add(g);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool Records(Tensor a) => a._tracked && GradMode.IsEnabled;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool Records(Tensor a, Tensor b) => (a._tracked || b._tracked) && GradMode.IsEnabled;
+}
