@@ -142,6 +142,12 @@ let ``top-level results are untracked`` () =
     Assert.False(Tensor.isTracked value)
     Assert.False(Tensor.isTracked g)
     Assert.False(hessian sumOfCubes (tensor [ 1. ]) |> Tensor.isTracked)
+    // also for a tracked argument, so that `theta <- theta - lr * grad f theta` keeps no graph
+    let theta = tensor [ 1.; 2. ] |> Tensor.tracked
+    let value, g = valueAndGrad sumOfSquares theta
+    Assert.False(Tensor.isTracked value)
+    Assert.False(Tensor.isTracked g)
+    g |> assertTensor [ 2 ] [ 2.; 4. ]
 
 [<Fact>]
 let ``no gradients are left on the argument or on captured tensors`` () =

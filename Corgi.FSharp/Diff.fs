@@ -14,9 +14,10 @@ open Corgi
 /// sharing the values when the argument is untracked) and reads gradients with <c>Tensor.Gradients</c>, which
 /// leaves every tensor's accumulated <c>Gradient</c> as it was: calling <c>grad</c> leaves no gradient on the
 /// argument or on tracked tensors that <c>f</c> captures.</para>
-/// <para>They nest: inside the function of another differentiation (or when the argument is already tracked)
-/// the backward pass is recorded (<c>createGraph</c>), so the result can be differentiated again, e.g.
-/// <c>grad (fun x -> grad f x |> Tensor.sum) x</c>. At the top level the results are untracked.</para>
+/// <para>They nest: inside the function of another differentiation the backward pass is recorded
+/// (<c>createGraph</c>), so the result can be differentiated again, e.g.
+/// <c>grad (fun x -> grad f x |> Tensor.sum) x</c>. At the top level the results are untracked, also for a
+/// tracked argument.</para>
 /// </remarks>
 [<AutoOpen>]
 module Diff =
@@ -35,7 +36,9 @@ module Diff =
 
     /// The tensor to differentiate with respect to, and whether the backward pass must be recorded.
     let private prepare (x: Tensor) : Tensor * bool =
-        let createGraph = depth.Value > 0 || x.IsTracked
+        // Only inside another differentiation must the backward pass be recorded; at the top level the results
+        // are plain values even for a tracked argument, so `theta <- theta - lr * grad f theta` never grows a graph.
+        let createGraph = depth.Value > 0
         (if x.IsTracked then x else x.Tracked()), createGraph
 
     let private gradients (output: Tensor) (inputs: Tensor[]) (seed: Tensor | null) (createGraph: bool) : Tensor[] =
