@@ -47,15 +47,38 @@ internal sealed class RunContext
         long warmStart = Stopwatch.GetTimestamp();
         for (int i = 0; i < WarmUp || Stopwatch.GetElapsedTime(warmStart).TotalSeconds < WarmUpSeconds; i++) step();
         var perStep = new double[Repetitions];
+        long bytes = 0;
+        int gen0 = 0, gen2 = 0;
         for (int r = 0; r < Repetitions; r++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
+            long b0 = GC.GetAllocatedBytesForCurrentThread();
+            int c0 = GC.CollectionCount(0), c2 = GC.CollectionCount(2);
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < n; i++) step();
             perStep[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds / n;
+            bytes += GC.GetAllocatedBytesForCurrentThread() - b0;
+            gen0 += GC.CollectionCount(0) - c0;
+            gen2 += GC.CollectionCount(2) - c2;
         }
+        double steps = (double)n * Repetitions;
+        LastAllocation = (bytes / steps, gen0 / steps, gen2 / steps);
         return Median(perStep);
+    }
+
+    /// <summary>Bytes allocated (this thread) and collections (gen0, gen2) per timed step of the last measurement.</summary>
+    public (double Bytes, double Gen0, double Gen2) LastAllocation { get; private set; }
+
+    /// <summary>"alloc 8.39 MB/step, gen0 1/step, gen2 0.5/step" for the last measurement's note.</summary>
+    public string AllocationNote()
+    {
+        var (bytes, g0, g2) = LastAllocation;
+        string size = bytes >= 1e6 ? (bytes / 1e6).ToString("G3", CultureInfo.InvariantCulture) + " MB"
+            : bytes >= 1e3 ? (bytes / 1e3).ToString("G3", CultureInfo.InvariantCulture) + " kB"
+            : bytes.ToString("G3", CultureInfo.InvariantCulture) + " B";
+        return "alloc " + size + "/step, gen0 " + g0.ToString("G3", CultureInfo.InvariantCulture)
+            + "/step, gen2 " + g2.ToString("G3", CultureInfo.InvariantCulture) + "/step";
     }
 
     /// <summary>The median of a few values (the mean of the middle two for an even count).</summary>

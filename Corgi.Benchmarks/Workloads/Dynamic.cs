@@ -49,7 +49,7 @@ internal static class Dynamic
 
         double ms = ctx.MedianMsPerStep(N, Step);
         Report.Line("W2", "float64", ctx.Threads, ms,
-            $"{ops} forward ops per step; c = {c.ToString("R", CultureInfo.InvariantCulture)}, grad a = {a.Gradient![0].ToString("R", CultureInfo.InvariantCulture)}",
+            $"{ops} forward ops per step; c = {c.ToString("R", CultureInfo.InvariantCulture)}, grad a = {a.Gradient![0].ToString("R", CultureInfo.InvariantCulture)}; {ctx.AllocationNote()}",
             ("us_per_op", ms * 1000.0 / ops));
         if (ctx.Profile) Profile(ctx, a, b, ops);
     }

@@ -32,7 +32,7 @@ internal static class MatMul
         double ms = ctx.MedianMsPerStep(N, Step);
         string size = n.ToString(CultureInfo.InvariantCulture);
         Report.Line(name, "float64", ctx.Threads, ms,
-            $"{size}x{size}, forward + backward = 3 GEMMs; " + ProviderInfo.Note(),
+            $"{size}x{size}, forward + backward = 3 GEMMs; " + ProviderInfo.Note() + "; " + ctx.AllocationNote(),
             ("gflops", 3 * flops / (ms * 1e6)));
 
         // The bare product through the same provider, on the same buffers, into a preallocated result.
@@ -43,5 +43,19 @@ internal static class MatMul
         Report.Line(name + "-provider", "float64", ctx.Threads, msProvider,
             $"bare {size}x{size} product through Gemm.RowMajor (1 GEMM per step); " + ProviderInfo.Note(),
             ("gflops", flops / (msProvider * 1e6)));
+
+        if (ctx.Profile)
+        {
+            // The backward GEMMs use transposed operands (dA = g·Bᵀ, dB = Aᵀ·g): time them bare as well.
+            double msNT = ctx.MedianMsPerStep(N, () => Gemm.RowMajor(false, true, n, n, n, 1.0, ad, bd, 0.0, cd));
+            double msTN = ctx.MedianMsPerStep(N, () => Gemm.RowMajor(true, false, n, n, n, 1.0, ad, bd, 0.0, cd));
+            Console.Out.WriteLine(Report.Format(new (string, object?)[]
+            {
+                ("system", "corgi"), ("workload", name + "-profile"), ("dtype", "float64"), ("threads", ctx.Threads),
+                ("step_ms", ms), ("gemm_nn_ms", msProvider), ("gemm_nt_ms", msNT), ("gemm_tn_ms", msTN),
+                ("outside_gemm_ms", ms - msProvider - msNT - msTN),
+                ("note", "step = A·B (NN) + dA = g·Bᵀ (NT) + dB = Aᵀ·g (TN) + the rest (sum, its broadcast gradient, allocation, GC)"),
+            }));
+        }
     }
 }

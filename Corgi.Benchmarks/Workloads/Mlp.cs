@@ -51,7 +51,7 @@ internal static class Mlp
 
         double ms = ctx.MedianMsPerStep(N, Step);
         Report.Line("W1", "float64", ctx.Threads, ms,
-            "raw tensor ops; " + ProviderInfo.Note() + "; loss "
+            "raw tensor ops; " + ProviderInfo.Note() + "; " + ctx.AllocationNote() + "; loss "
             + firstLoss.ToString("F4", CultureInfo.InvariantCulture) + " -> " + lastLoss.ToString("F4", CultureInfo.InvariantCulture));
     }
 }

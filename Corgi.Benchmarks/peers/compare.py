@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """Runs Corgi.Benchmarks and the PyTorch peer on the same workloads, side by side, and prints the ratios.
 
-    /usr/bin/python3 Corgi.Benchmarks/peers/compare.py [--threads 1,2] [--reps 5] [--quick] [--out FILE]
+    /usr/bin/python3 Corgi.Benchmarks/peers/compare.py [--threads 1,2] [--reps 5] [--quick] [--managed] [--out FILE]
 
-For each thread count: one Corgi process (W1 W2 W3 W3L W5 --profile) and one PyTorch process
-(W1 W2 W3 W3L W4), each with OPENBLAS_NUM_THREADS=t and OMP_NUM_THREADS=t in its environment
+For each thread count: one Corgi process (W1 W2 W3 W3L W5 --profile), with --managed a second one
+(W1 W3 under CORGI_BLAS=managed, shown as corgi-managed), and one PyTorch process (W1 W2 W3 W3L W4), each with OPENBLAS_NUM_THREADS=t and OMP_NUM_THREADS=t in its environment
 (and OMP_WAIT_POLICY=PASSIVE when t > 1). Every JSON line is echoed as it arrives (and written to
 --out, default compare-results.jsonl in the current directory); then a table of the figures and the
 ratio corgi/pytorch (of times: below 1 means Corgi is faster).
@@ -29,8 +29,9 @@ ROWS = [("W1", "float64"), ("W1", "float32"), ("W2", "float64"), ("W3", "float64
         ("W3L", "float64"), ("W3L-provider", "float64"), ("W4", "float64"), ("W5", "float64")]
 
 
-def run(cmd, env, sink, records):
-    """Runs one harness, echoing and collecting its JSON lines; a failing harness is reported, not fatal."""
+def run(cmd, env, sink, records, relabel=None):
+    """Runs one harness, echoing and collecting its JSON lines; a failing harness is reported, not fatal.
+    relabel renames the "system" of the collected records (the echoed lines stay as printed)."""
     print("# " + " ".join(cmd), flush=True)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     for raw in proc.stdout:
@@ -40,7 +41,10 @@ def run(cmd, env, sink, records):
         print(raw, flush=True)
         sink.write(raw + "\n")
         sink.flush()
-        records.append(json.loads(raw))
+        record = json.loads(raw)
+        if relabel:
+            record["system"] = relabel
+        records.append(record)
     if proc.wait() != 0:
         print(f"# exit code {proc.returncode}: {' '.join(cmd)}", flush=True)
 
@@ -73,19 +77,26 @@ def fmt(x, digits=3):
 
 def table(records, threads):
     by_key = {(r["system"], r["workload"], r["dtype"], r["threads"]): r for r in records}
+    managed = any(r["system"] == "corgi-managed" for r in records)
     header = ["workload", "dtype", "thr", "unit", "corgi", "pytorch", "corgi/pytorch", "corgi GF/s", "pytorch GF/s"]
+    if managed:
+        header += ["corgi-managed", "managed GF/s"]
     rows = []
     for t in threads:
         for workload, dtype in ROWS:
             c = by_key.get(("corgi", workload, dtype, t))
             p = by_key.get(("pytorch", workload, dtype, t))
-            if c is None and p is None:
+            m = by_key.get(("corgi-managed", workload, dtype, t))
+            if c is None and p is None and m is None:
                 continue
-            (cv, unit), (pv, unit2) = metric(c), metric(p)
+            (cv, unit), (pv, unit2), (mv, unit3) = metric(c), metric(p), metric(m)
             ratio = cv / pv if cv and pv else None
-            rows.append([workload, dtype, str(t), unit or unit2, fmt(cv), fmt(pv), fmt(ratio),
-                         fmt(c.get("gflops")) if c and "gflops" in c else "",
-                         fmt(p.get("gflops")) if p and "gflops" in p else ""])
+            row = [workload, dtype, str(t), unit or unit2 or unit3, fmt(cv), fmt(pv), fmt(ratio),
+                   fmt(c.get("gflops")) if c and "gflops" in c else "",
+                   fmt(p.get("gflops")) if p and "gflops" in p else ""]
+            if managed:
+                row += [fmt(mv) if m else "", fmt(m.get("gflops")) if m and "gflops" in m else ""]
+            rows.append(row)
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
     out = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |",
            "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
@@ -94,7 +105,7 @@ def table(records, threads):
     # efficiencies: the product inside the graph vs the bare product, and vs raw OpenBLAS
     notes = []
     for t in threads:
-        for system in ("corgi", "pytorch"):
+        for system in ("corgi", "corgi-managed", "pytorch"):
             for w, ref in (("W3", "W3-provider"), ("W3L", "W3L-provider"), ("W3L", "W5")):
                 a, b = by_key.get((system, w, "float64", t)), by_key.get((system if ref != "W5" else "corgi", ref, "float64", t))
                 if a and b and a.get("gflops") and b.get("gflops"):
@@ -118,6 +129,8 @@ def main(argv):
     p.add_argument("--quick", action="store_true", help="smoke test: tiny step counts, figures not meaningful")
     p.add_argument("--no-build", action="store_true", help="skip dotnet build -c Release")
     p.add_argument("--out", default="compare-results.jsonl", help="where to write the JSON lines")
+    p.add_argument("--managed", action="store_true",
+                   help="also run Corgi's W1 W3 with CORGI_BLAS=managed (MathNet's managed provider), shown as corgi-managed")
     args = p.parse_args(argv)
     threads = [int(t) for t in args.threads.split(",")]
 
@@ -137,6 +150,10 @@ def main(argv):
             env = environment(t)
             run(["dotnet", "run", "-c", "Release", "--no-build", "--project", "Corgi.Benchmarks", "--",
                  *CORGI_WORKLOADS, "--threads", str(t), "--profile", *extra], env, sink, records)
+            if args.managed:
+                run(["dotnet", "run", "-c", "Release", "--no-build", "--project", "Corgi.Benchmarks", "--",
+                     "W1", "W3", "--threads", str(t), *extra], dict(env, CORGI_BLAS="managed"), sink, records,
+                    relabel="corgi-managed")
             run(["/usr/bin/python3", os.path.join(HERE, "pytorch_workloads.py"),
                  *TORCH_WORKLOADS, "--threads", str(t), *extra], env, sink, records)
     print()
