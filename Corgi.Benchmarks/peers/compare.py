@@ -6,7 +6,7 @@
 For each thread count: one Corgi process (W1 W2 W3 W3L W5 --profile), with --managed a second one
 (W1 W3 under CORGI_BLAS=managed, shown as corgi-managed), and one PyTorch process (W1 W2 W3 W3L W4), each with OPENBLAS_NUM_THREADS=t and OMP_NUM_THREADS=t in its environment
 (and OMP_WAIT_POLICY=PASSIVE when t > 1). Every JSON line is echoed as it arrives (and written to
---out, default compare-results.jsonl in the current directory); then a table of the figures and the
+--out, default Corgi.Benchmarks/bin/compare-results.jsonl); then a table of the figures and the
 ratio corgi/pytorch (of times: below 1 means Corgi is faster).
 
 OPENBLAS_CORETYPE, when set in the environment, is passed on to both (OpenBLAS 0.3.21 falls back to its
@@ -128,7 +128,8 @@ def main(argv):
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--quick", action="store_true", help="smoke test: tiny step counts, figures not meaningful")
     p.add_argument("--no-build", action="store_true", help="skip dotnet build -c Release")
-    p.add_argument("--out", default="compare-results.jsonl", help="where to write the JSON lines")
+    p.add_argument("--out", default=os.path.join(ROOT, "Corgi.Benchmarks", "bin", "compare-results.jsonl"),
+                   help="where to write the JSON lines (default Corgi.Benchmarks/bin/compare-results.jsonl)")
     p.add_argument("--managed", action="store_true",
                    help="also run Corgi's W1 W3 with CORGI_BLAS=managed (MathNet's managed provider), shown as corgi-managed")
     args = p.parse_args(argv)
@@ -145,6 +146,7 @@ def main(argv):
             return 1
     extra = ["--reps", str(args.reps)] + (["--quick"] if args.quick else [])
     records = []
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as sink:
         for t in threads:
             env = environment(t)
