@@ -4,6 +4,8 @@ using System.Numerics.Tensors;
 using System.Threading;
 using Corgi.Autodiff;
 
+using Corgi.Kernels;
+
 namespace Corgi;
 
 public sealed partial class Tensor
@@ -108,7 +110,7 @@ public sealed partial class Tensor
         }
         else
         {
-            var sum = new double[Data.Length];
+            var sum = Buffers.Uninitialized(Data.Length);
             TensorPrimitives.Add(pending.Data, g.Data, sum);
             PendingGradient = new Tensor(sum, _shape);
             _pendingOwned = true;

@@ -26,6 +26,12 @@ internal static class UnaryKernels
         for (int i = 0; i < x.Length; i++) d[i] = x[i] > T.Zero ? T.One : T.Zero;
     }
 
+    /// <summary>d = g where x &gt; 0, else 0 (relu's backward in one pass).</summary>
+    public static void KeepWherePositive<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < d.Length; i++) d[i] = x[i] > T.Zero ? g[i] : T.Zero;
+    }
+
     /// <summary>d = x where x &gt; 0, else slope * x.</summary>
     public static void LeakyRelu<T>(ReadOnlySpan<T> x, T slope, Span<T> d) where T : IFloatingPointIeee754<T>
     {

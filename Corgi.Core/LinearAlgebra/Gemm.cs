@@ -36,6 +36,9 @@ internal static class Gemm
             else if (beta != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(c, beta, c);
             return;
         }
+        // Result buffers may come uninitialised (Buffers.Uninitialized); BLAS never reads C when beta is 0,
+        // but a provider that scales C by beta first would turn garbage NaNs into NaNs.
+        if (beta == 0) Array.Clear(c);
         LinearAlgebraControl.Provider.MatrixMultiplyWithUpdate(
             transB ? Transpose.Transpose : Transpose.DontTranspose,
             transA ? Transpose.Transpose : Transpose.DontTranspose,

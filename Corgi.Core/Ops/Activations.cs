@@ -10,16 +10,27 @@ public sealed partial class Tensor
     /// <summary>Element-wise max(x, 0); the derivative is 1 where x &gt; 0, else 0.</summary>
     public Tensor Relu() =>
         Unary("relu", static (x, d) => TensorPrimitives.Max(x, 0.0, d),
-            static (g, _, x, _) => g.Mul(x[0].Constant(static (v, d) => UnaryKernels.PositiveMask(v, d))));
+            static (g, _, x, _) => g.KeepWherePositive(x[0].Detach()));
+
+    /// <summary>
+    /// The upstream gradient where <paramref name="x"/> &gt; 0, else 0: relu's derivative fused into one
+    /// pass. Linear in this tensor, so its own derivative is the same mask.
+    /// </summary>
+    private Tensor KeepWherePositive(Tensor x)
+    {
+        var data = Buffers.Uninitialized(Count);
+        UnaryKernels.KeepWherePositive<double>(Data, x.Data, data);
+        return Result("relu_backward", data, _shape, this, (g, _, _, _) => g.KeepWherePositive(x));
+    }
 
     /// <summary>Element-wise x where x &gt; 0, else slope * x.</summary>
     public Tensor LeakyRelu(double slope = 0.01)
     {
-        var data = new double[Data.Length];
+        var data = Buffers.Uninitialized(Data.Length);
         UnaryKernels.LeakyRelu<double>(Data, slope, data);
         return Result("leaky_relu", data, _shape, this, (g, _, x, _) =>
         {
-            var m = new double[x[0].Count];
+            var m = Buffers.Uninitialized(x[0].Count);
             UnaryKernels.LeakyReluSlope<double>(x[0].Data, slope, m);
             return g.Mul(new Tensor(m, x[0]._shape));
         });
@@ -44,7 +55,7 @@ public sealed partial class Tensor
     {
         int axis = ShapeUtil.Axis("softmax", dim, Rank, _shape);
         var (outer, size, inner) = ShapeUtil.Split(_shape, axis);
-        var data = new double[Data.Length];
+        var data = Buffers.Uninitialized(Data.Length);
         ReductionKernels.SoftmaxAxis<double>(Data, outer, size, inner, log: false, data);
         return Result("softmax", data, _shape, this,
             (g, y, _, _) => y.Mul(g.Sub(g.Mul(y).Sum(new[] { axis }, keepDim: true))));
@@ -56,7 +67,7 @@ public sealed partial class Tensor
     {
         int axis = ShapeUtil.Axis("log_softmax", dim, Rank, _shape);
         var (outer, size, inner) = ShapeUtil.Split(_shape, axis);
-        var data = new double[Data.Length];
+        var data = Buffers.Uninitialized(Data.Length);
         ReductionKernels.SoftmaxAxis<double>(Data, outer, size, inner, log: true, data);
         return Result("log_softmax", data, _shape, this,
             (g, y, _, _) => g.Sub(y.Exp().Mul(g.Sum(new[] { axis }, keepDim: true))));

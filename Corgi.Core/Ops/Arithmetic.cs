@@ -1,4 +1,5 @@
 using System;
+using System.Numerics.Tensors;
 using Corgi.Autodiff;
 using Corgi.Kernels;
 
@@ -13,7 +14,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var shape = ShapeUtil.SameShape(a._shape, b._shape) ? a._shape : ShapeUtil.Broadcast(op, a._shape, b._shape);
-        var data = new double[ShapeUtil.Count(shape)];
+        var data = Buffers.Uninitialized(ShapeUtil.Count(shape));
         ElementwiseKernels.Binary<TOp, double>(a.Data, a._shape, b.Data, b._shape, shape, data);
         return Result(op, data, shape, a, b, derivative);
     }
@@ -67,11 +68,20 @@ public sealed partial class Tensor
             return i == 0 ? g.Mul(mask) : g.Mul(Scalar(1).Sub(mask));
         });
 
-    /// <summary>this * alpha + y, the BLAS axpy, with broadcasting.</summary>
+    /// <summary>
+    /// alpha * x + y, the BLAS axpy, in one pass (the usual parameter update <c>w - lr * g</c> is
+    /// <c>Axpy(-lr, g, w)</c>); broadcasts like <c>x * alpha + y</c> when the shapes differ.
+    /// </summary>
+    /// <exception cref="TensorShapeException">The shapes do not broadcast.</exception>
     public static Tensor Axpy(double alpha, Tensor x, Tensor y)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return x.Mul(Scalar(alpha)).Add(y);
+        ArgumentNullException.ThrowIfNull(y);
+        if (!ShapeUtil.SameShape(x._shape, y._shape)) return x.Mul(Scalar(alpha)).Add(y);
+        var data = Buffers.Uninitialized(x.Count);
+        TensorPrimitives.MultiplyAdd<double>(x.Data, alpha, y.Data, data);
+        // d/dx = alpha, d/dy = 1
+        return Result("axpy", data, x._shape, x, y, (g, _, _, i) => i == 0 ? g.Mul(Scalar(alpha)) : g);
     }
 
     /// <summary>Element-wise sum: <c>a + b</c>.</summary>

@@ -12,7 +12,7 @@ public sealed partial class Tensor
 {
     private Tensor Unary(string op, UnaryKernel kernel, LocalGradient derivative)
     {
-        var data = new double[Data.Length];
+        var data = Buffers.Uninitialized(Data.Length);
         kernel(Data, data);
         return Result(op, data, _shape, this, derivative);
     }
@@ -20,7 +20,7 @@ public sealed partial class Tensor
     /// <summary>A constant (untracked) tensor computed from this one's values; used for masks in derivatives.</summary>
     private Tensor Constant(UnaryKernel kernel)
     {
-        var data = new double[Data.Length];
+        var data = Buffers.Uninitialized(Data.Length);
         kernel(Data, data);
         return new Tensor(data, _shape);
     }
@@ -42,7 +42,7 @@ public sealed partial class Tensor
     public Tensor Pow(double exponent)
     {
         if (exponent == 1) return Unary("pow", static (x, d) => x.CopyTo(d), static (g, _, _, _) => g);
-        var data = new double[Data.Length];
+        var data = Buffers.Uninitialized(Data.Length);
         if (exponent == 2) TensorPrimitives.Multiply(Data, Data, data);
         else TensorPrimitives.Pow(Data, exponent, data);
         return Result("pow", data, _shape, this,
@@ -78,11 +78,11 @@ public sealed partial class Tensor
     public Tensor Clamp(double min, double max)
     {
         if (min > max) throw new ArgumentException($"clamp: min {min} is greater than max {max}", nameof(min));
-        var data = new double[Data.Length];
+        var data = Buffers.Uninitialized(Data.Length);
         UnaryKernels.Clamp<double>(Data, min, max, data);
         return Result("clamp", data, _shape, this, (g, _, x, _) =>
         {
-            var mask = new double[x[0].Count];
+            var mask = Buffers.Uninitialized(x[0].Count);
             UnaryKernels.InRangeMask<double>(x[0].Data, min, max, mask);
             return g.Mul(new Tensor(mask, x[0]._shape));
         });

@@ -90,7 +90,7 @@ public sealed partial class Tensor
         batch.CopyTo(outShape, 0);
         outShape[^2] = m;
         outShape[^1] = n;
-        var data = new double[ShapeUtil.Count(outShape)];
+        var data = Buffers.Uninitialized(ShapeUtil.Count(outShape));
         double beta = 0;
         if (bias is not null)
         {

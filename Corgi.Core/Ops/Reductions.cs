@@ -27,7 +27,7 @@ public sealed partial class Tensor
         {
             if (!mask[ax]) continue;
             var (outer, size, inner) = ShapeUtil.Split(cur, ax);
-            var next = new double[outer * inner];
+            var next = Buffers.Uninitialized(outer * inner);
             ReductionKernels.SumAxis<double>(data, outer, size, inner, next);
             data = next;
             keptShape[ax] = 1;
@@ -134,7 +134,7 @@ public sealed partial class Tensor
         int axis = ShapeUtil.Axis(op, dim, Rank, _shape);
         var (outer, size, inner) = ShapeUtil.Split(_shape, axis);
         if (size == 0) throw new InvalidOperationException($"{op}: dimension {dim} of shape {ShapeUtil.Format(_shape)} is empty");
-        var values = new double[outer * inner];
+        var values = Buffers.Uninitialized(outer * inner);
         var idx = new int[outer * inner];
         ReductionKernels.ArgReduceAxis<double>(Data, outer, size, inner, max, values, idx);
         var keptShape = (int[])_shape.Clone();

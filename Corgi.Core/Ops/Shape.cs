@@ -106,7 +106,7 @@ public sealed partial class Tensor
             identity &= perm[i] == i;
         }
         if (identity) return this;
-        var data = new double[Count];
+        var data = Buffers.Uninitialized(Count);
         ElementwiseKernels.StridedCopy<double>(Data, 0, srcStrides, outShape, data);
         var inverse = new int[Rank];
         for (int i = 0; i < Rank; i++) inverse[perm[i]] = i;
@@ -135,7 +135,7 @@ public sealed partial class Tensor
         if (!ShapeUtil.BroadcastsTo(_shape, shape))
             throw new TensorShapeException($"broadcast_to: shape {ShapeUtil.Format(_shape)} cannot be broadcast to {ShapeUtil.Format(shape)}");
         var s = (int[])shape.Clone();
-        var data = new double[ShapeUtil.Count(s)];
+        var data = Buffers.Uninitialized(ShapeUtil.Count(s));
         if (Count == 1) Array.Fill(data, Data[0]);
         else ElementwiseKernels.StridedCopy<double>(Data, 0, ShapeUtil.BroadcastStrides(_shape, s), s, data);
         return Result("broadcast_to", data, s, this, static (g, _, x, _) => g.SumTo(x[0]._shape));
@@ -157,7 +157,7 @@ public sealed partial class Tensor
         var outShape = (int[])_shape.Clone();
         outShape[a] = length;
         var strides = ShapeUtil.Strides(_shape);
-        var data = new double[ShapeUtil.Count(outShape)];
+        var data = Buffers.Uninitialized(ShapeUtil.Count(outShape));
         ElementwiseKernels.StridedCopy<double>(Data, start * strides[a], strides, outShape, data);
         int full = _shape[a];
         return Result("narrow", data, outShape, this, (g, _, _, _) => g.Embed(a, start, full));
@@ -202,7 +202,7 @@ public sealed partial class Tensor
         }
         var outShape = (int[])_shape.Clone();
         outShape[a] = idx.Length;
-        var data = new double[ShapeUtil.Count(outShape)];
+        var data = Buffers.Uninitialized(ShapeUtil.Count(outShape));
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < idx.Length; i++)
                 Array.Copy(Data, (o * size + idx[i]) * inner, data, (o * idx.Length + i) * inner, inner);
@@ -247,7 +247,7 @@ public sealed partial class Tensor
         }
         var outShape = (int[])first._shape.Clone();
         outShape[a] = total;
-        var data = new double[ShapeUtil.Count(outShape)];
+        var data = Buffers.Uninitialized(ShapeUtil.Count(outShape));
         var (outer, _, inner) = ShapeUtil.Split(outShape, a);
         var starts = new int[tensors.Length];
         int at = 0;
