@@ -2,6 +2,7 @@ using System;
 using System.Numerics.Tensors;
 
 namespace Corgi.NN;
+
 /// <summary>
 /// Stochastic gradient descent with momentum (PyTorch's formulation):
 /// d = g + λ·p; b ← d on the first step, else μ·b + (1 - dampening)·d; the step uses b (or d + μ·b with
