@@ -41,6 +41,7 @@ public sealed partial class Tensor
     internal int VisitMark;
     internal int PendingConsumers;
     internal Tensor? PendingGradient;
+    private bool _pendingOwned;
 
     /// <summary>Wraps a buffer the caller hands over (it must not be written afterwards).</summary>
     internal Tensor(double[] data, int[] shape, Node? node = null, bool tracked = false)
@@ -105,6 +106,22 @@ public sealed partial class Tensor
     /// <exception cref="IndexOutOfRangeException">An index is out of range.</exception>
     [IndexerName("At")]
     public double this[params int[] index] => Data[FlatIndex(index)];
+
+    /// <summary>The element at an index of a rank-1 tensor (negative counts from the end): <c>c[0]</c>.</summary>
+    /// <exception cref="ArgumentException">The tensor is not rank 1.</exception>
+    /// <exception cref="IndexOutOfRangeException">The index is out of range.</exception>
+    [IndexerName("At")]
+    public double this[int index]
+    {
+        get
+        {
+            if (_shape.Length != 1) return Data[FlatIndex(new[] { index })];
+            int ix = index < 0 ? index + _shape[0] : index;
+            if ((uint)ix >= (uint)_shape[0])
+                throw new IndexOutOfRangeException($"index: index {index} is out of range for dimension 0 of shape {ShapeUtil.Format(_shape)}");
+            return Data[ix];
+        }
+    }
 
     /// <summary>The element at a row-major flat position.</summary>
     public double GetFlat(int flatIndex)

@@ -1,1 +1,588 @@
-module Corgi.FSharp.Placeholder
+namespace Corgi.FSharp
+
+open System
+open System.Text.RegularExpressions
+open Corgi
+
+/// The Corgi tensor (`Corgi.Tensor`): an immutable N-d array of floats with dynamic reverse-mode
+/// automatic differentiation. Opening `Corgi.FSharp` is enough to name it.
+type Tensor = Corgi.Tensor
+
+/// <summary>
+/// Functions over tensors in pipeline style: every function takes the tensor it works on last, so
+/// <c>x |> Tensor.matmul w |> Tensor.add b |> Tensor.relu |> Tensor.sum</c> reads left to right.
+/// </summary>
+/// <remarks>
+/// <para>Binary functions are data-last too: <c>Tensor.sub y x</c> is <c>x - y</c>, <c>Tensor.div y x</c> is
+/// <c>x / y</c> and <c>Tensor.matmul w x</c> is <c>x · w</c>, so that <c>x |> Tensor.sub y</c> reads
+/// "x minus y". The operators <c>+ - * / **</c> keep the usual order.</para>
+/// <para>Shapes are given as any sequence of ints (<c>[2; 3]</c>, <c>[|2; 3|]</c>) and returned as <c>int list</c>.
+/// Errors from the core (shape mismatches, bad axes) pass through with their messages.</para>
+/// </remarks>
+[<RequireQualifiedAccess>]
+[<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
+module Tensor =
+
+    let inline private shapeArray (shape: seq<int>) = Array.ofSeq shape
+
+    // ------------------------------------------------------------------ creation
+
+    /// <summary>A rank-0 (scalar) tensor: <c>Tensor.scalar 3.0</c>.</summary>
+    [<CompiledName("Scalar")>]
+    let scalar (value: float) : Tensor = Tensor.Scalar value
+
+    /// <summary>A rank-1 tensor of the given values (copied): <c>Tensor.ofSeq [1.; 2.; 3.]</c>.</summary>
+    [<CompiledName("OfSeq")>]
+    let ofSeq (values: seq<float>) : Tensor = Tensor.Of(Array.ofSeq values)
+
+    /// <summary>A rank-2 tensor from an F# <c>Array2D</c> (copied).</summary>
+    [<CompiledName("OfArray2D")>]
+    let ofArray2D (values: float[,]) : Tensor = Tensor.From values
+
+    /// <summary>A tensor of the given shape from row-major values: <c>Tensor.create [2; 2] [1.; 2.; 3.; 4.]</c>.</summary>
+    /// <exception cref="T:System.ArgumentException">The number of values differs from the product of the shape.</exception>
+    [<CompiledName("Create")>]
+    let create (shape: seq<int>) (values: seq<float>) : Tensor = Tensor.FromArray(shapeArray shape, Array.ofSeq values)
+
+    /// <summary>A tensor of zeros: <c>Tensor.zeros [2; 3]</c>.</summary>
+    [<CompiledName("Zeros")>]
+    let zeros (shape: seq<int>) : Tensor = Tensor.Zeros(shapeArray shape)
+
+    /// <summary>A tensor of ones: <c>Tensor.ones [2; 3]</c>.</summary>
+    [<CompiledName("Ones")>]
+    let ones (shape: seq<int>) : Tensor = Tensor.Ones(shapeArray shape)
+
+    /// <summary>A tensor filled with one value: <c>Tensor.full [2; 3] 7.0</c>.</summary>
+    [<CompiledName("Full")>]
+    let full (shape: seq<int>) (value: float) : Tensor = Tensor.Full(shapeArray shape, value)
+
+    /// <summary>Zeros with the shape of <paramref name="like"/>.</summary>
+    [<CompiledName("ZerosLike")>]
+    let zerosLike (like: Tensor) : Tensor = Tensor.ZerosLike like
+
+    /// <summary>Ones with the shape of <paramref name="like"/>.</summary>
+    [<CompiledName("OnesLike")>]
+    let onesLike (like: Tensor) : Tensor = Tensor.OnesLike like
+
+    /// <summary>A tensor filled with <paramref name="value"/>, with the shape of <paramref name="like"/>.</summary>
+    [<CompiledName("FullLike")>]
+    let fullLike (value: float) (like: Tensor) : Tensor = Tensor.Full(like.Shape, value)
+
+    /// <summary>The values 0, 1, ..., count - 1 (rank 1): <c>Tensor.arange 5</c>.</summary>
+    [<CompiledName("Arange")>]
+    let arange (count: int) : Tensor = Tensor.Arange count
+
+    /// <summary>The values start, start + step, ... below stop (rank 1): <c>Tensor.arangeFrom 0.0 1.0 0.25</c> is [0, 0.25, 0.5, 0.75].</summary>
+    /// <exception cref="T:System.ArgumentException">The step is zero or a bound is not finite.</exception>
+    [<CompiledName("ArangeFrom")>]
+    let arangeFrom (start: float) (stop: float) (step: float) : Tensor = Tensor.Arange(start, stop, step)
+
+    /// <summary><paramref name="count"/> evenly spaced values from start to stop inclusive (rank 1).</summary>
+    [<CompiledName("Linspace")>]
+    let linspace (start: float) (stop: float) (count: int) : Tensor = Tensor.Linspace(start, stop, count)
+
+    /// <summary>The n x n identity matrix.</summary>
+    [<CompiledName("Eye")>]
+    let eye (n: int) : Tensor = Tensor.Eye n
+
+    /// <summary>Uniform random values in [0, 1) from a seed (reproducible): <c>Tensor.rand 42 [2; 3]</c>.</summary>
+    [<CompiledName("Rand")>]
+    let rand (seed: int) (shape: seq<int>) : Tensor = Tensor.RandomUniform(shapeArray shape, seed)
+
+    /// <summary>Standard normal random values from a seed (reproducible): <c>Tensor.randn 42 [2; 3]</c>.</summary>
+    [<CompiledName("Randn")>]
+    let randn (seed: int) (shape: seq<int>) : Tensor = Tensor.RandomNormal(shapeArray shape, seed)
+
+    /// <summary>Uniform random values in [low, high) from a seed.</summary>
+    [<CompiledName("Uniform")>]
+    let uniform (seed: int) (low: float) (high: float) (shape: seq<int>) : Tensor =
+        Tensor.RandomUniform(shapeArray shape, seed, low, high)
+
+    /// <summary>Normal random values with the given mean and standard deviation from a seed.</summary>
+    [<CompiledName("Normal")>]
+    let normal (seed: int) (mean: float) (std: float) (shape: seq<int>) : Tensor =
+        Tensor.RandomNormal(shapeArray shape, seed, mean, std)
+
+    // ------------------------------------------------------------------ tracking and gradients
+
+    /// <summary>The tensor marked as tracked (gradients are computed for it): a tracked leaf sharing the values, or the tensor itself when already tracked.</summary>
+    [<CompiledName("Tracked")>]
+    let tracked (x: Tensor) : Tensor = x.Tracked()
+
+    /// <summary>An untracked tensor with the same values and no graph.</summary>
+    [<CompiledName("Untracked")>]
+    let untracked (x: Tensor) : Tensor = x.Untracked()
+
+    /// <summary>An untracked tensor sharing the values, cut from the graph (the same as <see cref="untracked"/>).</summary>
+    [<CompiledName("Detach")>]
+    let detach (x: Tensor) : Tensor = x.Detach()
+
+    /// <summary>Whether gradients are computed and stored for the tensor.</summary>
+    [<CompiledName("IsTracked")>]
+    let isTracked (x: Tensor) : bool = x.IsTracked
+
+    /// <summary>Whether the tensor is a leaf (not the result of a recorded operation).</summary>
+    [<CompiledName("IsLeaf")>]
+    let isLeaf (x: Tensor) : bool = x.IsLeaf
+
+    /// <summary>Starts tracking the tensor in place (the seed's <c>start_tracking</c>); returns whether it was tracked before.</summary>
+    [<CompiledName("StartTracking")>]
+    let startTracking (x: Tensor) : bool = x.StartTracking()
+
+    /// <summary>Stops tracking the tensor in place (the seed's <c>stop_tracking</c>); returns whether it was tracked before.</summary>
+    [<CompiledName("StopTracking")>]
+    let stopTracking (x: Tensor) : bool = x.StopTracking()
+
+    /// <summary>Asks an intermediate tracked tensor to keep its gradient after a backward pass; returns it.</summary>
+    [<CompiledName("RetainGradient")>]
+    let retainGradient (x: Tensor) : Tensor = x.RetainGradient()
+
+    /// <summary>
+    /// Runs the backward pass from the tensor, seeded with ones: accumulates the gradient of every tracked
+    /// leaf it depends on (read them with <see cref="gradient"/>).
+    /// </summary>
+    /// <exception cref="T:System.InvalidOperationException">The tensor is not tracked.</exception>
+    [<CompiledName("Backward")>]
+    let backward (x: Tensor) : unit = x.Backward()
+
+    /// <summary>Runs the backward pass from the tensor with an explicit upstream gradient <paramref name="seed"/> of the tensor's shape.</summary>
+    /// <exception cref="T:System.InvalidOperationException">The tensor is not tracked.</exception>
+    /// <exception cref="T:System.ArgumentException">The seed's shape differs from the tensor's.</exception>
+    [<CompiledName("BackwardWith")>]
+    let backwardWith (seed: Tensor) (x: Tensor) : unit = x.Backward(seed)
+
+    /// <summary>The gradient accumulated by backward passes, or <c>None</c> when none has reached the tensor.</summary>
+    [<CompiledName("Gradient")>]
+    let gradient (x: Tensor) : Tensor option = Option.ofObj x.Gradient
+
+    /// <summary>Forgets the tensor's accumulated gradient.</summary>
+    [<CompiledName("ClearGradient")>]
+    let clearGradient (x: Tensor) : unit = x.ClearGradient()
+
+    /// <summary>Returns the accumulated gradient (or <c>None</c>) and clears it.</summary>
+    [<CompiledName("TakeGradient")>]
+    let takeGradient (x: Tensor) : Tensor option = Option.ofObj (x.TakeGradient())
+
+    /// <summary>
+    /// Runs <paramref name="f"/> with graph recording off (results are untracked), like PyTorch's <c>no_grad</c>:
+    /// <c>Tensor.noGrad (fun () -> w - 0.1 * g)</c>.
+    /// </summary>
+    [<CompiledName("NoGrad")>]
+    let noGrad (f: unit -> 'T) : 'T =
+        use _scope = Tensor.NoGrad()
+        f ()
+
+    /// <summary>Whether operations record the graph here (false inside <see cref="noGrad"/>).</summary>
+    [<CompiledName("IsGradEnabled")>]
+    let isGradEnabled () : bool = Tensor.IsGradEnabled
+
+    // ------------------------------------------------------------------ values and shape information
+
+    /// <summary>The dimension sizes: <c>Tensor.shape (Tensor.zeros [2; 3])</c> is <c>[2; 3]</c>; a scalar gives <c>[]</c>.</summary>
+    [<CompiledName("Shape")>]
+    let shape (x: Tensor) : int list = List.ofArray x.Shape
+
+    /// <summary>The number of dimensions (0 for a scalar).</summary>
+    [<CompiledName("Rank")>]
+    let rank (x: Tensor) : int = x.Rank
+
+    /// <summary>The number of elements.</summary>
+    [<CompiledName("Count")>]
+    let count (x: Tensor) : int = x.Count
+
+    /// <summary>The size of one dimension (negative counts from the end).</summary>
+    [<CompiledName("Size")>]
+    let size (dim: int) (x: Tensor) : int = x.Size dim
+
+    /// <summary>A copy of the values in row-major order.</summary>
+    [<CompiledName("ToArray")>]
+    let toArray (x: Tensor) : float[] = x.ToArray()
+
+    /// <summary>The values of a rank-2 tensor as an <c>Array2D</c>.</summary>
+    /// <exception cref="T:System.ArgumentException">The tensor is not of rank 2.</exception>
+    [<CompiledName("ToArray2D")>]
+    let toArray2D (x: Tensor) : float[,] =
+        if x.Rank <> 2 then
+            invalidArg (nameof x) (sprintf "toArray2D: the tensor has shape [%s] (rank %d); only a rank-2 tensor converts to float[,]" (String.Join(",", x.Shape)) x.Rank)
+        let rows, cols = x.Size 0, x.Size 1
+        let values = x.AsSpan().ToArray()
+        Array2D.init rows cols (fun i j -> values[i * cols + j])
+
+    /// <summary>The value of a one-element tensor (any rank).</summary>
+    /// <exception cref="T:System.InvalidOperationException">The tensor does not have exactly one element.</exception>
+    [<CompiledName("Item")>]
+    let item (x: Tensor) : float = x.Item()
+
+    /// <summary>The element at an N-dimensional index (negative counts from the end): <c>Tensor.get [0; 1] m</c>.</summary>
+    /// <exception cref="T:System.ArgumentException">The number of indices differs from the rank.</exception>
+    /// <exception cref="T:System.IndexOutOfRangeException">An index is out of range.</exception>
+    [<CompiledName("Get")>]
+    let get (index: seq<int>) (x: Tensor) : float = x.[Array.ofSeq index]
+
+    /// <summary>The element at a row-major flat position.</summary>
+    [<CompiledName("GetFlat")>]
+    let getFlat (flatIndex: int) (x: Tensor) : float = x.GetFlat flatIndex
+
+    /// <summary>Whether the two tensors have the same shape and exactly the same values.</summary>
+    [<CompiledName("Equal")>]
+    let equal (other: Tensor) (x: Tensor) : bool = x.Equals other
+
+    /// <summary>Whether both tensors have the same shape and agree within rtol 1e-5 and atol 1e-8 (like <c>torch.allclose</c>).</summary>
+    [<CompiledName("AllClose")>]
+    let allClose (other: Tensor) (x: Tensor) : bool = x.AllClose(other)
+
+    /// <summary>Whether both tensors have the same shape and |x - other| &lt;= atol + rtol |other| element-wise.</summary>
+    [<CompiledName("AllCloseWith")>]
+    let allCloseWith (rtol: float) (atol: float) (other: Tensor) (x: Tensor) : bool = x.AllClose(other, rtol, atol)
+
+    /// <summary>The values as a MathNet matrix (rank 2 only).</summary>
+    [<CompiledName("ToMatrix")>]
+    let toMatrix (x: Tensor) : MathNet.Numerics.LinearAlgebra.Matrix<float> = x.ToMatrix()
+
+    /// <summary>A rank-2 tensor from a MathNet matrix.</summary>
+    [<CompiledName("OfMatrix")>]
+    let ofMatrix (matrix: MathNet.Numerics.LinearAlgebra.Matrix<float>) : Tensor = Tensor.FromMatrix matrix
+
+    // ------------------------------------------------------------------ arithmetic (data-last)
+
+    /// <summary><c>Tensor.add y x</c> is <c>x + y</c> (element-wise, broadcasting).</summary>
+    [<CompiledName("Add")>]
+    let add (y: Tensor) (x: Tensor) : Tensor = x.Add y
+
+    /// <summary><c>Tensor.sub y x</c> is <c>x - y</c>: <c>x |> Tensor.sub y</c> reads "x minus y".</summary>
+    [<CompiledName("Sub")>]
+    let sub (y: Tensor) (x: Tensor) : Tensor = x.Sub y
+
+    /// <summary><c>Tensor.mul y x</c> is <c>x * y</c> (element-wise, broadcasting).</summary>
+    [<CompiledName("Mul")>]
+    let mul (y: Tensor) (x: Tensor) : Tensor = x.Mul y
+
+    /// <summary><c>Tensor.div y x</c> is <c>x / y</c>: <c>x |> Tensor.div y</c> reads "x divided by y".</summary>
+    [<CompiledName("Div")>]
+    let div (y: Tensor) (x: Tensor) : Tensor = x.Div y
+
+    /// <summary><c>Tensor.addScalar s x</c> is <c>x + s</c>.</summary>
+    [<CompiledName("AddScalar")>]
+    let addScalar (s: float) (x: Tensor) : Tensor = x + s
+
+    /// <summary><c>Tensor.subScalar s x</c> is <c>x - s</c>.</summary>
+    [<CompiledName("SubScalar")>]
+    let subScalar (s: float) (x: Tensor) : Tensor = x - s
+
+    /// <summary><c>Tensor.mulScalar s x</c> is <c>x * s</c>.</summary>
+    [<CompiledName("MulScalar")>]
+    let mulScalar (s: float) (x: Tensor) : Tensor = x * s
+
+    /// <summary><c>Tensor.divScalar s x</c> is <c>x / s</c>.</summary>
+    [<CompiledName("DivScalar")>]
+    let divScalar (s: float) (x: Tensor) : Tensor = x / s
+
+    /// <summary><c>Tensor.pow p x</c> is <c>x ** p</c> element-wise, with derivative p x^(p-1).</summary>
+    [<CompiledName("Pow")>]
+    let pow (exponent: float) (x: Tensor) : Tensor = x.Pow exponent
+
+    /// <summary><c>Tensor.powTensor p x</c> is <c>x ** p</c> with a tensor exponent (broadcasting).</summary>
+    [<CompiledName("PowTensor")>]
+    let powTensor (exponent: Tensor) (x: Tensor) : Tensor = x.Pow exponent
+
+    /// <summary>Element-wise maximum of x and y (broadcasting); ties send the gradient to x.</summary>
+    [<CompiledName("Maximum")>]
+    let maximum (y: Tensor) (x: Tensor) : Tensor = x.Maximum y
+
+    /// <summary>Element-wise minimum of x and y (broadcasting); ties send the gradient to x.</summary>
+    [<CompiledName("Minimum")>]
+    let minimum (y: Tensor) (x: Tensor) : Tensor = x.Minimum y
+
+    /// <summary><c>Tensor.axpy alpha x y</c> is <c>alpha * x + y</c> (the BLAS axpy), so <c>y |> Tensor.axpy alpha x</c> adds alpha·x to y.</summary>
+    [<CompiledName("Axpy")>]
+    let axpy (alpha: float) (x: Tensor) (y: Tensor) : Tensor = Tensor.Axpy(alpha, x, y)
+
+    // ------------------------------------------------------------------ element-wise functions
+
+    /// <summary>Element-wise negation.</summary>
+    [<CompiledName("Neg")>]
+    let neg (x: Tensor) : Tensor = x.Neg()
+
+    /// <summary>Element-wise 1/x.</summary>
+    [<CompiledName("Reciprocal")>]
+    let reciprocal (x: Tensor) : Tensor = x.Reciprocal()
+
+    /// <summary>Element-wise x².</summary>
+    [<CompiledName("Square")>]
+    let square (x: Tensor) : Tensor = x.Square()
+
+    /// <summary>Element-wise eˣ.</summary>
+    [<CompiledName("Exp")>]
+    let exp (x: Tensor) : Tensor = x.Exp()
+
+    /// <summary>Element-wise natural logarithm.</summary>
+    [<CompiledName("Log")>]
+    let log (x: Tensor) : Tensor = x.Log()
+
+    /// <summary>Element-wise square root.</summary>
+    [<CompiledName("Sqrt")>]
+    let sqrt (x: Tensor) : Tensor = x.Sqrt()
+
+    /// <summary>Element-wise absolute value.</summary>
+    [<CompiledName("Abs")>]
+    let abs (x: Tensor) : Tensor = x.Abs()
+
+    /// <summary>Element-wise sign (-1, 0 or 1); a constant for differentiation.</summary>
+    [<CompiledName("Sign")>]
+    let sign (x: Tensor) : Tensor = x.Sign()
+
+    /// <summary>Element-wise clamp to [min, max]: <c>x |> Tensor.clamp 0.0 1.0</c>.</summary>
+    [<CompiledName("Clamp")>]
+    let clamp (min: float) (max: float) (x: Tensor) : Tensor = x.Clamp(min, max)
+
+    /// <summary>Element-wise max(x, 0).</summary>
+    [<CompiledName("Relu")>]
+    let relu (x: Tensor) : Tensor = x.Relu()
+
+    /// <summary>Element-wise leaky ReLU: x where x &gt; 0, slope·x elsewhere.</summary>
+    [<CompiledName("LeakyRelu")>]
+    let leakyRelu (slope: float) (x: Tensor) : Tensor = x.LeakyRelu slope
+
+    /// <summary>Element-wise logistic sigmoid 1 / (1 + e⁻ˣ).</summary>
+    [<CompiledName("Sigmoid")>]
+    let sigmoid (x: Tensor) : Tensor = x.Sigmoid()
+
+    /// <summary>Element-wise hyperbolic tangent.</summary>
+    [<CompiledName("Tanh")>]
+    let tanh (x: Tensor) : Tensor = x.Tanh()
+
+    /// <summary>Softmax along a dimension (negative counts from the end), max-shifted so large inputs do not overflow: <c>x |> Tensor.softmax -1</c>.</summary>
+    [<CompiledName("Softmax")>]
+    let softmax (dim: int) (x: Tensor) : Tensor = x.Softmax dim
+
+    /// <summary>Log-softmax along a dimension (negative counts from the end), computed stably.</summary>
+    [<CompiledName("LogSoftmax")>]
+    let logSoftmax (dim: int) (x: Tensor) : Tensor = x.LogSoftmax dim
+
+    // ------------------------------------------------------------------ reductions
+
+    /// <summary>The sum of all elements (rank 0).</summary>
+    [<CompiledName("Sum")>]
+    let sum (x: Tensor) : Tensor = x.Sum()
+
+    /// <summary>The mean of all elements (rank 0).</summary>
+    [<CompiledName("Mean")>]
+    let mean (x: Tensor) : Tensor = x.Mean()
+
+    /// <summary>Sums over one dimension, removing it: <c>Tensor.sumDim 0 m</c> sums the rows of a matrix.</summary>
+    [<CompiledName("SumDim")>]
+    let sumDim (dim: int) (x: Tensor) : Tensor = x.Sum(dim, false)
+
+    /// <summary>Sums over the given dimensions, removing them.</summary>
+    [<CompiledName("SumDims")>]
+    let sumDims (dims: seq<int>) (x: Tensor) : Tensor = x.Sum(Array.ofSeq dims, false)
+
+    /// <summary>Sums over the given dimensions, keeping them with size 1.</summary>
+    [<CompiledName("SumDimsKeep")>]
+    let sumDimsKeep (dims: seq<int>) (x: Tensor) : Tensor = x.Sum(Array.ofSeq dims, true)
+
+    /// <summary>The mean over one dimension, removing it.</summary>
+    [<CompiledName("MeanDim")>]
+    let meanDim (dim: int) (x: Tensor) : Tensor = x.Mean(dim, false)
+
+    /// <summary>The mean over the given dimensions, removing them.</summary>
+    [<CompiledName("MeanDims")>]
+    let meanDims (dims: seq<int>) (x: Tensor) : Tensor = x.Mean(Array.ofSeq dims, false)
+
+    /// <summary>The mean over the given dimensions, keeping them with size 1.</summary>
+    [<CompiledName("MeanDimsKeep")>]
+    let meanDimsKeep (dims: seq<int>) (x: Tensor) : Tensor = x.Mean(Array.ofSeq dims, true)
+
+    /// <summary>Sums over the last <paramref name="count"/> dimensions.</summary>
+    [<CompiledName("SumLast")>]
+    let sumLast (count: int) (x: Tensor) : Tensor = x.SumLast count
+
+    /// <summary>Sums a tensor down to a shape it broadcasts from (the reverse of broadcasting).</summary>
+    [<CompiledName("SumTo")>]
+    let sumTo (shape: seq<int>) (x: Tensor) : Tensor = x.SumTo(shapeArray shape)
+
+    /// <summary>The largest element (rank 0).</summary>
+    [<CompiledName("Max")>]
+    let max (x: Tensor) : Tensor = x.Max()
+
+    /// <summary>The smallest element (rank 0).</summary>
+    [<CompiledName("Min")>]
+    let min (x: Tensor) : Tensor = x.Min()
+
+    /// <summary>The largest values along a dimension, removing it.</summary>
+    [<CompiledName("MaxDim")>]
+    let maxDim (dim: int) (x: Tensor) : Tensor = x.Max(dim, false)
+
+    /// <summary>The smallest values along a dimension, removing it.</summary>
+    [<CompiledName("MinDim")>]
+    let minDim (dim: int) (x: Tensor) : Tensor = x.Min(dim, false)
+
+    /// <summary>The positions of the largest values along a dimension (as float values), removing it.</summary>
+    [<CompiledName("ArgMax")>]
+    let argMax (dim: int) (x: Tensor) : Tensor = x.ArgMax(dim, false)
+
+    /// <summary>The positions of the smallest values along a dimension (as float values), removing it.</summary>
+    [<CompiledName("ArgMin")>]
+    let argMin (dim: int) (x: Tensor) : Tensor = x.ArgMin(dim, false)
+
+    /// <summary>The largest values along a dimension and their positions.</summary>
+    [<CompiledName("MaxWithIndices")>]
+    let maxWithIndices (dim: int) (x: Tensor) : Tensor * Tensor =
+        let struct (values, indices) = x.MaxWithIndices(dim, false)
+        values, indices
+
+    /// <summary>The smallest values along a dimension and their positions.</summary>
+    [<CompiledName("MinWithIndices")>]
+    let minWithIndices (dim: int) (x: Tensor) : Tensor * Tensor =
+        let struct (values, indices) = x.MinWithIndices(dim, false)
+        values, indices
+
+    // ------------------------------------------------------------------ shape
+
+    /// <summary>The same values in a new shape (one dimension may be -1): <c>x |> Tensor.reshape [2; -1]</c>.</summary>
+    [<CompiledName("Reshape")>]
+    let reshape (shape: seq<int>) (x: Tensor) : Tensor = x.Reshape(shapeArray shape)
+
+    /// <summary>The values as a rank-1 tensor.</summary>
+    [<CompiledName("Flatten")>]
+    let flatten (x: Tensor) : Tensor = x.Flatten()
+
+    /// <summary>Merges the dimensions startDim..endDim (inclusive, negative counts from the end) into one.</summary>
+    [<CompiledName("FlattenDims")>]
+    let flattenDims (startDim: int) (endDim: int) (x: Tensor) : Tensor = x.Flatten(startDim, endDim)
+
+    /// <summary>Removes every dimension of size 1.</summary>
+    [<CompiledName("Squeeze")>]
+    let squeeze (x: Tensor) : Tensor = x.Squeeze()
+
+    /// <summary>Removes one dimension of size 1.</summary>
+    [<CompiledName("SqueezeDim")>]
+    let squeezeDim (dim: int) (x: Tensor) : Tensor = x.Squeeze dim
+
+    /// <summary>Inserts a dimension of size 1 at <paramref name="dim"/>.</summary>
+    [<CompiledName("Unsqueeze")>]
+    let unsqueeze (dim: int) (x: Tensor) : Tensor = x.Unsqueeze dim
+
+    /// <summary>Reorders the dimensions: <c>x |> Tensor.permute [2; 0; 1]</c>.</summary>
+    [<CompiledName("Permute")>]
+    let permute (dims: seq<int>) (x: Tensor) : Tensor = x.Permute(Array.ofSeq dims)
+
+    /// <summary>Swaps the last two dimensions (the matrix transpose; rank 0 and 1 are returned as they are).</summary>
+    [<CompiledName("Transpose")>]
+    let transpose (x: Tensor) : Tensor = x.T
+
+    /// <summary>Swaps two dimensions.</summary>
+    [<CompiledName("TransposeDims")>]
+    let transposeDims (dim0: int) (dim1: int) (x: Tensor) : Tensor = x.Transpose(dim0, dim1)
+
+    /// <summary>Broadcasts to a larger shape (NumPy rules) without changing values.</summary>
+    [<CompiledName("BroadcastTo")>]
+    let broadcastTo (shape: seq<int>) (x: Tensor) : Tensor = x.BroadcastTo(shapeArray shape)
+
+    /// <summary><paramref name="length"/> entries of dimension <paramref name="dim"/> from <paramref name="start"/>.</summary>
+    [<CompiledName("Narrow")>]
+    let narrow (dim: int) (start: int) (length: int) (x: Tensor) : Tensor = x.Narrow(dim, start, length)
+
+    /// <summary>The entries start..end-1 of a dimension (negative positions count from the end).</summary>
+    [<CompiledName("Slice")>]
+    let slice (dim: int) (start: int) (stop: int) (x: Tensor) : Tensor = x.Slice(dim, start, stop)
+
+    /// <summary>The entries of a dimension at the given positions, in that order (repeats allowed).</summary>
+    [<CompiledName("IndexSelect")>]
+    let indexSelect (dim: int) (indices: seq<int>) (x: Tensor) : Tensor = x.IndexSelect(dim, Array.ofSeq indices)
+
+    /// <summary>Joins tensors along an existing dimension.</summary>
+    [<CompiledName("Concat")>]
+    let concat (dim: int) (tensors: seq<Tensor>) : Tensor = Tensor.Concat(Array.ofSeq tensors, dim)
+
+    /// <summary>Stacks tensors of one shape along a new dimension.</summary>
+    [<CompiledName("Stack")>]
+    let stack (dim: int) (tensors: seq<Tensor>) : Tensor = Tensor.Stack(Array.ofSeq tensors, dim)
+
+    // ------------------------------------------------------------------ linear algebra (data-last)
+
+    /// <summary>
+    /// <c>Tensor.matmul w x</c> is the matrix product <c>x · w</c> (NumPy matmul: vectors, matrices, broadcast
+    /// batches), so that <c>x |> Tensor.matmul w</c> applies w to x.
+    /// </summary>
+    /// <exception cref="T:System.ArgumentException">The inner dimensions differ (the message names both shapes).</exception>
+    [<CompiledName("MatMul")>]
+    let matmul (w: Tensor) (x: Tensor) : Tensor = x.MatMul w
+
+    /// <summary><c>Tensor.matmulT w x</c> is <c>x · wᵀ</c> (w's last two dimensions transposed, without a copy).</summary>
+    [<CompiledName("MatMulT")>]
+    let matmulT (w: Tensor) (x: Tensor) : Tensor = x.MatMul(w, false, true)
+
+    /// <summary>The inner product of two rank-1 tensors (rank 0).</summary>
+    [<CompiledName("Dot")>]
+    let dot (y: Tensor) (x: Tensor) : Tensor = x.Dot y
+
+    /// <summary><c>Tensor.outer y x</c> is the outer product x yᵀ of two rank-1 tensors.</summary>
+    [<CompiledName("Outer")>]
+    let outer (y: Tensor) (x: Tensor) : Tensor = x.Outer y
+
+    // ------------------------------------------------------------------ custom operations
+
+    /// <summary>
+    /// A user-defined differentiable operation: <paramref name="forward"/> computes the value from the inputs
+    /// (nothing inside is recorded); <paramref name="backward"/> gets the inputs, which of them are tracked, and
+    /// the upstream gradient, and returns one gradient per input (<c>None</c> where none is needed).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// let cube x =
+    ///     Tensor.custom "cube" (fun xs -> xs[0] * xs[0] * xs[0])
+    ///         (fun xs _ g -> [ Some(g * 3.0 * xs[0] * xs[0]) ]) [ x ]
+    /// </code>
+    /// </example>
+    [<CompiledName("Custom")>]
+    let custom (name: string) (forward: Tensor list -> Tensor) (backward: Tensor list -> bool list -> Tensor -> Tensor option list) (inputs: Tensor list) : Tensor =
+        Tensor.Custom(
+            name,
+            Array.ofList inputs,
+            Func<Tensor[], Tensor>(fun xs -> forward (List.ofArray xs)),
+            Func<Tensor[], bool[], Tensor, array<Tensor | null>>(fun xs tracked g ->
+                backward (List.ofArray xs) (List.ofArray tracked) g
+                |> List.map (fun o -> match o with Some t -> (t: Tensor | null) | None -> null)
+                |> Array.ofList))
+
+    // ------------------------------------------------------------------ printing
+
+    let private trackedSuffixes = [ ", tracked, has gradient"; ", tracked" ]
+    let private lineBreaks = Regex(@",\s*\n\s*", RegexOptions.Compiled)
+
+    /// <summary>
+    /// The text FSI and <c>%A</c> should show: the core's PyTorch-like rendering on one line when it fits in
+    /// 72 characters (rows on separate lines otherwise), always with the shape (except for scalars) and the
+    /// tracked / gradient marks: <c>tensor([[1., 2.], [3., 4.]], shape=[2,2])</c>.
+    /// Register it in FSI with <c>fsi.AddPrinter Tensor.format</c>.
+    /// </summary>
+    [<CompiledName("Format")>]
+    let format (x: Tensor) : string =
+        let text = x.ToString() // tensor(<values>[, shape=[..]][, tracked[, has gradient]])
+        let mutable body = text.Substring("tensor(".Length, text.Length - "tensor(".Length - 1)
+        let mutable mark = ""
+        for suffix in trackedSuffixes do
+            if mark = "" && body.EndsWith(suffix, StringComparison.Ordinal) then
+                mark <- suffix
+                body <- body.Substring(0, body.Length - suffix.Length)
+        let shapeText = ", shape=[" + String.Join(",", x.Shape) + "]"
+        if body.EndsWith(shapeText, StringComparison.Ordinal) then
+            body <- body.Substring(0, body.Length - shapeText.Length)
+        let oneLine = lineBreaks.Replace(body, ", ")
+        let body = if oneLine.Length <= 72 then oneLine else body
+        "tensor(" + body + (if x.Rank = 0 then "" else shapeText) + mark + ")"
+
+    /// <summary>
+    /// <see cref="format"/> with continuation lines shifted right by <paramref name="indent"/> spaces, for
+    /// hosts that print the first line at that column: F# Interactive puts multi-line values on a new line
+    /// indented by 2, so register <c>fsi.AddPrinter (Tensor.formatIndented 2)</c>.
+    /// </summary>
+    [<CompiledName("FormatIndented")>]
+    let formatIndented (indent: int) (x: Tensor) : string =
+        let text = format x
+        if indent <= 0 then text else text.Replace("\n", "\n" + String(' ', indent))
+
+    /// <summary>Prints <see cref="format"/> of the tensor and a newline to standard output.</summary>
+    [<CompiledName("Print")>]
+    let print (x: Tensor) : unit = Console.WriteLine(format x)

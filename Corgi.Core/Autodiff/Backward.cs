@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics.Tensors;
 using System.Threading;
 using Corgi.Autodiff;
 
@@ -45,7 +46,7 @@ public sealed partial class Tensor
         int mark = Interlocked.Increment(ref s_backwardMark);
         var order = CountConsumers(this, mark);
 
-        NoGradScope scope = createGraph ? default : GradMode.Disable();
+        bool previous = createGraph ? false : GradMode.EnterPlainBackward();
         try
         {
             PendingGradient = seed;
@@ -53,36 +54,64 @@ public sealed partial class Tensor
             ready.Push(this);
             while (ready.Count > 0)
             {
+                // Every consumer of t has been processed, so its gradient is complete (or null when no
+                // consumer sent it any: it is still popped, so that its inputs' counts go down).
                 var t = ready.Pop();
-                var g = t.PendingGradient!;
+                var g = t.PendingGradient;
                 t.PendingGradient = null;
-                if (t.KeepsGradient || ReferenceEquals(t, this)) t.AccumulateGradient(g);
+                if (g is not null && (t.KeepsGradient || ReferenceEquals(t, this))) t.AccumulateGradient(g);
                 var node = t.Node;
                 if (node is null) continue;
                 var inputs = node.Inputs;
-                Tensor?[]? all = node.AllInputs?.Invoke(g, t);
+                Tensor?[]? all = g is null ? null : node.AllInputs?.Invoke(g, t);
                 for (int i = 0; i < inputs.Length; i++)
                 {
                     var input = inputs[i];
                     if (!input._tracked || input.VisitMark != mark) continue;
-                    var gi = all is not null ? all[i] : node.PerInput!(g, t, inputs, i);
-                    if (gi is not null)
+                    if (g is not null)
                     {
-                        gi = gi.ReduceToShape(node.Op, input._shape);
-                        input.PendingGradient = input.PendingGradient is null ? gi : input.PendingGradient.Add(gi);
+                        var gi = all is not null ? all[i] : node.PerInput!(g, t, inputs, i);
+                        if (gi is not null) input.AddPendingGradient(gi.ReduceToShape(node.Op, input._shape), createGraph);
                     }
-                    if (--input.PendingConsumers == 0)
-                    {
-                        if (input.PendingGradient is not null) ready.Push(input);
-                    }
+                    if (--input.PendingConsumers == 0) ready.Push(input);
                 }
             }
         }
         finally
         {
-            scope.Dispose();
+            if (!createGraph) GradMode.ExitPlainBackward(previous);
             // Leave no partial gradients behind if a local derivative threw.
             foreach (var t in order) t.PendingGradient = null;
+        }
+    }
+
+    /// <summary>
+    /// Sums one more contribution into the gradient a node is collecting. Without createGraph the sum
+    /// is taken in a buffer the engine owns (made on the second contribution, never yet seen by anyone),
+    /// so a node used n times costs one buffer, not n-1 tensors.
+    /// </summary>
+    private void AddPendingGradient(Tensor g, bool createGraph)
+    {
+        var pending = PendingGradient;
+        if (pending is null)
+        {
+            PendingGradient = g;
+            _pendingOwned = false;
+        }
+        else if (createGraph)
+        {
+            PendingGradient = pending.Add(g);
+        }
+        else if (_pendingOwned)
+        {
+            TensorPrimitives.Add(pending.Data, g.Data, pending.Data);
+        }
+        else
+        {
+            var sum = new double[Data.Length];
+            TensorPrimitives.Add(pending.Data, g.Data, sum);
+            PendingGradient = new Tensor(sum, _shape);
+            _pendingOwned = true;
         }
     }
 

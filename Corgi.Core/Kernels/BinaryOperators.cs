@@ -10,6 +10,7 @@ namespace Corgi.Kernels;
 /// </summary>
 internal interface IBinaryOperator<T> where T : IFloatingPointIeee754<T>
 {
+    static abstract T Apply(T x, T y);
     static abstract void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d);
     static abstract void Apply(ReadOnlySpan<T> x, T y, Span<T> d);
     static abstract void Apply(T x, ReadOnlySpan<T> y, Span<T> d);
@@ -17,6 +18,7 @@ internal interface IBinaryOperator<T> where T : IFloatingPointIeee754<T>
 
 internal readonly struct AddOperator<T> : IBinaryOperator<T> where T : IFloatingPointIeee754<T>
 {
+    public static T Apply(T x, T y) => x + y;
     public static void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Add(x, y, d);
     public static void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Add(x, y, d);
     public static void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Add(y, x, d);
@@ -24,6 +26,7 @@ internal readonly struct AddOperator<T> : IBinaryOperator<T> where T : IFloating
 
 internal readonly struct SubtractOperator<T> : IBinaryOperator<T> where T : IFloatingPointIeee754<T>
 {
+    public static T Apply(T x, T y) => x - y;
     public static void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Subtract(x, y, d);
     public static void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Subtract(x, y, d);
     public static void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Subtract(x, y, d);
@@ -31,6 +34,7 @@ internal readonly struct SubtractOperator<T> : IBinaryOperator<T> where T : IFlo
 
 internal readonly struct MultiplyOperator<T> : IBinaryOperator<T> where T : IFloatingPointIeee754<T>
 {
+    public static T Apply(T x, T y) => x * y;
     public static void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Multiply(x, y, d);
     public static void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Multiply(x, y, d);
     public static void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Multiply(y, x, d);
@@ -38,6 +42,7 @@ internal readonly struct MultiplyOperator<T> : IBinaryOperator<T> where T : IFlo
 
 internal readonly struct DivideOperator<T> : IBinaryOperator<T> where T : IFloatingPointIeee754<T>
 {
+    public static T Apply(T x, T y) => x / y;
     public static void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Divide(x, y, d);
     public static void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Divide(x, y, d);
     public static void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Divide(x, y, d);
@@ -45,6 +50,7 @@ internal readonly struct DivideOperator<T> : IBinaryOperator<T> where T : IFloat
 
 internal readonly struct PowOperator<T> : IBinaryOperator<T> where T : IFloatingPointIeee754<T>
 {
+    public static T Apply(T x, T y) => T.Pow(x, y);
     public static void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Pow(x, y, d);
     public static void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Pow(x, y, d);
     public static void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Pow(x, y, d);
@@ -52,6 +58,7 @@ internal readonly struct PowOperator<T> : IBinaryOperator<T> where T : IFloating
 
 internal readonly struct MaxOperator<T> : IBinaryOperator<T> where T : IFloatingPointIeee754<T>
 {
+    public static T Apply(T x, T y) => T.IsNaN(x) || T.IsNaN(y) ? T.NaN : T.Max(x, y);
     public static void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Max(x, y, d);
     public static void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Max(x, y, d);
     public static void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Max(y, x, d);
@@ -59,6 +66,7 @@ internal readonly struct MaxOperator<T> : IBinaryOperator<T> where T : IFloating
 
 internal readonly struct MinOperator<T> : IBinaryOperator<T> where T : IFloatingPointIeee754<T>
 {
+    public static T Apply(T x, T y) => T.IsNaN(x) || T.IsNaN(y) ? T.NaN : T.Min(x, y);
     public static void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Min(x, y, d);
     public static void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Min(x, y, d);
     public static void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Min(y, x, d);
@@ -67,6 +75,7 @@ internal readonly struct MinOperator<T> : IBinaryOperator<T> where T : IFloating
 /// <summary>1 where x &gt;= y (x wins the maximum, ties to x), else 0.</summary>
 internal readonly struct GreaterOrEqualMaskOperator<T> : IBinaryOperator<T> where T : IFloatingPointIeee754<T>
 {
+    public static T Apply(T x, T y) => x >= y ? T.One : T.Zero;
     public static void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d)
     {
         for (int i = 0; i < d.Length; i++) d[i] = x[i] >= y[i] ? T.One : T.Zero;
@@ -84,6 +93,7 @@ internal readonly struct GreaterOrEqualMaskOperator<T> : IBinaryOperator<T> wher
 /// <summary>1 where x &lt;= y (x wins the minimum, ties to x), else 0.</summary>
 internal readonly struct LessOrEqualMaskOperator<T> : IBinaryOperator<T> where T : IFloatingPointIeee754<T>
 {
+    public static T Apply(T x, T y) => x <= y ? T.One : T.Zero;
     public static void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d)
     {
         for (int i = 0; i < d.Length; i++) d[i] = x[i] <= y[i] ? T.One : T.Zero;

@@ -16,6 +16,7 @@ internal static class ElementwiseKernels
         where TOp : IBinaryOperator<T> where T : IFloatingPointIeee754<T>
     {
         if (d.Length == 0) return;
+        if (d.Length == 1) { d[0] = TOp.Apply(x[0], y[0]); return; }
         if (x.Length == d.Length && y.Length == d.Length) { TOp.Apply(x, y, d); return; }
         if (y.Length == 1 && x.Length == d.Length) { TOp.Apply(x, y[0], d); return; }
         if (x.Length == 1 && y.Length == d.Length) { TOp.Apply(x[0], y, d); return; }

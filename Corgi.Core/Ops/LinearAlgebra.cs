@@ -26,6 +26,12 @@ public sealed partial class Tensor
             throw new TensorShapeException($"matmul: cannot multiply {ShapeUtil.Format(_shape)} by {ShapeUtil.Format(other._shape)}: both operands need at least one dimension");
         if (Rank == 1 || other.Rank == 1)
         {
+            // checked here so that the message names the operands as given, not their unsqueezed forms
+            int kv = Rank == 1 ? Count : Size(transposeThis ? -2 : -1);
+            int kv2 = other.Rank == 1 ? other.Count : other.Size(transposeOther ? -1 : -2);
+            if (kv != kv2)
+                throw new TensorShapeException(
+                    $"matmul: cannot multiply {ShapeUtil.Format(_shape)}{(Rank != 1 && transposeThis ? "ᵀ" : "")} by {ShapeUtil.Format(other._shape)}{(other.Rank != 1 && transposeOther ? "ᵀ" : "")}: inner dimensions {kv} and {kv2} differ");
             // vectors: a row vector on the left, a column vector on the right, removed again afterwards
             var a = Rank == 1 ? Unsqueeze(0) : this;
             var b = other.Rank == 1 ? other.Unsqueeze(1) : other;
@@ -52,6 +58,17 @@ public sealed partial class Tensor
         return MatMulCore(other, transposeThis, transposeOther, m, k, n, bias);
     }
 
+    /// <summary>Whether two batch shapes broadcast (NumPy rules), checked so the error can name the full operand shapes.</summary>
+    private static bool BatchesBroadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
+    {
+        for (int i = 1; i <= Math.Min(a.Length, b.Length); i++)
+        {
+            int da = a[^i], db = b[^i];
+            if (da != db && da != 1 && db != 1) return false;
+        }
+        return true;
+    }
+
     /// <summary>
     /// The seed's <c>matmul((a, transpose_a), (b, transpose_b), bias)</c>.
     /// </summary>
@@ -65,6 +82,9 @@ public sealed partial class Tensor
     {
         var batchA = _shape.AsSpan(0, Rank - 2);
         var batchB = other._shape.AsSpan(0, other.Rank - 2);
+        if (!BatchesBroadcast(batchA, batchB))
+            throw new TensorShapeException(
+                $"matmul: cannot multiply {ShapeUtil.Format(_shape)} by {ShapeUtil.Format(other._shape)}: batch dimensions {ShapeUtil.Format(batchA)} and {ShapeUtil.Format(batchB)} do not broadcast");
         var batch = ShapeUtil.Broadcast("matmul", batchA, batchB);
         var outShape = new int[batch.Length + 2];
         batch.CopyTo(outShape, 0);

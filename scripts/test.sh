@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: every test project of Corgi.sln, the linear-algebra tests again under the
+# managed MathNet provider, and the F# example scripts. Prints "N passed, N failed" at the end.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log=$(mktemp)
+status=0
+dotnet build Corgi.sln -c Release 2>&1 | tail -n 3 | tee -a "$log" || status=1
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+run_tests() {
+  dotnet test "$@" -c Release --no-build 2>&1 | tee -a "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+}
+
+if [ "$status" -eq 0 ]; then
+  run_tests Corgi.sln
+  # Every product goes through MathNet's provider: run the linear-algebra tests under the managed one too.
+  if [ -d Corgi.Tests/LinearAlgebra ]; then
+    CORGI_BLAS=managed run_tests Corgi.Tests --filter "FullyQualifiedName~LinearAlgebra"
+  fi
+  if [ -x scripts/run-fsx-examples.sh ] || [ -f scripts/run-fsx-examples.sh ]; then
+    if bash scripts/run-fsx-examples.sh; then echo "Passed!  - Failed: 0, Passed: 1 (F# example scripts)" >> "$log"
+    else echo "Failed!  - Failed: 1, Passed: 0 (F# example scripts)" >> "$log"; status=1; fi
+  fi
+fi
+
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+[ "$failed" -eq 0 ] || status=1
+[ "$passed" -gt 0 ] || status=1
+echo "tests: $passed passed, $failed failed"
+exit $status
