@@ -111,7 +111,7 @@ public abstract class Optimizer : IOptimizer
             if (!ShapeUtil.SameShape(g.ShapeSpan, p.Value.ShapeSpan))
                 throw new TensorShapeException($"{GetType().Name.ToLowerInvariant()}: the gradient of parameter '{p.Name}' has shape {ShapeUtil.Format(g.ShapeSpan)} but the parameter has shape {ShapeUtil.Format(p.Value.ShapeSpan)}");
             work.Add((p, g));
-            if (_maxGradientNorm is not null) sumSquares += TensorPrimitives.SumOfSquares<double>(g.Data);
+            if (_maxGradientNorm is not null) sumSquares += TensorPrimitives.SumOfSquares(g.AsSpan());
         }
         double scale = 1;
         if (_maxGradientNorm is double max)
@@ -123,17 +123,18 @@ public abstract class Optimizer : IOptimizer
         {
             var state = _states.GetValue(p, static _ => new ParameterState());
             state.Step++;
-            ReadOnlySpan<double> grad = g.Data;
+            ReadOnlySpan<double> grad = g.AsSpan();
             if (scale != 1)
             {
                 var scaled = new double[g.Count];
-                TensorPrimitives.Multiply(g.Data, scale, scaled);
+                TensorPrimitives.Multiply(g.AsSpan(), scale, scaled);
                 grad = scaled;
             }
             var value = p.Value;
             var next = new double[value.Count];
-            Step(value.Data, grad, state, next);
+            Step(value.AsSpan(), grad, state, next);
             p.ClearGradient();
+            // hand the fresh buffer over without a copy (the public constructor would copy it)
             p.Value = new Tensor(next, value.ShapeRef, null, tracked: true);
         }
         foreach (var p in parameters) p.ClearGradient();
