@@ -1,1 +1,106 @@
-System.Console.WriteLine();
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Corgi.Benchmarks.Workloads;
+
+namespace Corgi.Benchmarks;
+
+/// <summary>
+/// The benchmark command: runs the workloads of WORKLOADS.md and prints one JSON object per line.
+/// <code>
+/// dotnet run -c Release --project Corgi.Benchmarks -- W1 W2 W3 [W3L] [W5] [--threads 1|2|1,2] [--reps 5] [--quick] [--profile]
+/// </code>
+/// </summary>
+internal static class Program
+{
+    /// <summary>
+    /// Every workload, by name: adding one is one method and one entry here.
+    /// (After the nn branch merges: "W1-dense" = the MLP with Dense layers, "W4" = the CNN.)
+    /// </summary>
+    private static readonly Dictionary<string, Action<RunContext>> s_workloads = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["W1"] = Mlp.RawOps,
+        ["W2"] = Dynamic.Run,
+        ["W3"] = ctx => MatMul.Run(ctx, "W3", 512),
+        ["W3L"] = ctx => MatMul.Run(ctx, "W3L", 1024),
+        ["W5"] = Peak.Run,
+    };
+
+    private const string Usage =
+        "usage: Corgi.Benchmarks W1 W2 W3 [W3L] [W5] [--threads 1|2|1,2] [--reps 5] [--warmup 20] [--warmup-seconds 2] [--quick] [--profile]\n"
+        + "  --threads  thread counts to measure, comma-separated (default 1)\n"
+        + "  --reps     repetitions of N steps; the median per-step time is reported (default 5)\n"
+        + "  --warmup   untimed warm-up steps (default 20)\n"
+        + "  --warmup-seconds  the warm-up lasts at least this long, so the JIT's optimized code is timed (default 2)\n"
+        + "  --quick    smoke test: 2 warm-up steps, no minimum warm-up time, 2 repetitions of at most 2 steps\n"
+        + "  --profile  also print a W2-profile line (allocations per op, forward/backward split)\n"
+        + "  --list     print the workload names\n"
+        + "Output: one JSON object per line, as defined in WORKLOADS.md.";
+
+    private static int Main(string[] args)
+    {
+        var names = new List<string>();
+        var threads = new List<int> { 1 };
+        int reps = 5, warmUp = 20;
+        double warmUpSeconds = 2.0;
+        bool quick = false, profile = false;
+        try
+        {
+            for (int i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--threads":
+                        threads = Value(args, ref i).Split(',').Select(s => Positive("--threads", s)).ToList();
+                        break;
+                    case "--reps": reps = Positive("--reps", Value(args, ref i)); break;
+                    case "--warmup": warmUp = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture); break;
+                    case "--warmup-seconds": warmUpSeconds = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture); break;
+                    case "--quick": quick = true; break;
+                    case "--profile": profile = true; break;
+                    case "--list": Console.WriteLine(string.Join(" ", s_workloads.Keys)); return 0;
+                    case "-h" or "--help": Console.WriteLine(Usage); return 0;
+                    default:
+                        if (args[i].StartsWith('-')) throw new ArgumentException($"unknown option {args[i]}");
+                        if (!s_workloads.ContainsKey(args[i]))
+                            throw new ArgumentException($"unknown workload {args[i]} (known: {string.Join(", ", s_workloads.Keys)})");
+                        names.Add(args[i]);
+                        break;
+                }
+            }
+            if (names.Count == 0) throw new ArgumentException("no workload given");
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+        if (quick)
+        {
+            reps = Math.Min(reps, 2);
+            warmUp = Math.Min(warmUp, 2);
+            warmUpSeconds = 0;
+        }
+
+        foreach (int t in threads)
+        {
+            // (Environment.SetEnvironmentVariable would not reach native getenv on Unix, so OPENBLAS_NUM_THREADS
+            // is the caller's business; the thread count is set through the API instead.)
+            ProviderInfo.SetThreads(t);
+            var ctx = new RunContext { Threads = t, Repetitions = reps, WarmUp = warmUp, WarmUpSeconds = warmUpSeconds, Quick = quick, Profile = profile };
+            foreach (var name in names) s_workloads[name](ctx);
+        }
+        return 0;
+    }
+
+    private static string Value(string[] args, ref int i) =>
+        ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value");
+
+    private static int Positive(string option, string s)
+    {
+        int v = int.Parse(s, CultureInfo.InvariantCulture);
+        return v >= 1 ? v : throw new ArgumentException($"{option} must be >= 1, got {s}");
+    }
+}

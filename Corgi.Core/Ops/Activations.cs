@@ -32,7 +32,7 @@ public sealed partial class Tensor
 
     /// <summary>Element-wise hyperbolic tangent; derivative 1 - tanh^2.</summary>
     public Tensor Tanh() =>
-        Unary("tanh", static (x, d) => TensorPrimitives.Tanh(x, d),
+        Unary("tanh", static (x, d) => UnaryKernels.Tanh<double>(x, d),
             static (g, r, _, _) => g.Mul(Scalar(1).Sub(r.Mul(r))));
 
     /// <summary>

@@ -1,0 +1,36 @@
+using System.Globalization;
+using Corgi.LinearAlgebra;
+
+namespace Corgi.Benchmarks;
+
+/// <summary>
+/// The one place that knows which linear-algebra provider Corgi's products go through and how to set
+/// its thread count. Everything else in the benchmarks asks here.
+/// </summary>
+/// <remarks>
+/// The provider is <see cref="Blas"/>'s choice: OpenBLAS when libopenblas loads, else MathNet's managed
+/// provider; <c>CORGI_BLAS=managed|openblas</c> forces one. With the managed provider the thread count is
+/// <c>Control.MaxDegreeOfParallelism</c>, which bounds the Parallel.For inside MathNet's blocked products.
+/// </remarks>
+internal static class ProviderInfo
+{
+    /// <summary>The active provider's short name ("openblas" or "managed") and thread count.</summary>
+    public static (string Name, int Threads) Current() => (Blas.ProviderName, Blas.Threads);
+
+    /// <summary>Sets the thread count of the active provider, and of raw OpenBLAS for W5.</summary>
+    public static void SetThreads(int threads)
+    {
+        // Sets openblas_set_num_threads (when the library is loaded) and Control.MaxDegreeOfParallelism.
+        Blas.Threads = threads;
+        // The same process-wide library as Blas's when both load libopenblas.so.0; set it anyway.
+        RawOpenBlas.SetThreads(threads);
+    }
+
+    /// <summary>A note for the JSON lines: "provider=openblas threads=1".</summary>
+    public static string Note()
+    {
+        var (name, threads) = Current();
+        return "provider=" + name + " threads=" + threads.ToString(CultureInfo.InvariantCulture)
+            + (name == "managed" ? " (MathNet managed: threads = Control.MaxDegreeOfParallelism)" : "");
+    }
+}

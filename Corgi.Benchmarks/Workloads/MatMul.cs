@@ -1,0 +1,61 @@
+using System;
+using System.Globalization;
+using Corgi.LinearAlgebra;
+
+namespace Corgi.Benchmarks.Workloads;
+
+/// <summary>
+/// W3 / W3L: A, B n x n tracked; loss = sum(A·B); backward. One step = 3 GEMMs; gflops = 3·2n³ / step.
+/// N = 10. In the same run, the bare product of the same size through the active provider
+/// (Gemm.RowMajor) is measured as "W3-provider" / "W3L-provider" (gflops = 2n³ / product), so the
+/// overhead of the graph around the GEMMs reads as the ratio of the two gflops.
+/// </summary>
+internal static class MatMul
+{
+    private const int N = 10;
+
+    /// <summary>Both lines for one size.</summary>
+    public static void Run(RunContext ctx, string name, int n)
+    {
+        var random = new Random(3);
+        var a = Tensor.RandomNormal(new[] { n, n }, random).Tracked();
+        var b = Tensor.RandomNormal(new[] { n, n }, random).Tracked();
+        double flops = 2.0 * n * n * (double)n;
+
+        void Step()
+        {
+            var loss = a.MatMul(b).Sum();
+            loss.Backward();
+            a.ClearGradient();
+            b.ClearGradient();
+        }
+        double ms = ctx.MedianMsPerStep(N, Step);
+        string size = n.ToString(CultureInfo.InvariantCulture);
+        Report.Line(name, "float64", ctx.Threads, ms,
+            $"{size}x{size}, forward + backward = 3 GEMMs; " + ProviderInfo.Note() + "; " + ctx.AllocationNote(),
+            ("gflops", 3 * flops / (ms * 1e6)));
+
+        // The bare product through the same provider, on the same buffers, into a preallocated result.
+        var ad = a.ToArray();
+        var bd = b.ToArray();
+        var cd = new double[n * n];
+        double msProvider = ctx.MedianMsPerStep(N, () => Gemm.RowMajor(false, false, n, n, n, 1.0, ad, bd, 0.0, cd));
+        Report.Line(name + "-provider", "float64", ctx.Threads, msProvider,
+            $"bare {size}x{size} product through Gemm.RowMajor (1 GEMM per step); " + ProviderInfo.Note(),
+            ("gflops", flops / (msProvider * 1e6)));
+
+        if (ctx.Profile)
+        {
+            // The backward GEMMs use transposed operands (dA = g·Bᵀ, dB = Aᵀ·g): time them bare as well.
+            double msNT = ctx.MedianMsPerStep(N, () => Gemm.RowMajor(false, true, n, n, n, 1.0, ad, bd, 0.0, cd));
+            double msTN = ctx.MedianMsPerStep(N, () => Gemm.RowMajor(true, false, n, n, n, 1.0, ad, bd, 0.0, cd));
+            Console.Out.WriteLine(Report.Format(new (string, object?)[]
+            {
+                ("system", "corgi"), ("workload", name + "-profile"), ("dtype", "float64"), ("threads", ctx.Threads),
+                ("step_ms", ms), ("gemm_nn_ms", msProvider), ("gemm_nt_ms", msNT), ("gemm_tn_ms", msTN),
+                ("outside_gemm_ms", ms - msProvider - msNT - msTN),
+                ("note", "step = A·B (NN) + dA = g·Bᵀ (NT) + dB = Aᵀ·g (TN) + the rest (sum, its broadcast gradient, allocation, GC)"),
+            }));
+        }
+    }
+}

@@ -1,0 +1,79 @@
+namespace Corgi.FsCheck
+
+open Corgi
+open global.FsCheck
+open global.FsCheck.FSharp
+
+/// FsCheck arbitraries (generator + shrinker) for Corgi's tensors and op cases. Register them on a
+/// property with <c>[&lt;Property(Arbitrary = [| typeof&lt;Arbitraries&gt; |])&gt;]</c>, then take the types
+/// as arguments: <see cref="T:Corgi.Tensor"/>, <see cref="Shape"/>, <see cref="PositiveTensor"/>,
+/// <see cref="NonZeroTensor"/>, <see cref="AwayFromKinksTensor"/>, <see cref="DistinctTensor"/>,
+/// <see cref="BroadcastPair"/>, <see cref="SeparatedPair"/>, <see cref="MatMulCase"/>,
+/// <see cref="ReductionCase"/>, <see cref="AxisCase"/>.
+/// <example>
+/// <code>
+/// [&lt;Property(Arbitrary = [| typeof&lt;Arbitraries&gt; |])&gt;]
+/// let ``addition commutes`` (p: BroadcastPair) = (p.Left + p.Right).Equals(p.Right + p.Left)
+/// </code>
+/// </example>
+type Arbitraries =
+    /// Shapes of rank 0-4 with dimensions 1-4.
+    static member Shape() : Arbitrary<Shape> =
+        let shrink (Shape s) =
+            seq {
+                for i in 0 .. s.Length - 1 do
+                    if s.[i] = 1 then yield Shape(Array.removeAt i s)
+                for i in 0 .. s.Length - 1 do
+                    if s.[i] > 1 then yield Shape(Array.updateAt i 1 s)
+            }
+        Arb.fromGenShrink (TensorGen.shape |> Gen.map Shape, shrink)
+
+    /// Tensors of rank 0-4 with values in [-2, 2].
+    static member Tensor() : Arbitrary<Tensor> =
+        Arb.fromGenShrink (TensorGen.tensor, TensorShrink.tensor Domain.General)
+
+    /// Tensors with values in [0.2, 3].
+    static member PositiveTensor() : Arbitrary<PositiveTensor> =
+        Arb.fromGenShrink (
+            TensorGen.tensorWith Domain.Positive |> Gen.map PositiveTensor,
+            fun (PositiveTensor t) -> TensorShrink.tensor Domain.Positive t |> Seq.map PositiveTensor)
+
+    /// Tensors with |values| in [0.5, 2].
+    static member NonZeroTensor() : Arbitrary<NonZeroTensor> =
+        Arb.fromGenShrink (
+            TensorGen.tensorWith Domain.NonZero |> Gen.map NonZeroTensor,
+            fun (NonZeroTensor t) -> TensorShrink.tensor Domain.NonZero t |> Seq.map NonZeroTensor)
+
+    /// Tensors with |values| in [0.1, 2].
+    static member AwayFromKinksTensor() : Arbitrary<AwayFromKinksTensor> =
+        Arb.fromGenShrink (
+            TensorGen.tensorWith Domain.AwayFromKinks |> Gen.map AwayFromKinksTensor,
+            fun (AwayFromKinksTensor t) -> TensorShrink.tensor Domain.AwayFromKinks t |> Seq.map AwayFromKinksTensor)
+
+    /// Tensors of rank 1-4 with pairwise-distinct values.
+    static member DistinctTensor() : Arbitrary<DistinctTensor> =
+        Arb.fromGenShrink (
+            TensorGen.shapeBetween 1 4 |> Gen.bind TensorGen.distinctOf |> Gen.map DistinctTensor,
+            fun (DistinctTensor t) -> TensorShrink.shape t |> Seq.filter (fun s -> s.Rank >= 1) |> Seq.map DistinctTensor)
+
+    /// Broadcast-compatible pairs with values in [-2, 2].
+    static member BroadcastPair() : Arbitrary<BroadcastPair> =
+        Arb.fromGenShrink (TensorGen.broadcastPair, TensorShrink.broadcastPair)
+
+    /// Broadcast-compatible pairs that never tie element-wise.
+    static member SeparatedPair() : Arbitrary<SeparatedPair> =
+        Arb.fromGenShrink (TensorGen.separatedPair, TensorShrink.separatedPair)
+
+    /// Valid matrix products with transpose flags, batch dimensions and an optional bias.
+    static member MatMulCase() : Arbitrary<MatMulCase> =
+        Arb.fromGenShrink (TensorGen.matMulCase, TensorShrink.matMulCase)
+
+    /// Sum/mean cases over random dimensions with random keepDim.
+    static member ReductionCase() : Arbitrary<ReductionCase> =
+        Arb.fromGenShrink (TensorGen.reductionCase, TensorShrink.reductionCase)
+
+    /// Max/min/softmax cases along a random dimension of a tensor with distinct values.
+    static member AxisCase() : Arbitrary<AxisCase> =
+        Arb.fromGenShrink (TensorGen.axisCase, TensorShrink.axisCase)
+
+    // EXTENSION POINT (convolution): the arbitrary of conv2d/pooling cases goes here.

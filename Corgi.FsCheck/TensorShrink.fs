@@ -1,0 +1,199 @@
+namespace Corgi.FsCheck
+
+open System
+open Corgi
+
+/// Shrinkers that keep a case valid: shapes shrink by narrowing dimensions (to 1, or to half) and
+/// dropping size-1 dimensions, consistently across operands that must stay compatible; values shrink
+/// towards simple numbers of the same domain (1, 0.05, ...), and to one decimal. Narrowing keeps values
+/// in their domain and keeps distinct values distinct, so every shrunk case is still a valid input.
+[<RequireQualifiedAccess>]
+module TensorShrink =
+
+    /// The number of decimals of a value (up to 6; 7 for anything longer).
+    let private decimals (x: float) =
+        let mutable k = 0
+        while k < 7 && Math.Round(x, k) <> x do
+            k <- k + 1
+        k
+
+    /// Strictly simpler values of the same domain (simplest first); empty when x is as simple as it gets.
+    /// "Simpler" is fewer decimals, then a smaller magnitude (for Large: magnitude 1000), so shrinking
+    /// always terminates.
+    let valueCandidates (domain: Domain) (x: float) : float list =
+        let sign = if x < 0.0 then -1.0 else 1.0
+        let oneDecimal = Math.Round(x, 1)
+        let candidates, valid =
+            match domain with
+            | Domain.General -> [ 0.0; sign; oneDecimal ], (fun v -> abs v <= 2.0)
+            | Domain.Positive -> [ 1.0; oneDecimal ], (fun v -> v >= 0.2 && v <= 3.0)
+            | Domain.NonZero -> [ sign; oneDecimal ], (fun v -> abs v >= 0.5 && abs v <= 2.0)
+            | Domain.AwayFromKinks -> [ sign; oneDecimal ], (fun v -> abs v >= 0.1 && abs v <= 2.0)
+            | Domain.Tenths -> [ 0.0; sign ], (fun v -> abs v <= 2.0)
+            | Domain.OddTwentieths -> [ sign * 0.05 ], (fun _ -> true)
+            | Domain.Large -> [ sign * 1000.0 ], (fun _ -> true)
+        let simpler (v: float) =
+            match domain with
+            | Domain.Large -> abs x <> 1000.0
+            | _ -> (decimals v, abs v) < (decimals x, abs x)
+        candidates |> List.filter (fun v -> v <> x && valid v && simpler v) |> List.distinct
+
+    /// The tensor with all values replaced by the domain's simplest value, then element by element
+    /// (for tensors of at most 16 elements).
+    let values (domain: Domain) (t: Tensor) : seq<Tensor> =
+        seq {
+            let data = t.ToArray()
+            let shape = t.Shape
+            let allSimple = data |> Array.map (fun x -> match valueCandidates domain x with v :: _ -> v | [] -> x)
+            if allSimple <> data then yield Tensor(shape, allSimple)
+            if data.Length <= 16 then
+                for i in 0 .. data.Length - 1 do
+                    for v in valueCandidates domain data.[i] do
+                        let d = Array.copy data
+                        d.[i] <- v
+                        if d <> allSimple then yield Tensor(shape, d)
+        }
+
+    /// The first len elements along an axis (the tensor itself when len is the full size).
+    let narrow (axis: int) (len: int) (t: Tensor) : Tensor = t.Narrow(axis, 0, len).Detach()
+
+    let private shorter n = List.distinct [ 1; n / 2 ] |> List.filter (fun l -> l >= 1 && l < n)
+
+    /// Smaller shapes of one tensor: size-1 dimensions dropped, then each dimension narrowed to 1 or to half.
+    /// Only the first <paramref name="leadingAxes"/> dimensions are touched.
+    let shapeAxes (leadingAxes: int) (t: Tensor) : seq<Tensor> =
+        seq {
+            for a in 0 .. leadingAxes - 1 do
+                if t.Size a = 1 then yield t.Squeeze(a).Detach()
+            for a in 0 .. leadingAxes - 1 do
+                for l in shorter (t.Size a) do
+                    yield narrow a l t
+        }
+
+    /// Smaller shapes of one tensor (all dimensions).
+    let shape (t: Tensor) : seq<Tensor> = shapeAxes t.Rank t
+
+    /// Shape then value shrinks of one tensor.
+    let tensor (domain: Domain) (t: Tensor) : seq<Tensor> = Seq.append (shape t) (values domain t)
+
+    /// Shrinks operands that must stay broadcast-compatible: their first batchRanks.[i] dimensions are
+    /// aligned on the right (as in broadcasting); an aligned dimension is narrowed in every operand where it
+    /// is larger than 1, or dropped from every operand when it is 1 (or missing) everywhere.
+    let aligned (operands: (Tensor * int) list) : seq<Tensor list> =
+        seq {
+            let outRank = operands |> List.map snd |> List.fold max 0
+            let axisOf (rank: int) j = j - (outRank - rank)
+            for j in 0 .. outRank - 1 do
+                let sizes =
+                    operands
+                    |> List.map (fun (t, br) -> let a = axisOf br j in if a >= 0 then t.Size a else 1)
+                let n = List.max sizes
+                if n > 1 then
+                    for l in shorter n do
+                        yield operands |> List.map (fun (t, br) ->
+                            let a = axisOf br j
+                            if a >= 0 && t.Size a = n then narrow a l t else t)
+                else
+                    yield operands |> List.map (fun (t, br) ->
+                        let a = axisOf br j
+                        if a >= 0 then t.Squeeze(a).Detach() else t)
+        }
+
+    /// Shrinks a broadcast pair: aligned shapes, then each side's values.
+    let broadcastPair (p: BroadcastPair) : seq<BroadcastPair> =
+        seq {
+            for ts in aligned [ p.Left, p.Left.Rank; p.Right, p.Right.Rank ] do
+                match ts with
+                | [ a; b ] -> yield { Left = a; Right = b }
+                | _ -> ()
+            for a in values Domain.General p.Left do yield { p with Left = a }
+            for b in values Domain.General p.Right do yield { p with Right = b }
+        }
+
+    /// Shrinks a separated pair like a broadcast pair (values stay on their grids).
+    let separatedPair (p: SeparatedPair) : seq<SeparatedPair> =
+        seq {
+            for ts in aligned [ p.Left, p.Left.Rank; p.Right, p.Right.Rank ] do
+                match ts with
+                | [ a; b ] -> yield { Left = a; Right = b }
+                | _ -> ()
+            for a in values Domain.Tenths p.Left do yield { p with Left = a }
+            for b in values Domain.OddTwentieths p.Right do yield { p with Right = b }
+        }
+
+    let private materialT (t: Tensor) = t.Transpose(-2, -1).Detach()
+
+    /// Shrinks a matrix product: drop the bias, drop the transpose flags (transposing the stored operand so the
+    /// product is unchanged), narrow m, k, n and the batch dimensions consistently, then shrink values.
+    let matMulCase (c: MatMulCase) : seq<MatMulCase> =
+        seq {
+            if c.Bias.IsSome then yield { c with Bias = None }
+            if c.TransposeLeft then yield { c with Left = materialT c.Left; TransposeLeft = false }
+            if c.TransposeRight then yield { c with Right = materialT c.Right; TransposeRight = false }
+            if c.Bias.IsNone then
+                let a, b = c.Left, c.Right
+                // logical axes: rows of the left, inner of both, columns of the right
+                let rowsA = if a.Rank >= 2 then Some(if c.TransposeLeft then a.Rank - 1 else a.Rank - 2) else None
+                let innerA = if a.Rank = 1 then 0 elif c.TransposeLeft then a.Rank - 2 else a.Rank - 1
+                let innerB = if b.Rank = 1 then 0 elif c.TransposeRight then b.Rank - 1 else b.Rank - 2
+                let colsB = if b.Rank >= 2 then Some(if c.TransposeRight then b.Rank - 2 else b.Rank - 1) else None
+                match rowsA with
+                | Some ax -> for l in shorter (a.Size ax) do yield { c with Left = narrow ax l a }
+                | None -> ()
+                for l in shorter (a.Size innerA) do
+                    yield { c with Left = narrow innerA l a; Right = narrow innerB l b }
+                match colsB with
+                | Some ax -> for l in shorter (b.Size ax) do yield { c with Right = narrow ax l b }
+                | None -> ()
+                let batchRank (t: Tensor) = max 0 (t.Rank - 2)
+                for ts in aligned [ a, batchRank a; b, batchRank b ] do
+                    match ts with
+                    | [ a2; b2 ] -> yield { c with Left = a2; Right = b2 }
+                    | _ -> ()
+            for a in values Domain.General c.Left do yield { c with Left = a }
+            for b in values Domain.General c.Right do yield { c with Right = b }
+            match c.Bias with
+            | Some bias -> for v in values Domain.General bias do yield { c with Bias = Some v }
+            | None -> ()
+        }
+
+    let private normalise rank (d: int) = if d < 0 then d + rank else d
+
+    /// Shrinks a sum/mean case: fewer dimensions, keepDim off, smaller input (dropping only dimensions that
+    /// are not reduced), simpler values.
+    let reductionCase (c: ReductionCase) : seq<ReductionCase> =
+        seq {
+            let rank = c.Input.Rank
+            let dims = c.Dims |> Array.map (normalise rank)
+            for i in 0 .. c.Dims.Length - 1 do
+                yield { c with Dims = Array.removeAt i c.Dims }
+            if c.KeepDim then yield { c with KeepDim = false }
+            if c.Dims <> dims then yield { c with Dims = dims }
+            for a in 0 .. rank - 1 do
+                if c.Input.Size a = 1 && not (Array.contains a dims) then
+                    let remapped = dims |> Array.map (fun d -> if d > a then d - 1 else d)
+                    yield { c with Input = c.Input.Squeeze(a).Detach(); Dims = remapped }
+            for a in 0 .. rank - 1 do
+                for l in shorter (c.Input.Size a) do
+                    yield { c with Input = narrow a l c.Input }
+            for v in values Domain.General c.Input do yield { c with Input = v }
+        }
+
+    /// Shrinks an axis case: keepDim off, smaller input (values stay distinct; only other dimensions are dropped).
+    let axisCase (c: AxisCase) : seq<AxisCase> =
+        seq {
+            let rank = c.Input.Rank
+            let d = normalise rank c.Dim
+            if c.KeepDim then yield { c with KeepDim = false }
+            if c.Dim <> d then yield { c with Dim = d }
+            for a in 0 .. rank - 1 do
+                if a <> d && c.Input.Size a = 1 then
+                    yield { c with Input = c.Input.Squeeze(a).Detach(); Dim = (if d > a then d - 1 else d) }
+            for a in 0 .. rank - 1 do
+                for l in shorter (c.Input.Size a) do
+                    yield { c with Input = narrow a l c.Input }
+        }
+
+    // -----------------------------------------------------------------------------------------------
+    // EXTENSION POINT (convolution): the shrinker of conv2d/pooling cases goes here.
+    // -----------------------------------------------------------------------------------------------

@@ -1,0 +1,57 @@
+/// Helpers shared by the property files.
+module Corgi.Properties.Helpers
+
+open System
+open Corgi
+open Corgi.Verification
+open Corgi.FsCheck
+open global.FsCheck
+open global.FsCheck.FSharp
+
+/// Fixed, uneven weights for a shape (0.5 + cos(1.7 i + 0.3)), so a weighted sum reduces an op's output to a
+/// scalar without symmetric cancellations (the plain sum of a softmax is constant).
+let weightsFor (shape: int[]) =
+    let n = Array.fold (*) 1 shape
+    Tensor(shape, Array.init n (fun i -> 0.5 + cos (1.7 * float i + 0.3)))
+
+/// sum(y * w) with the weights above.
+let weighted (y: Tensor) = (y * weightsFor y.Shape).Sum()
+
+/// Options for a step size, with tolerances derived from it (see GradientCheckOptions.ForStepSize).
+let step (h: float) = GradientCheckOptions.ForStepSize h
+
+/// The gradient of weighted(op(inputs)) equals central differences with step h.
+let gradientOf (h: float) (op: Tensor[] -> Tensor) (inputs: Tensor[]) : Property =
+    TensorProperty.gradientWith (step h) (op >> weighted) inputs
+
+/// The Hessian-vector product of weighted(op(inputs)) equals central differences of its gradient, step h.
+let secondOrderOf (h: float) (op: Tensor[] -> Tensor) (inputs: Tensor[]) : Property =
+    TensorProperty.secondOrderWith (step h) (op >> weighted) inputs
+
+/// A rank-0 tensor becomes a one-element vector (for ops that need a dimension).
+let atLeast1D (x: Tensor) = if x.Rank = 0 then x.Reshape(1).Detach() else x
+
+/// The k-th permutation of 0..n-1 (k taken modulo n!).
+let nthPermutation (n: int) (k: int) =
+    let fact m = Seq.fold (*) 1 [ 1 .. m ]
+    let items = ResizeArray [ 0 .. n - 1 ]
+    let result = ResizeArray()
+    let mutable k = k % fact n
+    for i in n .. -1 .. 1 do
+        let f = fact (i - 1)
+        result.Add items.[k / f]
+        items.RemoveAt(k / f)
+        k <- k % f
+    result.ToArray()
+
+/// A copy of a tensor's values and shape (to compare after an op ran).
+let snapshot (t: Tensor) = Tensor(t.Shape, t.ToArray())
+
+/// The gradient of a tensor, which must have one.
+let gradientOfTensor (t: Tensor) =
+    match t.Gradient with
+    | null -> invalidOp $"no gradient reached {t}"
+    | g -> g
+
+/// A property labelled with a message.
+let labelled (message: string) (ok: bool) : Property = Prop.label message ok

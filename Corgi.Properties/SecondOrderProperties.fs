@@ -1,0 +1,81 @@
+/// Second order: Hessian-vector products (a backward pass with createGraph, then the backward pass of
+/// gradient · v) against central differences of first-order gradients along v, (∇f(x + hv) - ∇f(x - hv)) / 2h.
+/// The step is 1e-5: the gradient is computed to about ε|∇f|, so its difference quotient has a rounding error
+/// near ε|∇f|/h = 2e-11 |∇f| and a truncation error near h² = 1e-10, both far below the 1e-6 tolerance.
+/// Linear ops (sums, shape ops, add) have a zero Hessian, so they are composed with a square or a tanh:
+/// what is checked then is that their backward is itself recorded and differentiable.
+module Corgi.Properties.SecondOrderProperties
+
+open global.FsCheck
+open global.FsCheck.FSharp
+open Corgi
+open Corgi.FsCheck
+open Corgi.Properties.Config
+open Corgi.Properties.Helpers
+open Corgi.Properties.Programs
+
+let private h = 1e-5
+
+[<CorgiProperty(80)>]
+let ``d2/dx2 of x^3 is 6x`` (x: Tensor) =
+    let a = (snapshot x).Tracked()
+    a.Pow(3.0).Sum().Backward(createGraph = true)
+    let g = gradientOfTensor a
+    a.ClearGradient()
+    g.Sum().Backward()
+    TensorProperty.close 1e-12 1e-12 (x * 6.0) (gradientOfTensor a)
+
+[<CorgiProperty(120)>]
+let ``exp log sqrt`` (PositiveTensor x) =
+    secondOrderOf h (fun t -> t.[0].Exp() + t.[0].Log() + t.[0].Sqrt()) [| x |]
+
+[<CorgiProperty(120)>]
+let ``tanh sigmoid square`` (x: Tensor) =
+    secondOrderOf h (fun t -> t.[0].Tanh() + t.[0].Sigmoid() * 2.0 + t.[0].Square()) [| x |]
+
+[<CorgiProperty(120)>]
+let ``reciprocal and scalar powers`` (PositiveTensor x) (k: NonNegativeInt) =
+    let p = [| 3.0; -1.5; 0.5; 2.7 |].[k.Get % 4]
+    secondOrderOf h (fun t -> t.[0].Reciprocal() + t.[0].Pow(p)) [| x |]
+
+[<CorgiProperty(120)>]
+let ``mul div and pow of broadcast pairs`` (p: BroadcastPair) =
+    let positive = Tensor(p.Left.Shape, p.Left.ToArray() |> Array.map (fun v -> 0.3 + abs v))
+    secondOrderOf h (fun t -> t.[0] * t.[1] + t.[1] / (t.[0] + 0.2) + t.[0].Pow(t.[1])) [| positive; p.Right |]
+
+[<CorgiProperty(120)>]
+let ``softmax and log softmax`` (c: AxisCase) =
+    secondOrderOf h (fun t -> t.[0].Softmax(c.Dim) + t.[0].LogSoftmax(c.Dim) * 0.5) [| c.Input |]
+
+[<CorgiProperty(160)>]
+let ``matmul with flags and bias, squared`` (c: MatMulCase) =
+    secondOrderOf h (fun t -> (c.ProductOf t).Square() + (c.ProductOf t).Tanh()) c.Inputs
+
+[<CorgiProperty(120)>]
+let ``reductions under a nonlinearity`` (c: ReductionCase) =
+    secondOrderOf h (fun t -> t.[0].Sum(c.Dims, c.KeepDim).Square() + t.[0].Mean(c.Dims, c.KeepDim).Tanh()) [| c.Input |]
+
+[<CorgiProperty(120)>]
+let ``max along a dimension under a square`` (c: AxisCase) =
+    secondOrderOf h (fun t -> t.[0].Max(c.Dim, c.KeepDim).Square() + t.[0].Min(c.Dim, c.KeepDim).Exp()) [| c.Input |]
+
+[<CorgiProperty(120)>]
+let ``shape ops under a square`` (x: Tensor) (k: NonNegativeInt) =
+    let x = atLeast1D x
+    let perm = nthPermutation x.Rank k.Get
+    let d = k.Get % x.Rank
+    let target = Array.append [| 2 |] x.Shape
+    secondOrderOf h (fun t ->
+        let y = t.[0]
+        weighted (y.Permute(perm).Square()) + weighted (y.Narrow(d, 0, 1).Tanh())
+        + weighted (Tensor.Concat([| y; y.Square() |], d).Square()) + weighted (y.BroadcastTo(target).Sigmoid())
+        + weighted (y.Reshape(-1).IndexSelect(0, 0, 0).Square())) [| x |]
+
+[<CorgiProperty(120)>]
+let ``kinked ops away from their kinks`` (AwayFromKinksTensor x) =
+    secondOrderOf h (fun t -> t.[0].Relu().Square() + t.[0].Abs().Pow(3.0) + t.[0].LeakyRelu(0.1).Square() + t.[0].Clamp(-0.05, 0.05) * t.[0]) [| x |]
+
+[<CorgiProperty(240)>]
+let ``random programs`` (p: BroadcastPair) (prog: Program) =
+    TensorProperty.secondOrderWith (step h) (fun t -> run weighted prog t.[0] t.[1]) [| p.Left; p.Right |]
+    |> Prop.label (string prog)
