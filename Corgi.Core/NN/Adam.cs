@@ -1,0 +1,83 @@
+using System;
+
+namespace Corgi.NN;
+
+/// <summary>
+/// Adam (Kingma and Ba): d = g + λ·p; m ← β1·m + (1-β1)·d; v ← β2·v + (1-β2)·d²;
+/// p ← p - lr · (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε), with t the parameter's step count.
+/// </summary>
+/// <example><c>var adam = new Adam(1e-3);</c></example>
+public class Adam : Optimizer
+{
+    /// <summary>Creates an Adam optimizer.</summary>
+    /// <param name="learningRate">The step size (default 1e-3).</param>
+    /// <param name="beta1">Decay of the first-moment estimate, in [0, 1).</param>
+    /// <param name="beta2">Decay of the second-moment estimate, in [0, 1).</param>
+    /// <param name="epsilon">Added to the denominator.</param>
+    /// <param name="weightDecay">L2 coefficient λ added to the gradient.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A β outside [0, 1) or a negative ε.</exception>
+    public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0) : base(learningRate)
+    {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), $"adam: beta1 must be in [0, 1), got {beta1}");
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), $"adam: beta2 must be in [0, 1), got {beta2}");
+        if (!(epsilon >= 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), $"adam: epsilon must be non-negative, got {epsilon}");
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        WeightDecay = weightDecay;
+    }
+
+    /// <summary>Decay of the first-moment estimate.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Decay of the second-moment estimate.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>Added to the denominator for stability.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Whether weight decay is decoupled from the gradient (AdamW) instead of added to it.</summary>
+    protected virtual bool DecoupledWeightDecay => false;
+
+    /// <inheritdoc/>
+    protected override void Step(ReadOnlySpan<double> value, ReadOnlySpan<double> gradient, ParameterState state, Span<double> result)
+    {
+        var m = state.Buffer("m", value.Length);
+        var v = state.Buffer("v", value.Length);
+        int t = state.Step;
+        double c1 = 1 - Math.Pow(Beta1, t), c2 = 1 - Math.Pow(Beta2, t);
+        double lr = LearningRate, wd = WeightDecay;
+        double decay = DecoupledWeightDecay ? 1 - lr * wd : 1;
+        double l2 = DecoupledWeightDecay ? 0 : wd;
+        for (int i = 0; i < value.Length; i++)
+        {
+            double d = gradient[i] + l2 * value[i];
+            m[i] = Beta1 * m[i] + (1 - Beta1) * d;
+            v[i] = Beta2 * v[i] + (1 - Beta2) * d * d;
+            double mHat = m[i] / c1, vHat = v[i] / c2;
+            result[i] = value[i] * decay - lr * mHat / (Math.Sqrt(vHat) + Epsilon);
+        }
+    }
+}
+
+/// <summary>
+/// AdamW (Loshchilov and Hutter): Adam with decoupled weight decay, p ← p·(1 - lr·λ) before the Adam
+/// step (computed from the gradient alone). The default λ is 0.01.
+/// </summary>
+/// <example><c>var adamw = new AdamW(1e-3, weightDecay: 0.01);</c></example>
+public sealed class AdamW : Adam
+{
+    /// <summary>Creates an AdamW optimizer.</summary>
+    /// <param name="learningRate">The step size.</param>
+    /// <param name="beta1">Decay of the first-moment estimate.</param>
+    /// <param name="beta2">Decay of the second-moment estimate.</param>
+    /// <param name="epsilon">Added to the denominator.</param>
+    /// <param name="weightDecay">Decoupled decay coefficient λ.</param>
+    public AdamW(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.01)
+        : base(learningRate, beta1, beta2, epsilon, weightDecay)
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override bool DecoupledWeightDecay => true;
+}

@@ -1,0 +1,102 @@
+using System;
+
+namespace Corgi.NN;
+
+/// <summary>
+/// A cost (loss) function of a model's output and a target, returning a scalar tensor (the seed's
+/// <c>cost::mse()</c>, <c>cost::cross_entropy()</c>). Build your own with <see cref="Cost(string, Func{Tensor, Tensor, Tensor})"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// var ce = Cost.SoftmaxCrossEntropy();
+/// var loss = ce.Compute(logits, labels);   // labels: [batch] class indices or [batch, classes] one-hot
+/// </code>
+/// </example>
+public sealed class Cost
+{
+    private readonly Func<Tensor, Tensor, Tensor> _function;
+
+    /// <summary>Wraps a function (output, target) → scalar tensor as a cost.</summary>
+    /// <param name="name">A name for printing and error messages.</param>
+    /// <param name="function">The cost, built from differentiable tensor operations.</param>
+    public Cost(string name, Func<Tensor, Tensor, Tensor> function)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(function);
+        Name = name;
+        _function = function;
+    }
+
+    /// <summary>The cost's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Computes the cost of <paramref name="output"/> against <paramref name="target"/>.</summary>
+    public Tensor Compute(Tensor output, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(target);
+        return _function(output, target);
+    }
+
+    /// <summary>Mean squared error: mean((output - target)²) over all elements (the seed's <c>mse</c>, summed to a scalar).</summary>
+    public static Cost Mse() => new("mse", static (o, t) =>
+    {
+        SameShape("mse", o, t);
+        return o.Sub(t).Square().Mean();
+    });
+
+    /// <summary>
+    /// The seed's cross-entropy on probabilities: -sum(target · ln(output)) / batch, where batch is the
+    /// output's first dimension. Use it after a softmax; prefer <see cref="SoftmaxCrossEntropy"/> on logits.
+    /// </summary>
+    public static Cost CrossEntropy() => new("cross_entropy", static (o, t) =>
+    {
+        SameShape("cross_entropy", o, t);
+        double batch = o.Rank == 0 ? 1 : Math.Max(1, o.ShapeSpan[0]);
+        return t.Mul(o.Log()).Sum().Mul(Tensor.Scalar(-1.0 / batch));
+    });
+
+    /// <summary>
+    /// Softmax followed by cross-entropy, on logits [batch, classes], computed stably through log-softmax:
+    /// -sum(target · log_softmax(logits)) / batch. The target is either class indices [batch] (integer
+    /// values in [0, classes)) or one-hot / probability rows [batch, classes]. Its gradient with respect
+    /// to the logits is (softmax(logits) - target) / batch.
+    /// </summary>
+    /// <exception cref="TensorShapeException">The logits are not [batch, classes], or the target matches neither form.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A class index is not an integer in [0, classes).</exception>
+    public static Cost SoftmaxCrossEntropy() => new("softmax_cross_entropy", static (logits, t) =>
+    {
+        if (logits.Rank != 2)
+            throw new TensorShapeException($"softmax_cross_entropy: needs logits [batch, classes], got {ShapeUtil.Format(logits.ShapeSpan)}");
+        int batch = logits.ShapeSpan[0], classes = logits.ShapeSpan[1];
+        Tensor target;
+        if (t.Rank == 1 && t.ShapeSpan[0] == batch) target = Data.Labels.OneHot(t, classes);
+        else if (ShapeUtil.SameShape(t.ShapeSpan, logits.ShapeSpan)) target = t;
+        else
+            throw new TensorShapeException(
+                $"softmax_cross_entropy: the target must be class indices [{batch}] or rows [{batch},{classes}] for logits {ShapeUtil.Format(logits.ShapeSpan)}, got {ShapeUtil.Format(t.ShapeSpan)}");
+        return target.Mul(logits.LogSoftmax(-1)).Sum().Mul(Tensor.Scalar(-1.0 / Math.Max(1, batch)));
+    });
+
+    /// <summary>
+    /// Binary cross-entropy on probabilities: -mean(t · ln p + (1 - t) · ln(1 - p)) over all elements,
+    /// with p clamped into [1e-12, 1 - 1e-12] so that saturated outputs give a finite loss.
+    /// </summary>
+    public static Cost BinaryCrossEntropy() => new("binary_cross_entropy", static (o, t) =>
+    {
+        SameShape("binary_cross_entropy", o, t);
+        const double eps = 1e-12;
+        var p = o.Clamp(eps, 1 - eps);
+        var one = Tensor.Scalar(1);
+        return t.Mul(p.Log()).Add(one.Sub(t).Mul(one.Sub(p).Log())).Mean().Neg();
+    });
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+
+    private static void SameShape(string op, Tensor o, Tensor t)
+    {
+        if (!ShapeUtil.SameShape(o.ShapeSpan, t.ShapeSpan))
+            throw new TensorShapeException($"{op}: the output has shape {ShapeUtil.Format(o.ShapeSpan)} but the target has shape {ShapeUtil.Format(t.ShapeSpan)}");
+    }
+}

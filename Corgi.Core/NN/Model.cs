@@ -1,0 +1,326 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using Corgi.Data;
+
+namespace Corgi.NN;
+
+/// <summary>
+/// A feed-forward model: layers, an optimizer and a cost (the seed's <c>Model</c>). Train it step by
+/// step with <see cref="Forward"/>, <see cref="Backward"/> and <see cref="Update"/>, or with
+/// <see cref="Fit(Tensor, Tensor, FitOptions, IProgress{TrainingProgress}?)"/> over mini-batches.
+/// </summary>
+/// <example>
+/// <code>
+/// var init = Initializer.He(seed: 1);
+/// var model = new Model(new ILayer[]
+/// {
+///     new Dense(2, 64, init, Activation.Relu()),
+///     new Dense(64, 2, init, Activation.Softmax()),
+/// }, new GradientDescent(0.1), Cost.CrossEntropy());
+/// for (int i = 0; i &lt; 100; i++)
+/// {
+///     model.Forward(input);
+///     double loss = model.Backward(target);
+///     model.Update();
+/// }
+/// </code>
+/// </example>
+public sealed class Model
+{
+    private readonly ILayer[] _layers;
+    private Tensor? _output;
+    private bool _training = true;
+
+    /// <summary>Creates a model applying the layers in order.</summary>
+    /// <param name="layers">The layers.</param>
+    /// <param name="optimizer">Updates the parameters in <see cref="Update"/>.</param>
+    /// <param name="cost">The cost of the output against a target.</param>
+    public Model(IEnumerable<ILayer> layers, IOptimizer optimizer, Cost cost)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(cost);
+        _layers = new List<ILayer>(layers).ToArray();
+        foreach (var l in _layers) ArgumentNullException.ThrowIfNull(l, nameof(layers));
+        Optimizer = optimizer;
+        Cost = cost;
+    }
+
+    /// <summary>The layers, in order.</summary>
+    public IReadOnlyList<ILayer> Layers => _layers;
+
+    /// <summary>The optimizer used by <see cref="Update"/>.</summary>
+    public IOptimizer Optimizer { get; set; }
+
+    /// <summary>The cost used by <see cref="Backward"/> and <see cref="Evaluate"/>.</summary>
+    public Cost Cost { get; set; }
+
+    /// <summary>All trainable parameters, in layer order.</summary>
+    public IReadOnlyList<Parameter> Parameters => Sequential.CollectParameters(_layers);
+
+    /// <summary>
+    /// The parameters with PyTorch-style dotted names: "{layer}.{parameter}", nested for
+    /// <see cref="Sequential"/> ("2.0.weight"). These are the names used by <see cref="Save"/>.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, Parameter>> NamedParameters
+    {
+        get
+        {
+            var list = new List<KeyValuePair<string, Parameter>>();
+            var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < _layers.Length; i++) AddNamed(list, seen, _layers[i], i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return list;
+        }
+    }
+
+    private static void AddNamed(List<KeyValuePair<string, Parameter>> list, HashSet<Parameter> seen, ILayer layer, string prefix)
+    {
+        if (layer is Sequential s)
+        {
+            for (int i = 0; i < s.Layers.Count; i++) AddNamed(list, seen, s.Layers[i], prefix + "." + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return;
+        }
+        var used = new HashSet<string>();
+        foreach (var p in layer.Parameters)
+        {
+            if (!seen.Add(p)) continue;
+            var name = p.Name;
+            for (int k = 1; !used.Add(name); k++) name = p.Name + "_" + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            list.Add(new KeyValuePair<string, Parameter>(prefix + "." + name, p));
+        }
+    }
+
+    /// <summary>
+    /// Whether the model is in training mode (the default). Setting it switches every
+    /// <see cref="ITrainingModeLayer"/> (dropout) in the model.
+    /// </summary>
+    public bool Training
+    {
+        get => _training;
+        set
+        {
+            _training = value;
+            foreach (var l in _layers)
+                if (l is ITrainingModeLayer t) t.Training = value;
+        }
+    }
+
+    /// <summary>Runs the layers on <paramref name="input"/> and remembers the output for <see cref="Backward"/>.</summary>
+    public Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var x = input;
+        foreach (var l in _layers) x = l.Forward(x);
+        _output = x;
+        return x;
+    }
+
+    /// <summary>
+    /// Computes the cost of the last <see cref="Forward"/> output against <paramref name="target"/>, runs
+    /// the backward pass (accumulating the parameters' gradients) and returns the loss.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No forward pass was recorded, or it was run without gradients.</exception>
+    public double Backward(Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var output = _output ?? throw new InvalidOperationException("model: backward needs a forward pass first; call Forward(input) before Backward(target)");
+        _output = null;
+        var loss = Cost.Compute(output, target);
+        if (loss.Count != 1)
+            throw new InvalidOperationException($"model: the cost {Cost.Name} returned shape {ShapeUtil.Format(loss.ShapeSpan)}, not a single value");
+        if (!loss.IsTracked)
+            throw new InvalidOperationException("model: the forward pass recorded no graph (no tracked parameters, or it ran inside Tensor.NoGrad()); nothing to differentiate");
+        loss.Backward();
+        return loss.Item();
+    }
+
+    /// <summary>Applies the optimizer to the parameters (new tensors for each) and clears the gradients.</summary>
+    public void Update() => Optimizer.Update(Parameters);
+
+    /// <summary>The model's output in evaluation mode (no dropout), without recording a graph.</summary>
+    public Tensor Predict(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        bool was = Training;
+        Training = false;
+        try
+        {
+            using (Tensor.NoGrad())
+            {
+                var x = input;
+                foreach (var l in _layers) x = l.Forward(x);
+                return x;
+            }
+        }
+        finally
+        {
+            Training = was;
+        }
+    }
+
+    /// <summary>The cost of the model's prediction against <paramref name="target"/>, in evaluation mode and without a graph.</summary>
+    public double Evaluate(Tensor input, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var output = Predict(input);
+        using (Tensor.NoGrad()) return Cost.Compute(output, target).Item();
+    }
+
+    /// <summary>
+    /// The fraction of rows whose highest-scoring class is the label: labels are class indices [batch] or
+    /// one-hot rows [batch, classes]; the prediction is made in evaluation mode.
+    /// </summary>
+    public double Accuracy(Tensor input, Tensor labels) => Labels.Accuracy(Predict(input), labels);
+
+    /// <summary>
+    /// Trains over mini-batches of (inputs, targets) rows for a number of epochs: for each batch
+    /// Forward, Backward, Update. Reports progress after every <see cref="FitOptions.ProgressInterval"/>
+    /// steps and at the end of every epoch. Returns the mean loss of each epoch.
+    /// </summary>
+    /// <param name="inputs">All inputs; the first dimension indexes samples.</param>
+    /// <param name="targets">All targets, with the same first dimension.</param>
+    /// <param name="options">Epochs, batch size, shuffling seed, reporting interval.</param>
+    /// <param name="progress">Receives progress reports (called synchronously on the training thread); may be null.</param>
+    /// <exception cref="TensorShapeException">The inputs and targets have different numbers of rows.</exception>
+    public IReadOnlyList<double> Fit(Tensor inputs, Tensor targets, FitOptions options, IProgress<TrainingProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var random = options.Shuffle ? new Random(options.Seed) : null;
+        int samples = MiniBatches.Rows(inputs, targets);
+        int steps = MiniBatches.Count(samples, options.BatchSize, options.DropLast);
+        var history = new List<double>(options.Epochs);
+        var clock = Stopwatch.StartNew();
+        long seen = 0;
+        Training = true;
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            double total = 0;
+            int step = 0;
+            var epochClock = Stopwatch.StartNew();
+            long epochSeen = 0;
+            foreach (var batch in MiniBatches.Iterate(inputs, targets, options.BatchSize, random, options.DropLast))
+            {
+                Forward(batch.Inputs);
+                double loss = Backward(batch.Targets);
+                Update();
+                step++;
+                total += loss;
+                int rows = batch.Inputs.ShapeSpan[0];
+                seen += rows;
+                epochSeen += rows;
+                bool end = step == steps;
+                if (progress is not null && (end || options.ProgressInterval > 0 && step % options.ProgressInterval == 0))
+                {
+                    double secs = epochClock.Elapsed.TotalSeconds;
+                    progress.Report(new TrainingProgress(epoch, options.Epochs, step, steps, loss, total / step,
+                        secs > 0 ? epochSeen / secs : 0, seen, clock.Elapsed, end));
+                }
+            }
+            history.Add(step == 0 ? double.NaN : total / step);
+        }
+        return history;
+    }
+
+    /// <summary>
+    /// <see cref="Fit(Tensor, Tensor, FitOptions, IProgress{TrainingProgress}?)"/> with a callback for the
+    /// progress reports (called synchronously, so printing from it keeps the order).
+    /// </summary>
+    public IReadOnlyList<double> Fit(Tensor inputs, Tensor targets, FitOptions options, Action<TrainingProgress> onProgress)
+    {
+        ArgumentNullException.ThrowIfNull(onProgress);
+        return Fit(inputs, targets, options, new SyncProgress(onProgress));
+    }
+
+    /// <summary>Saves the parameters to a safetensors file under the names of <see cref="NamedParameters"/>.</summary>
+    public void Save(string path)
+    {
+        var tensors = new List<KeyValuePair<string, Tensor>>();
+        foreach (var (name, p) in NamedParameters) tensors.Add(new(name, p.Value));
+        Corgi.IO.SafeTensors.Save(path, tensors);
+    }
+
+    /// <summary>
+    /// Loads the parameters from a safetensors file written by <see cref="Save"/> (or by PyTorch with the
+    /// same names and shapes). Each parameter gets a new value tensor; gradients are dropped.
+    /// </summary>
+    /// <exception cref="System.IO.InvalidDataException">The file is corrupt, or lacks a parameter, or a shape differs.</exception>
+    public void Load(string path)
+    {
+        var tensors = Corgi.IO.SafeTensors.Load(path);
+        var named = NamedParameters;
+        // check everything first, so a bad file leaves the model unchanged
+        foreach (var (name, p) in named)
+        {
+            if (!tensors.TryGetValue(name, out var t))
+                throw new System.IO.InvalidDataException($"safetensors: file '{path}' has no tensor '{name}' for the model's parameter of shape {ShapeUtil.Format(p.Value.ShapeSpan)}");
+            if (!ShapeUtil.SameShape(t.ShapeSpan, p.Value.ShapeSpan))
+                throw new System.IO.InvalidDataException($"safetensors: tensor '{name}' in file '{path}' has shape {ShapeUtil.Format(t.ShapeSpan)} but the model's parameter has shape {ShapeUtil.Format(p.Value.ShapeSpan)}");
+        }
+        foreach (var (name, p) in named)
+        {
+            p.ClearGradient();
+            p.Value = tensors[name];
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"Model({string.Join(", ", (object[])_layers)}; {Optimizer.GetType().Name}; {Cost.Name})";
+
+    private sealed class SyncProgress(Action<TrainingProgress> action) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => action(value);
+    }
+}
+
+/// <summary>Settings of <see cref="Model.Fit(Tensor, Tensor, FitOptions, IProgress{TrainingProgress}?)"/>.</summary>
+public sealed class FitOptions
+{
+    /// <summary>Passes over the data (default 1).</summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>Rows per mini-batch (default 32); the last batch may be smaller unless <see cref="DropLast"/>.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Whether to shuffle the rows every epoch (default true).</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>The seed of the shuffling (default 0): the same seed gives the same batches.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Skip a last batch smaller than <see cref="BatchSize"/>.</summary>
+    public bool DropLast { get; init; }
+
+    /// <summary>Report progress every this many steps as well as at the end of each epoch (0: only at the end of each epoch).</summary>
+    public int ProgressInterval { get; init; }
+
+    internal void Validate()
+    {
+        if (Epochs < 0) throw new ArgumentOutOfRangeException(nameof(Epochs), $"fit: epochs must not be negative, got {Epochs}");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"fit: the batch size must be at least 1, got {BatchSize}");
+        if (ProgressInterval < 0) throw new ArgumentOutOfRangeException(nameof(ProgressInterval), $"fit: the progress interval must not be negative, got {ProgressInterval}");
+    }
+}
+
+/// <summary>A progress report of <see cref="Model.Fit(Tensor, Tensor, FitOptions, IProgress{TrainingProgress}?)"/>.</summary>
+/// <param name="Epoch">The current epoch, from 1.</param>
+/// <param name="Epochs">The number of epochs.</param>
+/// <param name="Step">The step within the epoch, from 1.</param>
+/// <param name="StepsPerEpoch">Steps (mini-batches) per epoch.</param>
+/// <param name="Loss">The loss of the latest mini-batch.</param>
+/// <param name="MeanLoss">The mean loss over the epoch's steps so far.</param>
+/// <param name="SamplesPerSecond">Training throughput over the epoch so far.</param>
+/// <param name="SamplesSeen">Samples trained on since the start of the fit.</param>
+/// <param name="Elapsed">Time since the start of the fit.</param>
+/// <param name="EndOfEpoch">Whether this report closes an epoch.</param>
+public readonly record struct TrainingProgress(
+    int Epoch, int Epochs, int Step, int StepsPerEpoch, double Loss, double MeanLoss,
+    double SamplesPerSecond, long SamplesSeen, TimeSpan Elapsed, bool EndOfEpoch)
+{
+    /// <summary>A one-line summary: "epoch 3/20  step 40/40  loss 0.1234  12345 samples/s".</summary>
+    public override string ToString() =>
+        string.Format(System.Globalization.CultureInfo.InvariantCulture,
+            "epoch {0}/{1}  step {2}/{3}  loss {4:F4}  {5:F0} samples/s", Epoch, Epochs, Step, StepsPerEpoch,
+            EndOfEpoch ? MeanLoss : Loss, SamplesPerSecond);
+}

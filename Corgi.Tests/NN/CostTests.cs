@@ -1,0 +1,91 @@
+using System;
+using Corgi.NN;
+using Xunit;
+using static Corgi.Tests.NnTestUtil;
+
+namespace Corgi.Tests.NN;
+
+public class CostTests
+{
+    [Fact]
+    public void MseIsTheMeanSquaredError()
+    {
+        // ((1-1)² + (2-0)² + (3-0)²)/3 = 13/3; gradient 2(o - t)/3 = [0, 4/3, 2]
+        var o = Tensor.Of(1, 2, 3).Tracked();
+        var loss = Cost.Mse().Compute(o, Tensor.Of(1, 0, 0));
+        Assert.Equal(0, loss.Rank);
+        Assert.Equal(13.0 / 3, loss.Item(), 12);
+        loss.Backward();
+        Close(new[] { 0, 4.0 / 3, 2 }, o.Gradient!);
+    }
+
+    [Fact]
+    public void CrossEntropyIsTheSeeds()
+    {
+        // -sum(t ln p)/batch = -(ln 0.5 + ln 0.75)/2; gradient -t/(p·batch): [-1/(0.5·2), 0, 0, -1/(0.75·2)]
+        var p = T(new[] { 2, 2 }, 0.5, 0.5, 0.25, 0.75).Tracked();
+        var loss = Cost.CrossEntropy().Compute(p, T(new[] { 2, 2 }, 1, 0, 0, 1));
+        Assert.Equal(-(Math.Log(0.5) + Math.Log(0.75)) / 2, loss.Item(), 12);
+        loss.Backward();
+        Close(new[] { -1.0, 0, 0, -1 / 1.5 }, p.Gradient!);
+    }
+
+    [Fact]
+    public void SoftmaxCrossEntropyWithClassIndicesAndOneHot()
+    {
+        // logits [[0, ln 3], [0, 0]] -> softmax [[1/4, 3/4], [1/2, 1/2]]; classes [1, 0]:
+        // loss = -(ln 3/4 + ln 1/2)/2; gradient (softmax - onehot)/2 = [[1/8, -1/8], [-1/4, 1/4]]
+        var logits = T(new[] { 2, 2 }, 0, Math.Log(3), 0, 0);
+        double expected = -(Math.Log(0.75) + Math.Log(0.5)) / 2;
+        foreach (var target in new[] { Tensor.Of(1, 0), T(new[] { 2, 2 }, 0, 1, 1, 0) })
+        {
+            var z = logits.Tracked();
+            var loss = Cost.SoftmaxCrossEntropy().Compute(z, target);
+            Assert.Equal(expected, loss.Item(), 12);
+            loss.Backward();
+            Close(new[] { 0.125, -0.125, -0.25, 0.25 }, z.Gradient!);
+        }
+    }
+
+    [Fact]
+    public void SoftmaxCrossEntropyIsStableForLargeLogits()
+    {
+        // log_softmax([1000, 0]) = [0 - log(1 + e^-1000), -1000 - ...] = [~0, -1000]
+        var logits = T(new[] { 1, 2 }, 1000, 0);
+        Assert.Equal(0, Cost.SoftmaxCrossEntropy().Compute(logits, Tensor.Of(0)).Item(), 12);
+        Assert.Equal(1000, Cost.SoftmaxCrossEntropy().Compute(logits, Tensor.Of(1)).Item(), 9);
+    }
+
+    [Fact]
+    public void SoftmaxCrossEntropyRejectsBadTargets()
+    {
+        var logits = Tensor.Zeros(2, 3);
+        Assert.Contains("softmax_cross_entropy", Assert.Throws<TensorShapeException>(() => Cost.SoftmaxCrossEntropy().Compute(logits, Tensor.Zeros(3))).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Cost.SoftmaxCrossEntropy().Compute(logits, Tensor.Of(0, 3)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Cost.SoftmaxCrossEntropy().Compute(logits, Tensor.Of(0, 1.5)));
+    }
+
+    [Fact]
+    public void BinaryCrossEntropy()
+    {
+        // -(1·ln 0.5 + (1-0)·ln(1 - 0.8))/2 = -(ln 0.5 + ln 0.2)/2
+        // gradient: d/dp of -(t ln p + (1-t) ln(1-p))/n = (-t/p + (1-t)/(1-p))/2 = [-1/0.5/2, 1/0.2/2] = [-1, 2.5]
+        var p = Tensor.Of(0.5, 0.8).Tracked();
+        var loss = Cost.BinaryCrossEntropy().Compute(p, Tensor.Of(1, 0));
+        Assert.Equal(-(Math.Log(0.5) + Math.Log(0.2)) / 2, loss.Item(), 12);
+        loss.Backward();
+        Close(new[] { -1.0, 2.5 }, p.Gradient!, 1e-9);
+        // a saturated wrong prediction is finite: p = 1 is clamped to 1 - 1e-12, giving -ln(1 - (1 - 1e-12)) ≈ 27.63
+        // (1 - 1e-12 is not exact in float64, hence the form of the expected value)
+        Assert.Equal(-Math.Log(1 - (1 - 1e-12)), Cost.BinaryCrossEntropy().Compute(Tensor.Of(1), Tensor.Of(0)).Item(), 9);
+    }
+
+    [Fact]
+    public void ShapeMismatchesNameTheCost()
+    {
+        var e = Assert.Throws<TensorShapeException>(() => Cost.Mse().Compute(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)));
+        Assert.Contains("mse", e.Message);
+        Assert.Contains("[2,3]", e.Message);
+        Assert.Throws<TensorShapeException>(() => Cost.CrossEntropy().Compute(Tensor.Zeros(2, 3), Tensor.Zeros(2)));
+    }
+}

@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Corgi.NN;
+using Xunit;
+using static Corgi.Tests.NnTestUtil;
+
+namespace Corgi.Tests.NN;
+
+public class ModelTests
+{
+    private sealed class Collect : IProgress<TrainingProgress>
+    {
+        public readonly List<TrainingProgress> Reports = new();
+        public void Report(TrainingProgress value) => Reports.Add(value);
+    }
+
+    [Fact]
+    public void SeedLoopForwardBackwardUpdate()
+    {
+        // the seed's full example in miniature: Dense(relu) -> Dense(softmax), cross-entropy, gradient descent.
+        // Target: the one-hot position of the larger of the first two features.
+        var init = Initializer.He(seed: 1);
+        var l1 = new Dense(4, 16, init, Activation.Relu());
+        var l2 = new Dense(16, 2, init, Activation.Softmax());
+        var model = new Model(new ILayer[] { l1, l2 }, new GradientDescent(0.5), Cost.CrossEntropy());
+        var x = Tensor.RandomUniform(new[] { 64, 4 }, seed: 2, low: -1, high: 1);
+        var t = new double[128];
+        for (int i = 0; i < 64; i++) t[2 * i + (x[i, 0] > x[i, 1] ? 0 : 1)] = 1;
+        var target = new Tensor(new[] { 64, 2 }, t);
+
+        var first = l1.Weights.Value;
+        double firstLoss = 0, loss = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            var result = model.Forward(x);
+            Assert.Equal(new[] { 64, 2 }, result.Shape);
+            loss = model.Backward(target);
+            if (i == 0) firstLoss = loss;
+            model.Update();
+        }
+        // ln 2 = 0.693 at chance; the model must have learnt the comparison
+        Assert.InRange(firstLoss, 0.3, 1.5);
+        Assert.True(loss < 0.2, $"loss {loss}");
+        Assert.True(model.Accuracy(x, target) > 0.95);
+        // parameters are persistent: the tensor kept from before training still has its old values
+        Assert.NotSame(first, l1.Weights.Value);
+        Assert.Equal(Initializer.He(seed: 1).Create(new[] { 16, 4 }, 4, 16).ToArray(), first.ToArray());
+        Assert.All(model.Parameters, p => Assert.Null(p.Gradient));
+    }
+
+    [Fact]
+    public void GradientsMatchFiniteDifferences()
+    {
+        // conv (padding 1, tanh) -> avg-pool -> flatten -> dense -> softmax cross-entropy: every parameter's
+        // gradient from Backward against central differences of the loss (computed with Evaluate, no graph)
+        var init = Initializer.XavierNormal(seed: 3);
+        var model = new Model(new ILayer[]
+        {
+            new Conv(2, 3, kernelSize: 2, padding: 1, initializer: init, activation: Activation.Tanh()),
+            new AvgPool(2),
+            new Flatten(),
+            new Dense(3 * 2 * 2, 3, init, Activation.Sigmoid()),
+            new Dense(3, 3, init),
+        }, new GradientDescent(0.1), Cost.SoftmaxCrossEntropy());
+        var x = Tensor.RandomNormal(new[] { 4, 2, 3, 3 }, seed: 4);
+        var y = Tensor.Of(0, 2, 1, 2);
+
+        model.Forward(x);
+        model.Backward(y);
+        foreach (var p in model.Parameters)
+        {
+            var analytic = p.Gradient!;
+            var original = p.Value;
+            var numeric = NumericGradient(v =>
+            {
+                p.Value = v;
+                return model.Evaluate(x, y);
+            }, original);
+            p.Value = original;
+            Close(numeric, analytic, 1e-6);
+        }
+    }
+
+    [Fact]
+    public void PredictAndEvaluateRecordNoGraphAndSwitchOffDropout()
+    {
+        var dense = new Dense(3, 3, Initializer.Constant(1));
+        var model = new Model(new ILayer[] { dense, new Dropout(0.9, seed: 1) }, new GradientDescent(0.1), Cost.Mse());
+        var x = T(new[] { 1, 3 }, 1, 2, 3);
+        // evaluation ignores dropout: 1+2+3+1 = 7 for every output
+        var p = model.Predict(x);
+        Assert.False(p.IsTracked);
+        Close(new double[] { 7, 7, 7 }, p);
+        Assert.Equal(4.0, model.Evaluate(x, T(new[] { 1, 3 }, 5, 5, 5)), 12);
+        Assert.True(model.Training);
+        // training mode drops (with p = 0.9 and a fixed seed, some of the 3 outputs differ from 7)
+        Assert.True(model.Layers[1] is Dropout { Training: true });
+    }
+
+    [Fact]
+    public void BackwardNeedsARecordedForwardPass()
+    {
+        var model = new Model(new ILayer[] { new Dense(2, 1, Initializer.Zeros()) }, new GradientDescent(0.1), Cost.Mse());
+        Assert.Throws<InvalidOperationException>(() => model.Backward(Tensor.Zeros(1, 1)));
+        using (Tensor.NoGrad()) model.Forward(Tensor.Zeros(1, 2));
+        Assert.Contains("NoGrad", Assert.Throws<InvalidOperationException>(() => model.Backward(Tensor.Zeros(1, 1))).Message);
+    }
+
+    [Fact]
+    public void FitReportsProgressAndReturnsEpochLosses()
+    {
+        // 10 samples in batches of 4: steps of 4, 4 and 2 rows per epoch
+        var model = new Model(new ILayer[] { new Dense(1, 1, Initializer.Zeros()) }, new GradientDescent(0.1), Cost.Mse());
+        var x = Tensor.Arange(10).Reshape(10, 1).Div(Tensor.Scalar(10));
+        var y = x.Mul(Tensor.Scalar(2)).Add(Tensor.Scalar(1));
+        var progress = new Collect();
+        var history = model.Fit(x, y, new FitOptions { Epochs = 3, BatchSize = 4, Seed = 1, ProgressInterval = 1 }, progress);
+
+        Assert.Equal(3, history.Count);
+        Assert.True(history[2] < history[0]);
+        Assert.Equal(9, progress.Reports.Count);
+        Assert.Equal(new[] { 1, 2, 3, 1, 2, 3, 1, 2, 3 }, progress.Reports.Select(r => r.Step));
+        Assert.Equal(new[] { 1, 1, 1, 2, 2, 2, 3, 3, 3 }, progress.Reports.Select(r => r.Epoch));
+        Assert.Equal(new long[] { 4, 8, 10, 14, 18, 20, 24, 28, 30 }, progress.Reports.Select(r => r.SamplesSeen));
+        Assert.Equal(new[] { false, false, true, false, false, true, false, false, true }, progress.Reports.Select(r => r.EndOfEpoch));
+        Assert.All(progress.Reports, r => Assert.Equal(3, r.StepsPerEpoch));
+        Assert.All(progress.Reports, r => Assert.True(r.SamplesPerSecond > 0));
+        // the epoch's mean loss in the last report of each epoch is what Fit returns
+        Assert.Equal(history[1], progress.Reports[5].MeanLoss, 12);
+        Assert.Contains("epoch 3/3", progress.Reports[8].ToString());
+
+        // default: one report per epoch, through the callback overload
+        var lines = new List<string>();
+        model.Fit(x, y, new FitOptions { Epochs = 2, BatchSize = 4 }, p => lines.Add(p.ToString()));
+        Assert.Equal(2, lines.Count);
+    }
+
+    [Fact]
+    public void FitIsReproducibleFromTheSeed()
+    {
+        Tensor Train()
+        {
+            var model = new Model(new ILayer[] { new Dense(2, 1, Initializer.He(seed: 5)) }, new Sgd(0.05, momentum: 0.9), Cost.Mse());
+            var x = Tensor.RandomNormal(new[] { 20, 2 }, seed: 6);
+            model.Fit(x, x.Sum(1, keepDim: true), new FitOptions { Epochs = 2, BatchSize = 3, Seed = 7 });
+            return model.Parameters[0].Value;
+        }
+        Assert.Equal(Train().ToArray(), Train().ToArray());
+    }
+
+    [Fact]
+    public void NamedParametersFollowPyTorchNaming()
+    {
+        var model = new Model(new ILayer[]
+        {
+            new Conv(1, 2, 3, initializer: Initializer.Zeros()),
+            new Flatten(),
+            new Sequential(new Dense(2, 2, Initializer.Zeros(), bias: false), new Dense(2, 1, Initializer.Zeros())),
+        }, new GradientDescent(0.1), Cost.Mse());
+        Assert.Equal(new[] { "0.weight", "0.bias", "2.0.weight", "2.1.weight", "2.1.bias" }, model.NamedParameters.Select(kv => kv.Key));
+        Assert.Equal(5, model.Parameters.Count);
+    }
+}

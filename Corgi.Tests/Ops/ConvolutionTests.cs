@@ -1,0 +1,170 @@
+using System;
+using Xunit;
+using static Corgi.Tests.NnTestUtil;
+
+namespace Corgi.Tests.Ops;
+
+public class ConvolutionTests
+{
+    private static readonly Tensor Image3x3 = T(new[] { 1, 1, 3, 3 }, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+
+    [Fact]
+    public void SingleChannelNoPaddingValuesAndGradients()
+    {
+        // x = [[1,2,3],[4,5,6],[7,8,9]], w = [[1,2],[3,4]]:
+        // y[0,0] = 1·1 + 2·2 + 4·3 + 5·4 = 37, y[0,1] = 2+6+15+24 = 47, y[1,0] = 4+10+21+32 = 67, y[1,1] = 5+12+24+36 = 77
+        var x = Image3x3.Tracked();
+        var w = T(new[] { 1, 1, 2, 2 }, 1, 2, 3, 4).Tracked();
+        var y = x.Conv2d(w);
+        Close(new[] { 1, 1, 2, 2 }, new double[] { 37, 47, 67, 77 }, y);
+
+        // L = sum(y): dL/dw[a,b] = sum of the inputs under kernel position (a,b) = the 2x2 blocks' sums
+        // w00: 1+2+4+5 = 12, w01: 2+3+5+6 = 16, w10: 4+5+7+8 = 24, w11: 5+6+8+9 = 28
+        // dL/dx[p,q] = sum of the weights that touch (p,q): corners 1,2,3,4; edges 1+2, 1+3, 2+4, 3+4; centre 10
+        y.Sum().Backward();
+        Close(new double[] { 12, 16, 24, 28 }, w.Gradient!);
+        Close(new double[] { 1, 3, 2, 4, 10, 6, 3, 7, 4 }, x.Gradient!);
+    }
+
+    [Fact]
+    public void StrideAndPaddingValuesAndGradients()
+    {
+        // padding 1 makes the image 5x5 (zeros around), stride 2 gives OH = (3 + 2 - 2)/2 + 1 = 2. Windows
+        // cover input rows/cols {-1,0} and {1,2}:
+        // (0,0): only x[0,0]=1 under w11=4 -> 4;  (0,1): x[0,1]=2·w10=3, x[0,2]=3·w11=4 -> 6+12 = 18
+        // (1,0): x[1,0]=4·w01=2, x[2,0]=7·w11=4 -> 8+28 = 36;  (1,1): 5·1 + 6·2 + 8·3 + 9·4 = 77
+        var x = Image3x3.Tracked();
+        var w = T(new[] { 1, 1, 2, 2 }, 1, 2, 3, 4).Tracked();
+        var y = x.Conv2d(w, stride: 2, padding: 1);
+        Close(new[] { 1, 1, 2, 2 }, new double[] { 4, 18, 36, 77 }, y);
+
+        // dL/dw[a,b] sums the input under (a,b) in each window (padding contributes 0):
+        // w00: x[1,1]=5; w01: x[1,0]+x[1,2] = 10; w10: x[0,1]+x[2,1] = 10; w11: x[0,0]+x[0,2]+x[2,0]+x[2,2] = 20
+        // each input lies in exactly one window: rows 0,2 meet kernel row 1 and row 1 meets kernel row 0 (same for cols)
+        y.Sum().Backward();
+        Close(new double[] { 5, 10, 10, 20 }, w.Gradient!);
+        Close(new double[] { 4, 3, 4, 2, 1, 2, 4, 3, 4 }, x.Gradient!);
+    }
+
+    [Fact]
+    public void SeveralChannelsFiltersBatchAndBias()
+    {
+        // batch 2, 2 channels, 2x3 images; 2 filters 2x2 with bias [0.5, -1] -> output [2, 2, 1, 2]
+        var x = T(new[] { 2, 2, 2, 3 },
+            1, 2, 3, 4, 5, 6, /* n0 c1 */ 1, 0, 1, 0, 1, 0,
+            0, 0, 0, 1, 1, 1, /* n1 c1 */ 2, 0, 2, 0, 2, 0).Tracked();
+        // filter 0 reads x[c0][i,j] + x[c0][i+1,j+1]; filter 1 sums the channel-1 window
+        var w = T(new[] { 2, 2, 2, 2 },
+            1, 0, 0, 1, 0, 0, 0, 0,
+            0, 0, 0, 0, 1, 1, 1, 1).Tracked();
+        var b = Tensor.Of(0.5, -1).Tracked();
+        var y = x.Conv2d(w, b);
+        // n0 o0: [1+5, 2+6] + 0.5 = [6.5, 8.5]; n0 o1: [1+0+0+1, 0+1+1+0] - 1 = [1, 1]
+        // n1 o0: [0+1, 0+1] + 0.5 = [1.5, 1.5]; n1 o1: [2+0+0+2, 0+2+2+0] - 1 = [3, 3]
+        Close(new[] { 2, 2, 1, 2 }, new double[] { 6.5, 8.5, 1, 1, 1.5, 1.5, 3, 3 }, y);
+
+        y.Sum().Backward();
+        // db[o] = number of output positions per filter = batch 2 · 1 · 2 = 4
+        Close(new double[] { 4, 4 }, b.Gradient!);
+        // dw[o,c,a,b] = sum over n and j of x[n,c,a,j+b], the same for both filters:
+        // c0: (0,0) 1+2+0+0 = 3, (0,1) 2+3 = 5, (1,0) 4+5+1+1 = 11, (1,1) 5+6+1+1 = 13; c1: every entry 1+2 = 3
+        Close(new double[] { 3, 5, 11, 13, 3, 3, 3, 3, 3, 5, 11, 13, 3, 3, 3, 3 }, w.Gradient!);
+        // dx[c0] = windows of filter-0's channel-0 kernel [[1,0],[0,1]]: row 0 [1,1,0], row 1 [0,1,1]
+        // dx[c1] = window counts of the ones kernel: [[1,2,1],[1,2,1]]; the same for both images
+        Close(new double[] { 1, 1, 0, 0, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 0, 0, 1, 1, 1, 2, 1, 1, 2, 1 }, x.Gradient!);
+    }
+
+    [Fact]
+    public void MatchesTheDefinitionOnRandomInputs()
+    {
+        // direct evaluation of y[n,o,i,j] = b[o] + sum_{c,a,b} w[o,c,a,b] · xpad[n,c,i·s+a,j·s+b]
+        var x = Tensor.RandomNormal(new[] { 3, 2, 5, 6 }, seed: 1);
+        var w = Tensor.RandomNormal(new[] { 4, 2, 3, 2 }, seed: 2);
+        var b = Tensor.RandomNormal(new[] { 4 }, seed: 3);
+        foreach (var (s, p) in new[] { (1, 0), (2, 1), (3, 2), (1, 1) })
+        {
+            var y = x.Conv2d(w, b, s, p);
+            int oh = (5 + 2 * p - 3) / s + 1, ow = (6 + 2 * p - 2) / s + 1;
+            Assert.Equal(new[] { 3, 4, oh, ow }, y.Shape);
+            for (int n = 0; n < 3; n++)
+                for (int o = 0; o < 4; o++)
+                    for (int i = 0; i < oh; i++)
+                        for (int j = 0; j < ow; j++)
+                        {
+                            double sum = b[o];
+                            for (int c = 0; c < 2; c++)
+                                for (int ka = 0; ka < 3; ka++)
+                                    for (int kb = 0; kb < 2; kb++)
+                                    {
+                                        int r = i * s + ka - p, q = j * s + kb - p;
+                                        if (r >= 0 && r < 5 && q >= 0 && q < 6) sum += w[o, c, ka, kb] * x[n, c, r, q];
+                                    }
+                            Assert.Equal(sum, y[n, o, i, j], 12);
+                        }
+        }
+    }
+
+    [Fact]
+    public void GradientsMatchFiniteDifferences()
+    {
+        var x = Tensor.RandomNormal(new[] { 2, 3, 5, 4 }, seed: 4);
+        var w = Tensor.RandomNormal(new[] { 2, 3, 3, 3 }, seed: 5);
+        var b = Tensor.RandomNormal(new[] { 2 }, seed: 6);
+        var weights = Tensor.RandomNormal(new[] { 2, 2, 3, 2 }, seed: 7); // a weighted sum makes every output count differently
+        double Loss(Tensor xx, Tensor ww, Tensor bb) => xx.Conv2d(ww, bb, stride: 2, padding: 1).Mul(weights).Sum().Item();
+
+        var xt = x.Tracked(); var wt = w.Tracked(); var bt = b.Tracked();
+        xt.Conv2d(wt, bt, stride: 2, padding: 1).Mul(weights).Sum().Backward();
+        Close(NumericGradient(v => Loss(v, w, b), x), xt.Gradient!, 1e-7);
+        Close(NumericGradient(v => Loss(x, v, b), w), wt.Gradient!, 1e-7);
+        Close(NumericGradient(v => Loss(x, w, v), b), bt.Gradient!, 1e-7);
+    }
+
+    [Fact]
+    public void SecondDerivativeThroughTheGradient()
+    {
+        // L = sum(conv(x, w)²); g = dL/dw is built from differentiable ops (im2col/col2im and products),
+        // so v·g can be differentiated again: d(v·g)/dw is a Hessian-vector product. Check it against
+        // finite differences of the first gradient.
+        var x = Tensor.RandomNormal(new[] { 2, 2, 4, 4 }, seed: 8);
+        var w0 = Tensor.RandomNormal(new[] { 3, 2, 2, 2 }, seed: 9);
+        var v = Tensor.RandomNormal(new[] { 3, 2, 2, 2 }, seed: 10);
+        Tensor Gradient(Tensor w, bool createGraph)
+        {
+            var wt = w.Tracked();
+            x.Conv2d(wt, padding: 1).Square().Sum().Backward(createGraph: createGraph);
+            return wt.Gradient!;
+        }
+        var w1 = w0.Tracked();
+        x.Conv2d(w1, padding: 1).Square().Sum().Backward(createGraph: true);
+        var g = w1.TakeGradient()!;
+        Assert.True(g.IsTracked);
+        g.Mul(v).Sum().Backward();
+        double h = 1e-5;
+        var up = Gradient(w0.Add(v.Mul(Tensor.Scalar(h))), false);
+        var down = Gradient(w0.Sub(v.Mul(Tensor.Scalar(h))), false);
+        Close(up.Sub(down).Div(Tensor.Scalar(2 * h)).ToArray(), w1.Gradient!, 1e-6);
+    }
+
+    [Fact]
+    public void ShapeErrorsNameTheOpAndShapes()
+    {
+        var x = Tensor.Zeros(1, 2, 4, 4);
+        var e = Assert.Throws<TensorShapeException>(() => x.Conv2d(Tensor.Zeros(3, 1, 2, 2)));
+        Assert.Contains("conv2d", e.Message);
+        Assert.Contains("[1,2,4,4]", e.Message);
+        Assert.Contains("[3,1,2,2]", e.Message);
+        Assert.Throws<TensorShapeException>(() => Tensor.Zeros(2, 4, 4).Conv2d(Tensor.Zeros(1, 2, 2, 2)));
+        Assert.Contains("bias", Assert.Throws<TensorShapeException>(() => x.Conv2d(Tensor.Zeros(3, 2, 2, 2), Tensor.Zeros(2))).Message);
+        Assert.Contains("does not fit", Assert.Throws<TensorShapeException>(() => x.Conv2d(Tensor.Zeros(3, 2, 5, 5))).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => x.Conv2d(Tensor.Zeros(3, 2, 2, 2), stride: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => x.Conv2d(Tensor.Zeros(3, 2, 2, 2), padding: -1));
+    }
+
+    [Fact]
+    public void UntrackedInputsRecordNothing()
+    {
+        var y = Image3x3.Conv2d(T(new[] { 1, 1, 2, 2 }, 1, 2, 3, 4));
+        Assert.False(y.IsTracked);
+    }
+}
