@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 
 namespace Corgi;
 
@@ -10,6 +11,25 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(values);
         return new Tensor((double[])values.Clone(), new[] { values.Length });
     }
+
+    /// <summary>
+    /// A tensor whose values a function writes: <paramref name="fill"/> receives the new tensor's
+    /// (zero-initialised) buffer and a state value, once, before anyone can see the tensor. This is how
+    /// code outside the library writes a result without an intermediate array (optimizers, data loaders).
+    /// </summary>
+    /// <example><c>Tensor.Create(new[] { 2, 2 }, 3.0, static (v, c) =&gt; v.Fill(c))</c></example>
+    public static Tensor Create<TState>(int[] shape, TState state, SpanAction<double, TState> fill)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(fill);
+        var s = ValidateShape("create", shape);
+        var data = new double[ShapeUtil.Count(s)];
+        fill(data, state);
+        return new Tensor(data, s);
+    }
+
+    /// <summary>Formats a shape the way error messages and printing show it: <c>[2,3]</c>.</summary>
+    public static string FormatShape(ReadOnlySpan<int> shape) => ShapeUtil.Format(shape);
 
     /// <summary>A rank-0 (scalar) tensor.</summary>
     public static Tensor Scalar(double value) => new(new[] { value }, ShapeUtil.Scalar);

@@ -68,7 +68,7 @@ public static class Idx
         var bytes = new byte[count * size];
         int got = ReadAtMost(stream, bytes);
         if (got < bytes.Length)
-            throw new InvalidDataException($"idx: '{name}' is truncated: shape {ShapeUtil.Format(shape)} needs {bytes.Length} data bytes but only {got} follow the header");
+            throw new InvalidDataException($"idx: '{name}' is truncated: shape {Tensor.FormatShape(shape)} needs {bytes.Length} data bytes but only {got} follow the header");
         var data = new double[count];
         for (int i = 0; i < data.Length; i++)
         {
@@ -84,7 +84,7 @@ public static class Idx
             };
             data[i] = v * scale;
         }
-        return new Tensor(data, shape);
+        return new Tensor(shape, data);
     }
 
     private static bool ReadFully(Stream s, Span<byte> buffer) => ReadAtMost(s, buffer) == buffer.Length;

@@ -12,12 +12,12 @@ public static class Labels
     public static Tensor OneHot(Tensor labels, int classes)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        if (labels.Rank != 1) throw new TensorShapeException($"one_hot: needs class indices of rank 1, got shape {ShapeUtil.Format(labels.ShapeSpan)}");
+        if (labels.Rank != 1) throw new TensorShapeException($"one_hot: needs class indices of rank 1, got shape {Tensor.FormatShape(labels.ShapeSpan)}");
         if (classes < 1) throw new ArgumentOutOfRangeException(nameof(classes), $"one_hot: the number of classes must be at least 1, got {classes}");
         var src = labels.AsSpan();
         var data = new double[src.Length * classes];
         for (int i = 0; i < src.Length; i++) data[i * classes + ClassIndex("one_hot", src[i], classes, i)] = 1;
-        return new Tensor(data, new[] { src.Length, classes });
+        return new Tensor(new[] { src.Length, classes }, data);
     }
 
     /// <summary>
@@ -30,11 +30,11 @@ public static class Labels
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(labels);
         if (scores.Rank != 2)
-            throw new TensorShapeException($"accuracy: needs scores [n, classes], got {ShapeUtil.Format(scores.ShapeSpan)}");
+            throw new TensorShapeException($"accuracy: needs scores [n, classes], got {Tensor.FormatShape(scores.ShapeSpan)}");
         int n = scores.ShapeSpan[0], k = scores.ShapeSpan[1];
         bool indices = labels.Rank == 1 && labels.ShapeSpan[0] == n;
-        if (!indices && !ShapeUtil.SameShape(labels.ShapeSpan, scores.ShapeSpan))
-            throw new TensorShapeException($"accuracy: labels must be [{n}] or [{n},{k}] for scores {ShapeUtil.Format(scores.ShapeSpan)}, got {ShapeUtil.Format(labels.ShapeSpan)}");
+        if (!indices && !labels.ShapeSpan.SequenceEqual(scores.ShapeSpan))
+            throw new TensorShapeException($"accuracy: labels must be [{n}] or [{n},{k}] for scores {Tensor.FormatShape(scores.ShapeSpan)}, got {Tensor.FormatShape(labels.ShapeSpan)}");
         if (n == 0) return 0;
         var s = scores.AsSpan();
         var l = labels.AsSpan();

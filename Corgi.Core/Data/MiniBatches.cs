@@ -65,7 +65,7 @@ public static class MiniBatches
         ArgumentNullException.ThrowIfNull(targets);
         if (inputs.Rank == 0 || targets.Rank == 0 || inputs.ShapeSpan[0] != targets.ShapeSpan[0])
             throw new TensorShapeException(
-                $"minibatches: inputs {ShapeUtil.Format(inputs.ShapeSpan)} and targets {ShapeUtil.Format(targets.ShapeSpan)} need the same number of rows (first dimension)");
+                $"minibatches: inputs {Tensor.FormatShape(inputs.ShapeSpan)} and targets {Tensor.FormatShape(targets.ShapeSpan)} need the same number of rows (first dimension)");
         return inputs.ShapeSpan[0];
     }
 

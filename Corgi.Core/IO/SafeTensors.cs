@@ -184,9 +184,9 @@ public static class SafeTensors
             if (e.End > dataLength)
                 throw Corrupt(path, $"it is truncated: tensor '{e.Name}' ends at data byte {e.End} but only {dataLength} data bytes follow the header");
             if (e.End - e.Begin != count * elementSize)
-                throw Corrupt(path, $"tensor '{e.Name}' of dtype {e.DType} and shape {ShapeUtil.Format(e.Shape)} needs {count * elementSize} bytes but its data_offsets [{e.Begin}, {e.End}] span {e.End - e.Begin}");
+                throw Corrupt(path, $"tensor '{e.Name}' of dtype {e.DType} and shape {Tensor.FormatShape(e.Shape)} needs {count * elementSize} bytes but its data_offsets [{e.Begin}, {e.End}] span {e.End - e.Begin}");
             var data = Decode(e.DType, bytes.AsSpan(dataStart + (int)e.Begin, (int)(e.End - e.Begin)), (int)count);
-            tensors.Add((e.Begin, e.Name, new Tensor(data, e.Shape)));
+            tensors.Add((e.Begin, e.Name, new Tensor(e.Shape, data)));
         }
         tensors.Sort((a, b) => a.Begin.CompareTo(b.Begin));
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);

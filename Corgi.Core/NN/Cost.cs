@@ -67,14 +67,14 @@ public sealed class Cost
     public static Cost SoftmaxCrossEntropy() => new("softmax_cross_entropy", static (logits, t) =>
     {
         if (logits.Rank != 2)
-            throw new TensorShapeException($"softmax_cross_entropy: needs logits [batch, classes], got {ShapeUtil.Format(logits.ShapeSpan)}");
+            throw new TensorShapeException($"softmax_cross_entropy: needs logits [batch, classes], got {Tensor.FormatShape(logits.ShapeSpan)}");
         int batch = logits.ShapeSpan[0], classes = logits.ShapeSpan[1];
         Tensor target;
         if (t.Rank == 1 && t.ShapeSpan[0] == batch) target = Data.Labels.OneHot(t, classes);
-        else if (ShapeUtil.SameShape(t.ShapeSpan, logits.ShapeSpan)) target = t;
+        else if (t.ShapeSpan.SequenceEqual(logits.ShapeSpan)) target = t;
         else
             throw new TensorShapeException(
-                $"softmax_cross_entropy: the target must be class indices [{batch}] or rows [{batch},{classes}] for logits {ShapeUtil.Format(logits.ShapeSpan)}, got {ShapeUtil.Format(t.ShapeSpan)}");
+                $"softmax_cross_entropy: the target must be class indices [{batch}] or rows [{batch},{classes}] for logits {Tensor.FormatShape(logits.ShapeSpan)}, got {Tensor.FormatShape(t.ShapeSpan)}");
         return target.Mul(logits.LogSoftmax(-1)).Sum().Mul(Tensor.Scalar(-1.0 / Math.Max(1, batch)));
     });
 
@@ -96,7 +96,7 @@ public sealed class Cost
 
     private static void SameShape(string op, Tensor o, Tensor t)
     {
-        if (!ShapeUtil.SameShape(o.ShapeSpan, t.ShapeSpan))
-            throw new TensorShapeException($"{op}: the output has shape {ShapeUtil.Format(o.ShapeSpan)} but the target has shape {ShapeUtil.Format(t.ShapeSpan)}");
+        if (!o.ShapeSpan.SequenceEqual(t.ShapeSpan))
+            throw new TensorShapeException($"{op}: the output has shape {Tensor.FormatShape(o.ShapeSpan)} but the target has shape {Tensor.FormatShape(t.ShapeSpan)}");
     }
 }

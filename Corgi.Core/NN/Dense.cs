@@ -68,7 +68,7 @@ public sealed class Dense : ILayer
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank == 0 || input.ShapeSpan[^1] != InputSize)
             throw new TensorShapeException(
-                $"dense: the input of shape {ShapeUtil.Format(input.ShapeSpan)} must end in the layer's input size {InputSize}");
+                $"dense: the input of shape {Tensor.FormatShape(input.ShapeSpan)} must end in the layer's input size {InputSize}");
         var y = input.MatMul(Weights.Value, transposeOther: true, bias: Bias?.Value);
         return Activation is null ? y : Activation.Apply(y);
     }

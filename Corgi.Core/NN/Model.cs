@@ -128,7 +128,7 @@ public sealed class Model
         _output = null;
         var loss = Cost.Compute(output, target);
         if (loss.Count != 1)
-            throw new InvalidOperationException($"model: the cost {Cost.Name} returned shape {ShapeUtil.Format(loss.ShapeSpan)}, not a single value");
+            throw new InvalidOperationException($"model: the cost {Cost.Name} returned shape {Tensor.FormatShape(loss.ShapeSpan)}, not a single value");
         if (!loss.IsTracked)
             throw new InvalidOperationException("model: the forward pass recorded no graph (no tracked parameters, or it ran inside Tensor.NoGrad()); nothing to differentiate");
         loss.Backward();
@@ -254,9 +254,9 @@ public sealed class Model
         foreach (var (name, p) in named)
         {
             if (!tensors.TryGetValue(name, out var t))
-                throw new System.IO.InvalidDataException($"safetensors: file '{path}' has no tensor '{name}' for the model's parameter of shape {ShapeUtil.Format(p.Value.ShapeSpan)}");
-            if (!ShapeUtil.SameShape(t.ShapeSpan, p.Value.ShapeSpan))
-                throw new System.IO.InvalidDataException($"safetensors: tensor '{name}' in file '{path}' has shape {ShapeUtil.Format(t.ShapeSpan)} but the model's parameter has shape {ShapeUtil.Format(p.Value.ShapeSpan)}");
+                throw new System.IO.InvalidDataException($"safetensors: file '{path}' has no tensor '{name}' for the model's parameter of shape {Tensor.FormatShape(p.Value.ShapeSpan)}");
+            if (!t.ShapeSpan.SequenceEqual(p.Value.ShapeSpan))
+                throw new System.IO.InvalidDataException($"safetensors: tensor '{name}' in file '{path}' has shape {Tensor.FormatShape(t.ShapeSpan)} but the model's parameter has shape {Tensor.FormatShape(p.Value.ShapeSpan)}");
         }
         foreach (var (name, p) in named)
         {

@@ -108,8 +108,8 @@ public abstract class Optimizer : IOptimizer
         {
             var g = p.Gradient;
             if (g is null || p.Frozen) continue;
-            if (!ShapeUtil.SameShape(g.ShapeSpan, p.Value.ShapeSpan))
-                throw new TensorShapeException($"{GetType().Name.ToLowerInvariant()}: the gradient of parameter '{p.Name}' has shape {ShapeUtil.Format(g.ShapeSpan)} but the parameter has shape {ShapeUtil.Format(p.Value.ShapeSpan)}");
+            if (!g.ShapeSpan.SequenceEqual(p.Value.ShapeSpan))
+                throw new TensorShapeException($"{GetType().Name.ToLowerInvariant()}: the gradient of parameter '{p.Name}' has shape {Tensor.FormatShape(g.ShapeSpan)} but the parameter has shape {Tensor.FormatShape(p.Value.ShapeSpan)}");
             work.Add((p, g));
             if (_maxGradientNorm is not null) sumSquares += TensorPrimitives.SumOfSquares(g.AsSpan());
         }
@@ -123,19 +123,12 @@ public abstract class Optimizer : IOptimizer
         {
             var state = _states.GetValue(p, static _ => new ParameterState());
             state.Step++;
-            ReadOnlySpan<double> grad = g.AsSpan();
-            if (scale != 1)
-            {
-                var scaled = new double[g.Count];
-                TensorPrimitives.Multiply(g.AsSpan(), scale, scaled);
-                grad = scaled;
-            }
+            var grad = scale == 1 ? g : g * scale;
             var value = p.Value;
-            var next = new double[value.Count];
-            Step(value.AsSpan(), grad, state, next);
             p.ClearGradient();
-            // hand the fresh buffer over without a copy (the public constructor would copy it)
-            p.Value = new Tensor(next, value.ShapeRef, null, tracked: true);
+            // the new value is a new tensor (parameters are persistent); Step writes it in one pass
+            p.Value = Tensor.Create(value.Shape, (Optimizer: this, Value: value, Gradient: grad, State: state),
+                static (next, s) => s.Optimizer.Step(s.Value.AsSpan(), s.Gradient.AsSpan(), s.State, next)).Tracked();
         }
         foreach (var p in parameters) p.ClearGradient();
     }

@@ -42,9 +42,9 @@ public sealed class Parameter
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            if (!ShapeUtil.SameShape(value.ShapeSpan, _value.ShapeSpan))
+            if (!value.ShapeSpan.SequenceEqual(_value.ShapeSpan))
                 throw new TensorShapeException(
-                    $"parameter '{Name}': cannot replace a value of shape {ShapeUtil.Format(_value.ShapeSpan)} with one of shape {ShapeUtil.Format(value.ShapeSpan)}");
+                    $"parameter '{Name}': cannot replace a value of shape {Tensor.FormatShape(_value.ShapeSpan)} with one of shape {Tensor.FormatShape(value.ShapeSpan)}");
             _value = AsLeaf(value);
         }
     }
@@ -68,7 +68,7 @@ public sealed class Parameter
     public void ClearGradient() => _value.ClearGradient();
 
     /// <inheritdoc/>
-    public override string ToString() => $"Parameter {Name} {ShapeUtil.Format(_value.ShapeSpan)}";
+    public override string ToString() => $"Parameter {Name} {Tensor.FormatShape(_value.ShapeSpan)}";
 
     private static Tensor AsLeaf(Tensor value) => value.IsLeaf && value.IsTracked ? value : value.Detach().Tracked();
 }
