@@ -28,9 +28,9 @@ namespace Corgi.NN;
 /// </example>
 public sealed class Model
 {
-    private readonly ILayer[] _layers;
+    // the layers run as one Sequential: forward, parameters and the training switch live there
+    private readonly Sequential _body;
     private Tensor? _output;
-    private bool _training = true;
 
     /// <summary>Creates a model applying the layers in order.</summary>
     /// <param name="layers">The layers.</param>
@@ -41,14 +41,13 @@ public sealed class Model
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(cost);
-        _layers = new List<ILayer>(layers).ToArray();
-        foreach (var l in _layers) ArgumentNullException.ThrowIfNull(l, nameof(layers));
+        _body = new Sequential(layers);
         Optimizer = optimizer;
         Cost = cost;
     }
 
     /// <summary>The layers, in order.</summary>
-    public IReadOnlyList<ILayer> Layers => _layers;
+    public IReadOnlyList<ILayer> Layers => _body.Layers;
 
     /// <summary>The optimizer used by <see cref="Update"/>.</summary>
     public IOptimizer Optimizer { get; set; }
@@ -57,7 +56,7 @@ public sealed class Model
     public Cost Cost { get; set; }
 
     /// <summary>All trainable parameters, in layer order.</summary>
-    public IReadOnlyList<Parameter> Parameters => Sequential.CollectParameters(_layers);
+    public IReadOnlyList<Parameter> Parameters => _body.Parameters;
 
     /// <summary>
     /// The parameters with PyTorch-style dotted names: "{layer}.{parameter}", nested for
@@ -69,7 +68,8 @@ public sealed class Model
         {
             var list = new List<KeyValuePair<string, Parameter>>();
             var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
-            for (int i = 0; i < _layers.Length; i++) AddNamed(list, seen, _layers[i], i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var layers = _body.Layers;
+            for (int i = 0; i < layers.Count; i++) AddNamed(list, seen, layers[i], i.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return list;
         }
     }
@@ -97,23 +97,15 @@ public sealed class Model
     /// </summary>
     public bool Training
     {
-        get => _training;
-        set
-        {
-            _training = value;
-            foreach (var l in _layers)
-                if (l is ITrainingModeLayer t) t.Training = value;
-        }
+        get => _body.Training;
+        set => _body.Training = value;
     }
 
     /// <summary>Runs the layers on <paramref name="input"/> and remembers the output for <see cref="Backward"/>.</summary>
     public Tensor Forward(Tensor input)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        var x = input;
-        foreach (var l in _layers) x = l.Forward(x);
-        _output = x;
-        return x;
+        _output = _body.Forward(input);
+        return _output;
     }
 
     /// <summary>
@@ -148,9 +140,7 @@ public sealed class Model
         {
             using (Tensor.NoGrad())
             {
-                var x = input;
-                foreach (var l in _layers) x = l.Forward(x);
-                return x;
+                return _body.Forward(input);
             }
         }
         finally
@@ -266,7 +256,7 @@ public sealed class Model
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"Model({string.Join(", ", (object[])_layers)}; {Optimizer.GetType().Name}; {Cost.Name})";
+    public override string ToString() => $"Model({string.Join(", ", _body.Layers)}; {Optimizer.GetType().Name}; {Cost.Name})";
 
     private sealed class SyncProgress(Action<TrainingProgress> action) : IProgress<TrainingProgress>
     {

@@ -52,7 +52,7 @@ public sealed class Sequential : ITrainingModeLayer
         return x;
     }
 
-    internal static IReadOnlyList<Parameter> CollectParameters(IEnumerable<ILayer> layers)
+    private static IReadOnlyList<Parameter> CollectParameters(IEnumerable<ILayer> layers)
     {
         var list = new List<Parameter>();
         var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
