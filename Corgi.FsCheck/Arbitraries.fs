@@ -9,7 +9,8 @@ open global.FsCheck.FSharp
 /// as arguments: <see cref="T:Corgi.Tensor"/>, <see cref="Shape"/>, <see cref="PositiveTensor"/>,
 /// <see cref="NonZeroTensor"/>, <see cref="AwayFromKinksTensor"/>, <see cref="DistinctTensor"/>,
 /// <see cref="BroadcastPair"/>, <see cref="SeparatedPair"/>, <see cref="MatMulCase"/>,
-/// <see cref="ReductionCase"/>, <see cref="AxisCase"/>.
+/// <see cref="ReductionCase"/>, <see cref="AxisCase"/>, <see cref="Conv2dCase"/>, <see cref="Pool2dCase"/>,
+/// <see cref="ClassificationCase"/>, <see cref="LargeLogitsCase"/>, <see cref="BinaryCase"/>, <see cref="DropoutCase"/>.
 /// <example>
 /// <code>
 /// [&lt;Property(Arbitrary = [| typeof&lt;Arbitraries&gt; |])&gt;]
@@ -76,4 +77,26 @@ type Arbitraries =
     static member AxisCase() : Arbitrary<AxisCase> =
         Arb.fromGenShrink (TensorGen.axisCase, TensorShrink.axisCase)
 
-    // EXTENSION POINT (convolution): the arbitrary of conv2d/pooling cases goes here.
+    /// Valid conv2d cases: input, filters, optional bias, stride 1-3 and padding 0-2 per direction.
+    static member Conv2dCase() : Arbitrary<Conv2dCase> =
+        Arb.fromGenShrink (TensorGen.conv2dCase, TensorShrink.conv2dCase)
+
+    /// Valid pooling cases over inputs with pairwise-distinct values.
+    static member Pool2dCase() : Arbitrary<Pool2dCase> =
+        Arb.fromGenShrink (TensorGen.pool2dCase, TensorShrink.pool2dCase)
+
+    /// Classification batches: logits in [-2, 2], probability rows away from 0, labels.
+    static member ClassificationCase() : Arbitrary<ClassificationCase> =
+        Arb.fromGenShrink (TensorGen.classificationCase, TensorShrink.classificationCase)
+
+    /// Classification batches with logits of magnitude 500-1000.
+    static member LargeLogitsCase() : Arbitrary<LargeLogitsCase> =
+        Arb.fromGenShrink (TensorGen.largeLogitsCase, TensorShrink.largeLogitsCase)
+
+    /// Binary cross-entropy cases: probabilities in [0.05, 0.95], hard or soft targets.
+    static member BinaryCase() : Arbitrary<BinaryCase> =
+        Arb.fromGenShrink (TensorGen.binaryCase, TensorShrink.binaryCase)
+
+    /// Dropout cases: input, probability (0 and 1 included) and the seed of the mask.
+    static member DropoutCase() : Arbitrary<DropoutCase> =
+        Arb.fromGenShrink (TensorGen.dropoutCase, TensorShrink.dropoutCase)

@@ -145,8 +145,147 @@ type AxisCase =
         KeepDim: bool
     }
 
-// ---------------------------------------------------------------------------------------------------
-// EXTENSION POINT (convolution): conv2d/pooling-compatible cases (input [N,C,H,W], filter [O,C,KH,KW],
-// stride, padding) belong here, next to MatMulCase, once Ops/Convolution.cs is on main. Add the record
-// here, its generator in TensorGen.fs, its shrinker in TensorShrink.fs and its member in Arbitraries.fs.
-// ---------------------------------------------------------------------------------------------------
+/// A valid 2-D convolution: input [N, C, H, W], filters [O, C, KH, KW] whose kernel fits the padded input
+/// (KH &lt;= H + 2·padding height, likewise KW), an optional bias [O], and (vertical, horizontal) stride and padding.
+type Conv2dCase =
+    {
+        /// The images [N, C, H, W].
+        Input: Tensor
+        /// The filters [O, C, KH, KW].
+        Filters: Tensor
+        /// The bias [O], if any.
+        Bias: Tensor option
+        /// (vertical, horizontal) stride, each at least 1.
+        Stride: int * int
+        /// (vertical, horizontal) zero padding, each at least 0.
+        Padding: int * int
+    }
+
+    /// The inputs in the order (input, filters[, bias]).
+    member this.Inputs =
+        match this.Bias with
+        | Some b -> [| this.Input; this.Filters; b |]
+        | None -> [| this.Input; this.Filters |]
+
+    /// The convolution of the given inputs (same order as <see cref="Inputs"/>) with this case's stride and
+    /// padding: through the int overload when both are square, else through the (height, width) overload.
+    member this.ConvolutionOf(inputs: Tensor[]) =
+        let bias: Tensor | null = if inputs.Length > 2 then inputs.[2] else null
+        let (sh, sw), (ph, pw) = this.Stride, this.Padding
+        if sh = sw && ph = pw then inputs.[0].Conv2d(inputs.[1], bias, sh, ph)
+        else inputs.[0].Conv2d(inputs.[1], bias, struct (sh, sw), struct (ph, pw))
+
+    /// The convolution of this case's own tensors.
+    member this.Convolution() = this.ConvolutionOf this.Inputs
+
+    /// The output shape [N, O, OH, OW] with OH = (H + 2·padding - KH) / stride + 1 (likewise OW).
+    member this.OutputShape =
+        let x, f = this.Input.Shape, this.Filters.Shape
+        let (sh, sw), (ph, pw) = this.Stride, this.Padding
+        [| x.[0]; f.[0]; (x.[2] + 2 * ph - f.[2]) / sh + 1; (x.[3] + 2 * pw - f.[3]) / sw + 1 |]
+
+/// A valid 2-D pooling: input [N, C, H, W] with pairwise-distinct values (by at least 0.1, so the maximum
+/// of a window never ties and stays put under a finite-difference step), a (height, width) window that
+/// fits the padded input, a stride, and a padding of at most half the window (what the pooling ops accept).
+type Pool2dCase =
+    {
+        /// The images [N, C, H, W] (pairwise-distinct values).
+        Input: Tensor
+        /// (height, width) of the window.
+        Kernel: int * int
+        /// (vertical, horizontal) step, each at least 1.
+        Stride: int * int
+        /// (vertical, horizontal) padding, each at most half the window's extent.
+        Padding: int * int
+    }
+
+    member private this.Square =
+        let (kh, kw), (sh, sw), (ph, pw) = this.Kernel, this.Stride, this.Padding
+        if kh = kw && sh = sw && ph = pw then
+            // the default stride (null) is the kernel size
+            Some(kh, (if sh = kh then System.Nullable() else System.Nullable sh), ph)
+        else None
+
+    /// Max pooling of x with this case's window: through the int overload when everything is square (with the
+    /// default stride when it equals the kernel), else through the (height, width) overload.
+    member this.MaxPoolOf(x: Tensor) =
+        match this.Square with
+        | Some(k, s, p) -> x.MaxPool2d(k, s, p)
+        | None ->
+            let (kh, kw), (sh, sw), (ph, pw) = this.Kernel, this.Stride, this.Padding
+            x.MaxPool2d(struct (kh, kw), struct (sh, sw), struct (ph, pw))
+
+    /// Average pooling of x with this case's window (overloads chosen as for <see cref="MaxPoolOf"/>).
+    member this.AvgPoolOf(x: Tensor) =
+        match this.Square with
+        | Some(k, s, p) -> x.AvgPool2d(k, s, p)
+        | None ->
+            let (kh, kw), (sh, sw), (ph, pw) = this.Kernel, this.Stride, this.Padding
+            x.AvgPool2d(struct (kh, kw), struct (sh, sw), struct (ph, pw))
+
+    /// The output shape [N, C, OH, OW] with OH = (H + 2·padding - kernel) / stride + 1 (likewise OW).
+    member this.OutputShape =
+        let x = this.Input.Shape
+        let (kh, kw), (sh, sw), (ph, pw) = this.Kernel, this.Stride, this.Padding
+        [| x.[0]; x.[1]; (x.[2] + 2 * ph - kh) / sh + 1; (x.[3] + 2 * pw - kw) / sw + 1 |]
+
+/// A classification batch of B rows and K classes: logits, probability rows and class labels, for the costs.
+type ClassificationCase =
+    {
+        /// Scores [B, K] (the input of softmax cross-entropy).
+        Logits: Tensor
+        /// Probability rows [B, K]: each row sums to 1 and every entry is at least 1 / (1 + 9 (K - 1)), so
+        /// ln stays well-conditioned (a prediction for cross-entropy, or a soft target).
+        Probabilities: Tensor
+        /// The class index of each row, in [0, K).
+        Labels: int[]
+    }
+
+    /// The number of rows B.
+    member this.Batch = this.Logits.Size 0
+
+    /// The number of classes K.
+    member this.Classes = this.Logits.Size 1
+
+    /// The labels as a tensor of class indices [B] (integer values).
+    member this.Indices = Tensor([| this.Labels.Length |], this.Labels |> Array.map float)
+
+    /// The labels as one-hot rows [B, K].
+    member this.OneHot =
+        let k = this.Classes
+        Tensor([| this.Labels.Length; k |], Array.init (this.Labels.Length * k) (fun i -> if i % k = this.Labels.[i / k] then 1.0 else 0.0))
+
+/// A classification case whose logits have large magnitude (-1000..-500 or 500..1000, integers): softmax
+/// cross-entropy on logits must stay finite there, where exp overflows without the max shift.
+type LargeLogitsCase =
+    | LargeLogitsCase of ClassificationCase
+
+    /// The case.
+    member this.Value =
+        let (LargeLogitsCase c) = this
+        c
+
+/// Predictions and targets of the same shape for binary cross-entropy: probabilities in [0.05, 0.95]
+/// (away from the clamp at 0 and 1), targets either 0/1 labels or soft values in [0, 1].
+type BinaryCase =
+    {
+        /// Predicted probabilities in [0.05, 0.95] (steps of 0.01).
+        Probabilities: Tensor
+        /// Targets of the same shape: 0 or 1, or (soft targets) in [0, 1] in steps of 0.01.
+        Targets: Tensor
+    }
+
+/// An input for dropout with a drop probability and the seed of the mask: dropout is random, so a case
+/// fixes its randomness (<see cref="Random"/> gives a fresh source with the same sequence on every call).
+type DropoutCase =
+    {
+        /// The input (values in [-2, 2]).
+        Input: Tensor
+        /// The probability of dropping an element, in [0, 1] in steps of 0.05 (0 and 1 included).
+        Probability: float
+        /// The seed of the mask.
+        Seed: int
+    }
+
+    /// A new random source seeded with <see cref="Seed"/>: the same mask on every call.
+    member this.Random() = System.Random(this.Seed)

@@ -232,7 +232,124 @@ module TensorGen =
             return { Left = a; Right = b; TransposeLeft = ta; TransposeRight = tb; Bias = bias }
         }
 
-    // -----------------------------------------------------------------------------------------------
-    // EXTENSION POINT (convolution): the generator of conv2d/pooling-compatible cases (see Cases.fs)
-    // goes here once Ops/Convolution.cs is on main.
-    // -----------------------------------------------------------------------------------------------
+    /// A number between lo and hi whose upper end grows with the size (lo for the first tests of a run).
+    let private upTo (lo: int) (hi: int) : Gen<int> =
+        Gen.sized (fun size -> Gen.choose (lo, max lo (min hi (lo + size / 12))))
+
+    /// The largest number of elements of a generated conv2d input (75: one 3 x 5 x 5 image).
+    [<Literal>]
+    let maxConvInput = 75
+
+    /// The largest number of elements of generated conv2d filters (81: one 9 x 9 kernel).
+    [<Literal>]
+    let maxConvFilters = 81
+
+    /// A valid conv2d case: batch 1-3, channels 1-3 in and out, height and width 1-5, stride 1-3 and padding
+    /// 0-2 in each direction (independently, so non-square strides and paddings occur), kernels from 1 up to
+    /// the padded input size (the output is then 1 wide), values in [-2, 2], a bias half of the time. The
+    /// input has at most <see cref="maxConvInput"/> elements (large images come in small batches) and the
+    /// filters at most <see cref="maxConvFilters"/> (large kernels come with few channels).
+    let conv2dCase : Gen<Conv2dCase> =
+        gen {
+            let! n = upTo 1 3
+            let! c = upTo 1 3
+            let! o = upTo 1 3
+            let! h = upTo 1 5
+            let! w = upTo 1 5
+            let! sh = upTo 1 3
+            let! sw = Gen.frequency [ 2, Gen.constant sh; 1, upTo 1 3 ]
+            let! ph = upTo 0 2
+            let! pw = Gen.frequency [ 2, Gen.constant ph; 1, upTo 0 2 ]
+            let! kh = Gen.choose (1, h + 2 * ph)
+            let! kw = Gen.frequency [ 1, Gen.constant (min kh (w + 2 * pw)); 2, Gen.choose (1, w + 2 * pw) ]
+            // few channels for large kernels, then a small batch for large images
+            let o = if o * c * kh * kw > maxConvFilters then max 1 (maxConvFilters / (c * kh * kw)) else o
+            let c = if o * c * kh * kw > maxConvFilters then max 1 (maxConvFilters / (o * kh * kw)) else c
+            let n = if n * c * h * w > maxConvInput then max 1 (maxConvInput / (c * h * w)) else n
+            let! x = tensorOf [| n; c; h; w |]
+            let! f = tensorOf [| o; c; kh; kw |]
+            let! withBias = Gen.elements [ false; true ]
+            let! bias = if withBias then tensorOf [| o |] |> Gen.map Some else Gen.constant None
+            return { Input = x; Filters = f; Bias = bias; Stride = (sh, sw); Padding = (ph, pw) }
+        }
+
+    /// A valid pooling case: batch 1-2, channels 1-3, height and width 1-5 (at most 61 elements, pairwise
+    /// distinct), padding 0-2 and a window from max(1, 2·padding) up to the padded input size in each
+    /// direction (the ops allow padding up to half the window), stride 1-3; square windows, strides and
+    /// paddings most of the time.
+    let pool2dCase : Gen<Pool2dCase> =
+        gen {
+            let! n = upTo 1 2
+            let! c = upTo 1 3
+            let! h = upTo 1 5
+            let! w = upTo 1 5
+            let! square = Gen.frequency [ 2, Gen.constant true; 1, Gen.constant false ]
+            let! ph = upTo 0 2
+            let! pw = if square then Gen.constant ph else upTo 0 2
+            let! kh = Gen.choose (max 1 (2 * ph), h + 2 * ph)
+            let! kw =
+                if square && kh <= w + 2 * pw then Gen.constant kh
+                else Gen.choose (max 1 (2 * pw), w + 2 * pw)
+            let! sh = Gen.frequency [ 1, Gen.constant kh; 2, upTo 1 3 ]
+            let! sw = if square && kh = kw then Gen.constant sh else upTo 1 3
+            let shape = capElements 61 [| n; c; h; w |]
+            // capping may shrink h or w below what the window needs: give the window back what it lost
+            let shape = [| shape.[0]; shape.[1]; max shape.[2] (kh - 2 * ph); max shape.[3] (kw - 2 * pw) |]
+            let shape = if count shape > 61 then [| 1; 1; shape.[2]; shape.[3] |] else shape
+            let! x = distinctOf shape
+            return { Input = x; Kernel = (kh, kw); Stride = (sh, sw); Padding = (ph, pw) }
+        }
+
+    /// Probability rows [b, k]: integer weights 1-9 normalised per row, so every row sums to 1 and every entry
+    /// is at least 1 / (1 + 9 (k - 1)).
+    let probabilityRows (b: int) (k: int) : Gen<Tensor> =
+        Gen.arrayOfLength (b * k) (Gen.choose (1, 9))
+        |> Gen.map (fun weights ->
+            let v = Array.zeroCreate (b * k)
+            for r in 0 .. b - 1 do
+                let total = Array.sum weights.[r * k .. r * k + k - 1] |> float
+                for j in 0 .. k - 1 do
+                    v.[r * k + j] <- float weights.[r * k + j] / total
+            Tensor([| b; k |], v))
+
+    /// A classification case with logits from a domain: 1-4 rows, 1-5 classes, probability rows (see
+    /// <see cref="probabilityRows"/>) and random labels.
+    let classificationCaseIn (logits: Domain) : Gen<ClassificationCase> =
+        gen {
+            let! b = upTo 1 4
+            let! k = Gen.frequency [ 1, Gen.constant 1; 6, upTo 2 5 ]
+            let! z = tensorIn logits [| b; k |]
+            let! p = probabilityRows b k
+            let! labels = Gen.arrayOfLength b (Gen.choose (0, k - 1))
+            return { Logits = z; Probabilities = p; Labels = labels }
+        }
+
+    /// A classification case with logits in [-2, 2].
+    let classificationCase : Gen<ClassificationCase> = classificationCaseIn Domain.General
+
+    /// A classification case with logits of magnitude 500-1000.
+    let largeLogitsCase : Gen<LargeLogitsCase> = classificationCaseIn Domain.Large |> Gen.map LargeLogitsCase
+
+    /// A binary cross-entropy case of random shape (rank 0-4): probabilities in [0.05, 0.95], targets 0/1
+    /// half of the time, else soft targets in [0, 1].
+    let binaryCase : Gen<BinaryCase> =
+        gen {
+            let! s = shape
+            let n = count s
+            let! p = Gen.arrayOfLength n (Gen.choose (5, 95))
+            let! hard = Gen.elements [ false; true ]
+            let! t = Gen.arrayOfLength n (if hard then Gen.elements [ 0; 100 ] else Gen.choose (0, 100))
+            return
+                { Probabilities = Tensor(s, p |> Array.map (fun v -> float v / 100.0))
+                  Targets = Tensor(s, t |> Array.map (fun v -> float v / 100.0)) }
+        }
+
+    /// A dropout case: a tensor of random shape, a probability in [0, 1] in steps of 0.05 (0 and 1 a tenth of
+    /// the time each), and a seed.
+    let dropoutCase : Gen<DropoutCase> =
+        gen {
+            let! x = tensor
+            let! p = Gen.frequency [ 1, Gen.constant 0.0; 1, Gen.constant 1.0; 8, Gen.choose (1, 19) |> Gen.map (fun v -> float v / 20.0) ]
+            let! seed = Gen.choose (0, Int32.MaxValue - 1)
+            return { Input = x; Probability = p; Seed = seed }
+        }

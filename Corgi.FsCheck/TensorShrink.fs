@@ -194,6 +194,117 @@ module TensorShrink =
                     yield { c with Input = narrow a l c.Input }
         }
 
-    // -----------------------------------------------------------------------------------------------
-    // EXTENSION POINT (convolution): the shrinker of conv2d/pooling cases goes here.
-    // -----------------------------------------------------------------------------------------------
+    /// Whether a conv2d case is valid: the kernel fits the padded input, strides at least 1, paddings at least 0.
+    let private convValid (c: Conv2dCase) =
+        let x, f = c.Input.Shape, c.Filters.Shape
+        let (sh, sw), (ph, pw) = c.Stride, c.Padding
+        sh >= 1 && sw >= 1 && ph >= 0 && pw >= 0 && f.[2] <= x.[2] + 2 * ph && f.[3] <= x.[3] + 2 * pw
+
+    /// Shrinks a conv2d case, keeping it valid: drop the bias, stride 1 or square, less padding (or square), fewer images,
+    /// channels (in the input and the filters together) and filters (with their bias), smaller kernels and
+    /// images, then simpler values.
+    let conv2dCase (c: Conv2dCase) : seq<Conv2dCase> =
+        seq {
+            if c.Bias.IsSome then yield { c with Bias = None }
+            let (sh, sw), (ph, pw) = c.Stride, c.Padding
+            if (sh, sw) <> (1, 1) then yield { c with Stride = (1, 1) }
+            if sh <> sw then yield { c with Stride = (min sh sw, min sh sw) }
+            if (ph, pw) <> (0, 0) then yield { c with Padding = (0, 0) }
+            if ph <> pw then yield { c with Padding = (min ph pw, min ph pw) }
+            if ph > 0 then yield { c with Padding = (ph - 1, pw) }
+            if pw > 0 then yield { c with Padding = (ph, pw - 1) }
+            for l in shorter (c.Input.Size 0) do
+                yield { c with Input = narrow 0 l c.Input }
+            for l in shorter (c.Input.Size 1) do
+                yield { c with Input = narrow 1 l c.Input; Filters = narrow 1 l c.Filters }
+            for l in shorter (c.Filters.Size 0) do
+                yield { c with Filters = narrow 0 l c.Filters; Bias = c.Bias |> Option.map (narrow 0 l) }
+            for a in [ 2; 3 ] do
+                for l in shorter (c.Filters.Size a) do
+                    yield { c with Filters = narrow a l c.Filters }
+            for a in [ 2; 3 ] do
+                for l in shorter (c.Input.Size a) do
+                    yield { c with Input = narrow a l c.Input }
+            for x in values Domain.General c.Input do yield { c with Input = x }
+            for f in values Domain.General c.Filters do yield { c with Filters = f }
+            match c.Bias with
+            | Some b -> for v in values Domain.General b do yield { c with Bias = Some v }
+            | None -> ()
+        }
+        |> Seq.filter convValid
+
+    /// Whether a pooling case is valid: the window fits the padded input and the padding is at most half of it.
+    let private poolValid (c: Pool2dCase) =
+        let x = c.Input.Shape
+        let (kh, kw), (sh, sw), (ph, pw) = c.Kernel, c.Stride, c.Padding
+        kh >= 1 && kw >= 1 && sh >= 1 && sw >= 1 && ph >= 0 && pw >= 0
+        && 2 * ph <= kh && 2 * pw <= kw && kh <= x.[2] + 2 * ph && kw <= x.[3] + 2 * pw
+
+    /// Shrinks a pooling case, keeping it valid: no padding, stride 1 or at most the kernel size, smaller windows,
+    /// fewer images and channels, smaller images (values stay pairwise distinct).
+    let pool2dCase (c: Pool2dCase) : seq<Pool2dCase> =
+        seq {
+            let (kh, kw), (sh, sw), (ph, pw) = c.Kernel, c.Stride, c.Padding
+            if (ph, pw) <> (0, 0) then yield { c with Padding = (0, 0) }
+            if (sh, sw) <> (1, 1) then yield { c with Stride = (1, 1) }
+            // a stride larger than the window skips inputs; the window's size is simpler (never back up: no cycles)
+            let atMostKernel = (min sh kh, min sw kw)
+            if atMostKernel <> (sh, sw) then yield { c with Stride = atMostKernel }
+            for l in shorter kh do
+                yield { c with Kernel = (l, kw) }
+            for l in shorter kw do
+                yield { c with Kernel = (kh, l) }
+            for a in 0 .. 3 do
+                for l in shorter (c.Input.Size a) do
+                    yield { c with Input = narrow a l c.Input }
+        }
+        |> Seq.filter poolValid
+
+    /// Probability rows renormalised to sum to 1 (after their classes were narrowed).
+    let private renormalised (p: Tensor) = (p / p.Sum([| 1 |], true)).Detach()
+
+    /// Shrinks a classification case: fewer rows, fewer classes (probability rows renormalised, labels taken
+    /// modulo the new number of classes), then simpler logits of the given domain.
+    let classificationCaseIn (domain: Domain) (c: ClassificationCase) : seq<ClassificationCase> =
+        seq {
+            for l in shorter c.Batch do
+                yield { Logits = narrow 0 l c.Logits; Probabilities = narrow 0 l c.Probabilities; Labels = c.Labels.[.. l - 1] }
+            for l in shorter c.Classes do
+                yield
+                    { Logits = narrow 1 l c.Logits
+                      Probabilities = renormalised (narrow 1 l c.Probabilities)
+                      Labels = c.Labels |> Array.map (fun y -> y % l) }
+            if c.Labels |> Array.exists ((<>) 0) then yield { c with Labels = Array.zeroCreate c.Labels.Length }
+            for z in values domain c.Logits do yield { c with Logits = z }
+        }
+
+    /// Shrinks a classification case with logits in [-2, 2].
+    let classificationCase (c: ClassificationCase) : seq<ClassificationCase> = classificationCaseIn Domain.General c
+
+    /// Shrinks a large-logits case (the logits stay large: they shrink towards ±1000).
+    let largeLogitsCase (LargeLogitsCase c) : seq<LargeLogitsCase> =
+        classificationCaseIn Domain.Large c |> Seq.map LargeLogitsCase
+
+    /// Shrinks a binary cross-entropy case: both tensors narrowed alike (size-1 dimensions dropped from both),
+    /// then probabilities towards 0.5 and soft targets towards 0 or 1.
+    let binaryCase (c: BinaryCase) : seq<BinaryCase> =
+        seq {
+            let p, t = c.Probabilities, c.Targets
+            for a in 0 .. p.Rank - 1 do
+                if p.Size a = 1 then yield { Probabilities = p.Squeeze(a).Detach(); Targets = t.Squeeze(a).Detach() }
+            for a in 0 .. p.Rank - 1 do
+                for l in shorter (p.Size a) do
+                    yield { Probabilities = narrow a l p; Targets = narrow a l t }
+            let pv, tv = p.ToArray(), t.ToArray()
+            if pv |> Array.exists ((<>) 0.5) then yield { c with Probabilities = Tensor(p.Shape, Array.map (fun _ -> 0.5) pv) }
+            let rounded = tv |> Array.map Math.Round
+            if rounded <> tv then yield { c with Targets = Tensor(t.Shape, rounded) }
+        }
+
+    /// Shrinks a dropout case: a smaller input and simpler values, probability 0.5, seed 0.
+    let dropoutCase (c: DropoutCase) : seq<DropoutCase> =
+        seq {
+            for x in tensor Domain.General c.Input do yield { c with Input = x }
+            if c.Probability <> 0.5 && c.Probability > 0.0 && c.Probability < 1.0 then yield { c with Probability = 0.5 }
+            if c.Seed <> 0 then yield { c with Seed = 0 }
+        }

@@ -74,3 +74,19 @@ let ``random programs pass the Jacobian check`` (p: BroadcastPair) (prog: Progra
     // the last node itself (no weighting), every output element's gradient
     TensorProperty.jacobianWith (step h) (fun t -> let ns = nodes prog t.[0] t.[1] in ns.[ns.Length - 1]) [| p.Left; p.Right |]
     |> Prop.label (string prog)
+
+[<CorgiProperty(160)>]
+let ``conv2d with some operands untracked: only the tracked ones get a gradient, the same as with all tracked`` (c: Conv2dCase) (k: NonNegativeInt) =
+    // a random non-empty subset of (input, filters[, bias]) is tracked
+    let n = c.Inputs.Length
+    let mask = 1 + k.Get % ((1 <<< n) - 1)
+    let isTracked i = mask &&& (1 <<< i) <> 0
+    let operands = c.Inputs |> Array.mapi (fun i t -> if isTracked i then (snapshot t).Tracked() else snapshot t)
+    weighted (c.ConvolutionOf operands) |> fun y -> y.Backward()
+    let all = c.Inputs |> Array.map (fun t -> (snapshot t).Tracked())
+    weighted (c.ConvolutionOf all) |> fun y -> y.Backward()
+    operands
+    |> Array.mapi (fun i t ->
+        if isTracked i then TensorProperty.equal (gradientOfTensor all.[i]) (gradientOfTensor t) |> Prop.label $"operand {i}"
+        else labelled $"untracked operand {i} got a gradient" (isNull t.Gradient && not t.IsTracked))
+    |> Array.reduce (.&.)

@@ -26,6 +26,10 @@ let ``soft clip broadcasts like its definition`` (p: BroadcastPair) =
 let ``log of a positive tensor checks with a larger step`` (PositiveTensor x) =
     TensorProperty.gradientWith (Corgi.Verification.GradientCheckOptions.ForStepSize 1e-5) (fun xs -> xs.[0].Log().Sum()) [| x |]
 
+[<Property(Arbitrary = [| typeof<Arbitraries> |], MaxTest = 50)>]
+let ``a tanh after conv2d has the right gradient, whatever the stride and padding`` (c: Conv2dCase) =
+    TensorProperty.gradient (fun xs -> (c.ConvolutionOf xs).Tanh().Sum()) c.Inputs
+
 [<Fact>]
 let ``the Check module examples`` () =
     let a = Tensor.FromArray([| 2; 3 |], [| 0.1; -0.4; 0.7; 1.2; -1.5; 0.3 |])

@@ -4,7 +4,8 @@
 /// Step sizes (per op, the `gradientOf h` argument): h = 1e-6 balances truncation (h²) against rounding
 /// (ε/h) for functions of size O(1) and is used for almost every op; ops on large values (softmax of
 /// 1000s, whose relative step must stay above the spacing of doubles near 1000) use 1e-5; the tolerances
-/// follow from h (GradientCheckOptions.ForStepSize: 1000 (h² + ε/h), at least 1e-6).
+/// follow from h (GradientCheckOptions.ForStepSize: 1000 (h² + ε/h), at least 1e-6). The costs, layers and
+/// models of Corgi.NN are checked in NNProperties.fs.
 module Corgi.Properties.GradientProperties
 
 open System
@@ -267,6 +268,26 @@ let ``dot and outer`` (k: NonNegativeInt) =
     let n = 1 + k.Get % 6
     Prop.forAll (Arb.fromGen (Gen.zip (TensorGen.tensorOf [| n |]) (TensorGen.tensorOf [| n |]))) (fun (a, b) ->
         gradientOf h (fun t -> t.[0].Dot(t.[1]) + t.[0].Outer(t.[1]).Sum(0)) [| a; b |])
+
+// ------------------------------------------------------------------ convolution, pooling, dropout
+
+[<CorgiProperty(500)>]
+let ``conv2d: input, filters and bias, random stride and padding`` (c: Conv2dCase) =
+    gradientOf h c.ConvolutionOf c.Inputs
+
+[<CorgiProperty(400)>]
+let ``max pool2d away from ties, random window, stride and padding`` (c: Pool2dCase) =
+    // the values differ pairwise by at least 0.1, so a step of 1e-6 never moves a window's maximum
+    gradientOf h (fun t -> c.MaxPoolOf t.[0]) [| c.Input |]
+
+[<CorgiProperty(400)>]
+let ``avg pool2d, random window, stride and padding`` (c: Pool2dCase) =
+    gradientOf h (fun t -> c.AvgPoolOf t.[0]) [| c.Input |]
+
+[<CorgiProperty(160)>]
+let ``dropout with a fixed mask, training and evaluation`` (c: DropoutCase) (training: bool) =
+    // a fresh Random with the case's seed on every call: the same mask at x, x + h and x - h
+    gradientOf h (fun t -> t.[0].Dropout(c.Probability, c.Random(), training)) [| c.Input |]
 
 // ------------------------------------------------------------------ custom ops
 

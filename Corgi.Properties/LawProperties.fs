@@ -263,3 +263,198 @@ let ``element-wise functions agree with System.Math to a few ulp, tiny and large
           against "pow 0.5" (abs'.Pow(0.5)) (fun t -> Math.Pow(abs t, 0.5)) (fun _ -> true)
           against "square" (x.Square()) (fun t -> t * t) (fun _ -> true) ]
         |> List.reduce (.&.))
+
+// ------------------------------------------------------------------ convolution and pooling
+
+/// Rows 0, s, 2s, ... (n of them) of a dimension.
+let private every (s: int) (n: int) = Array.init n (fun i -> i * s)
+
+[<CorgiProperty(200)>]
+let ``conv2d with a 1x1 kernel is a matmul over the channels (of the strided input)`` (c: Conv2dCase) =
+    // y[n, o, i, j] = b[o] + sum_c w[o, c] x[n, c, i*sh, j*sw]: the channels-last input times the filters' transpose
+    let (sh, sw) = c.Stride
+    let case = { c with Filters = c.Filters.Narrow(2, 0, 1).Narrow(3, 0, 1).Detach(); Padding = (0, 0) }
+    let x, o = c.Input, c.Filters.Size 0
+    let out = case.OutputShape
+    let sampled = x.IndexSelect(2, every sh out.[2]).IndexSelect(3, every sw out.[3])
+    let product = sampled.Permute(0, 2, 3, 1).MatMul(case.Filters.Reshape(o, -1), transposeOther = true)
+    let withBias = match c.Bias with Some b -> product + b | None -> product
+    TensorProperty.close 1e-13 1e-13 (withBias.Permute(0, 3, 1, 2)) (case.Convolution())
+
+[<CorgiProperty(200)>]
+let ``conv2d with padding equals conv2d of the zero-padded input`` (c: Conv2dCase) =
+    let (ph, pw) = c.Padding
+    let x = c.Input
+    let n, ch, hh, ww = x.Size 0, x.Size 1, x.Size 2, x.Size 3
+    let rows = Tensor.Zeros(n, ch, ph, ww)
+    let tall = Tensor.Concat([| rows; x; rows |], 2)
+    let cols = Tensor.Zeros(n, ch, hh + 2 * ph, pw)
+    let padded = Tensor.Concat([| cols; tall; cols |], 3)
+    // the same product of the same numbers, but a BLAS kernel may round differently with the buffers' alignment
+    TensorProperty.close 1e-13 1e-13 (c.Convolution()) ({ c with Input = padded; Padding = (0, 0) }.Convolution())
+
+[<CorgiProperty(300)>]
+let ``conv2d of a batch is the stack of per-sample conv2d, bias and backward included`` (c: Conv2dCase) =
+    // the Rust crate panicked on a batched convolution with a bias; here values and gradients of the batch must
+    // equal those of its samples one by one (input gradients row by row, filter and bias gradients summed)
+    let n = c.Input.Size 0
+    let tracked = c.Inputs |> Array.map (fun t -> (snapshot t).Tracked())
+    let batch = c.ConvolutionOf tracked
+    weighted batch |> fun y -> y.Backward()
+    let batchGradients = tracked |> Array.map gradientOfTensor
+    let w = weightsFor batch.Shape
+    let perSample =
+        [| for i in 0 .. n - 1 ->
+               let xi = (snapshot (c.Input.Narrow(0, i, 1))).Tracked()
+               let ps = tracked.[1..] |> Array.map (fun t -> (snapshot t).Tracked())
+               let yi = c.ConvolutionOf(Array.append [| xi |] ps)
+               (yi * w.Narrow(0, i, 1)).Sum().Backward()
+               yi, gradientOfTensor xi, ps |> Array.map gradientOfTensor |]
+    let stacked = Tensor.Concat(perSample |> Array.map (fun (y, _, _) -> y.Detach()), 0)
+    let inputGradient = Tensor.Concat(perSample |> Array.map (fun (_, g, _) -> g), 0)
+    let parameterGradients =
+        [| for j in 0 .. tracked.Length - 2 -> perSample |> Array.map (fun (_, _, gs) -> gs.[j]) |> Array.reduce (+) |]
+    // close, not equal: the batch is one GEMM over all samples' columns, whose vectorised dot products may add
+    // the same terms in another order than the per-sample GEMMs (seen: 0.2 against 0.19999999999999998)
+    [ TensorProperty.close 1e-13 1e-13 stacked (batch.Detach()) |> Prop.label "values"
+      TensorProperty.close 1e-13 1e-13 inputGradient batchGradients.[0] |> Prop.label "input gradient" ]
+    @ [ for j in 0 .. parameterGradients.Length - 1 ->
+            TensorProperty.close 1e-12 1e-12 parameterGradients.[j] batchGradients.[j + 1]
+            |> Prop.label (if j = 0 then "filter gradient" else "bias gradient") ]
+    |> List.reduce (.&.)
+
+/// Images [n, c, kh·a, kw·b] with window (kh, kw), for pooling in tiles (kernel = stride, no padding).
+let private tiles: Arbitrary<Tensor * int * int> =
+    gen {
+        let! n = Gen.choose (1, 2)
+        let! c = Gen.choose (1, 3)
+        let! kh = Gen.choose (1, 3)
+        let! kw = Gen.frequency [ 2, Gen.constant kh; 1, Gen.choose (1, 3) ]
+        let! a = Gen.choose (1, 3)
+        let! b = Gen.choose (1, 3)
+        let! x = TensorGen.tensorOf [| n; c; kh * a; kw * b |]
+        return x, kh, kw
+    }
+    |> Arb.fromGen
+
+[<CorgiProperty(200)>]
+let ``pooling in tiles (kernel = stride) is a reshape then a mean or a max`` () =
+    Prop.forAll tiles (fun (x, kh, kw) ->
+        let n, c, a, b = x.Size 0, x.Size 1, x.Size 2 / kh, x.Size 3 / kw
+        let blocks = x.Reshape(n, c, a, kh, b, kw)
+        let avg, mx =
+            if kh = kw then x.AvgPool2d(kh), x.MaxPool2d(kh)
+            else x.AvgPool2d(struct (kh, kw), struct (kh, kw), struct (0, 0)), x.MaxPool2d(struct (kh, kw), struct (kh, kw), struct (0, 0))
+        // mean = sum / (kh kw) against the kernel's sum * (1 / (kh kw)), summed in other orders: a few roundings of
+        // values up to 2 apart, which near a mean of 0 is an absolute, not a relative, error
+        TensorProperty.close 1e-14 1e-14 (blocks.Mean([| 3; 5 |])) avg |> Prop.label "avg"
+        .&. (TensorProperty.equal (blocks.Max(5).Max(3)) mx |> Prop.label "max"))
+
+[<CorgiProperty(160)>]
+let ``max pool is at least avg pool without padding, and both lie within the input's range`` (c: Pool2dCase) =
+    // without padding the window must fit the input itself
+    let (kh, kw) = c.Kernel
+    let c = { c with Padding = (0, 0); Kernel = (min kh (c.Input.Size 2), min kw (c.Input.Size 3)) }
+    let mx, avg = c.MaxPoolOf c.Input, c.AvgPoolOf c.Input
+    let lo, hi = c.Input.Min().Item(), c.Input.Max().Item()
+    labelled $"max {mx}{Environment.NewLine}avg {avg}"
+        (Array.forall2 (fun m a -> m >= a - 1e-15) (mx.ToArray()) (avg.ToArray())
+         && mx.ToArray() |> Array.forall (fun v -> v >= lo && v <= hi)
+         && avg.ToArray() |> Array.forall (fun v -> v >= lo - 1e-15 && v <= hi + 1e-15))
+
+// ------------------------------------------------------------------ costs
+
+[<CorgiProperty(200)>]
+let ``softmax cross-entropy on logits equals cross-entropy on softmax(logits)`` (c: ClassificationCase) =
+    // both are -sum(t ln softmax(z)) / B; the fused one takes the log through log-softmax
+    let sce, ce = NN.Cost.SoftmaxCrossEntropy(), NN.Cost.CrossEntropy()
+    let p = c.Logits.Softmax()
+    [ "class indices", sce.Compute(c.Logits, c.Indices), ce.Compute(p, c.OneHot)
+      "one-hot", sce.Compute(c.Logits, c.OneHot), ce.Compute(p, c.OneHot)
+      "soft", sce.Compute(c.Logits, c.Probabilities), ce.Compute(p, c.Probabilities) ]
+    |> List.map (fun (name, fused, composed) -> TensorProperty.close 1e-12 1e-13 composed fused |> Prop.label name)
+    |> List.reduce (.&.)
+
+[<CorgiProperty(200)>]
+let ``softmax cross-entropy's gradient is (softmax(logits) - target) / batch, finite for logits of 1000s`` (LargeLogitsCase c) (k: NonNegativeInt) =
+    // d/dz of -sum(t (z - logsumexp z)) / B is (softmax(z) sum(t) - t) / B, with sum(t) = 1 per row; the logits
+    // here are 500-1000 in magnitude (or 1000 plus moderate values): exp(z) alone would overflow
+    let z = if k.Get % 2 = 0 then c.Logits else c.Logits * 0.001 + 1000.0
+    let target = if k.Get % 3 = 0 then c.Probabilities else c.OneHot
+    let logits = (snapshot z).Tracked()
+    let loss = NN.Cost.SoftmaxCrossEntropy().Compute(logits, if k.Get % 3 = 1 then c.Indices else target)
+    loss.Backward()
+    let g = gradientOfTensor logits
+    let expected = (z.Softmax() - target) / float c.Batch
+    labelled $"loss {loss}" (Double.IsFinite(loss.Item()) && loss.Item() >= -1e-9)
+    .&. labelled $"gradient {g}" (g.ToArray() |> Array.forall Double.IsFinite)
+    .&. TensorProperty.close 1e-12 1e-14 expected g
+
+// ------------------------------------------------------------------ dropout
+
+[<CorgiProperty(200)>]
+let ``dropout: evaluation and p = 0 pass the input through; training zeroes or scales by 1 / (1 - p), reproducibly`` (c: DropoutCase) =
+    let x, p = c.Input, c.Probability
+    let y = x.Dropout(p, c.Random())
+    let again = x.Dropout(p, c.Random())
+    let scaled = if p < 1.0 then 1.0 / (1.0 - p) else 0.0
+    let elementOk (xi: float) (yi: float) = yi = 0.0 || yi = xi * scaled
+    [ TensorProperty.equal x (x.Dropout(p, c.Random(), training = false)) |> Prop.label "evaluation"
+      TensorProperty.equal x (x.Dropout(0.0, c.Random())) |> Prop.label "p = 0"
+      TensorProperty.equal y again |> Prop.label "same seed, same mask"
+      labelled $"dropout({p}) of {x} gave {y}" (y.Shape = x.Shape && Array.forall2 elementOk (x.ToArray()) (y.ToArray()))
+      labelled $"p = 1 kept something: {y}" (p < 1.0 || y.ToArray() |> Array.forall ((=) 0.0)) ]
+    |> List.reduce (.&.)
+
+[<CorgiProperty(40)>]
+let ``dropout keeps about 1 - p of 4000 elements, and its mean stays near the input's`` (c: DropoutCase) =
+    // ones in, so the output is the mask: kept elements are 1 / (1 - p). The kept count is binomial(4000, 1 - p);
+    // 6 standard deviations bound it with a failure chance below 1e-8 per case
+    let n = 4000
+    let p = c.Probability
+    let y = Tensor.Ones(n).Dropout(p, c.Random())
+    let kept = y.ToArray() |> Array.filter (fun v -> v <> 0.0) |> Array.length
+    let mean = float n * (1.0 - p)
+    let sd = sqrt (float n * p * (1.0 - p))
+    labelled $"p = {p}: kept {kept} of {n}, expected {mean} ± {6.0 * sd}" (abs (float kept - mean) <= 6.0 * sd)
+
+[<CorgiProperty(100)>]
+let ``a model predicts without dropout, and trains with it`` (c: DropoutCase) (seed: int) =
+    // Predict switches every dropout layer off (and back on); Forward in training mode applies the mask
+    let x = (atLeast1D c.Input).Reshape(1, -1)
+    let features = x.Size 1
+    let dense = NN.Dense(features, 2, NN.Initializer.XavierNormal(seed), NN.Activation.Tanh())
+    let model = NN.Model([| NN.Dropout(c.Probability, c.Seed) :> NN.ILayer; dense |], NN.GradientDescent(0.1), NN.Cost.Mse())
+    let plain = dense.Forward(x).Detach()
+    let predicted = model.Predict(x)
+    let trained = model.Forward(x).Detach()
+    let masked = dense.Forward(x.Dropout(c.Probability, c.Random())).Detach()
+    TensorProperty.equal plain predicted |> Prop.label "predict"
+    .&. (TensorProperty.equal masked trained |> Prop.label "forward while training")
+    .&. labelled "the training flag came back" model.Training
+
+// ------------------------------------------------------------------ immutability and tracking of the NN ops
+
+[<CorgiProperty(120)>]
+let ``conv2d, pooling, dropout and the costs change no input, and agree tracked and untracked`` (c: Conv2dCase) (q: Pool2dCase) (d: DropoutCase) (k: ClassificationCase) =
+    let ops: (string * Tensor[] * (Tensor[] -> Tensor)) list =
+        [ "conv2d", c.Inputs, c.ConvolutionOf
+          "max pool", [| q.Input |], (fun t -> q.MaxPoolOf t.[0])
+          "avg pool", [| q.Input |], (fun t -> q.AvgPoolOf t.[0])
+          "dropout", [| d.Input |], (fun t -> t.[0].Dropout(d.Probability, d.Random()))
+          "mse", [| k.Logits; k.Probabilities |], (fun t -> NN.Cost.Mse().Compute(t.[0], t.[1]))
+          "cross-entropy", [| k.Probabilities; k.OneHot |], (fun t -> NN.Cost.CrossEntropy().Compute(t.[0], t.[1]))
+          "softmax cross-entropy", [| k.Logits; k.Probabilities |], (fun t -> NN.Cost.SoftmaxCrossEntropy().Compute(t.[0], t.[1]))
+          "binary cross-entropy", [| k.Probabilities; k.OneHot |], (fun t -> NN.Cost.BinaryCrossEntropy().Compute(t.[0], t.[1])) ]
+    ops
+    |> List.map (fun (name, inputs, op) ->
+        let copies = inputs |> Array.map snapshot
+        let tracked = inputs |> Array.map (fun t -> t.Tracked())
+        let y = op tracked
+        y.Backward(Tensor.OnesLike y, createGraph = true)
+        let untracked = op inputs
+        (Array.map2 TensorProperty.equal copies (inputs |> Array.map snapshot) |> Array.reduce (.&.))
+        .&. TensorProperty.equal untracked (y.Detach())
+        .&. labelled "untracked result recorded a graph" (not untracked.IsTracked)
+        |> Prop.label name)
+    |> List.reduce (.&.)

@@ -79,3 +79,34 @@ let ``kinked ops away from their kinks`` (AwayFromKinksTensor x) =
 let ``random programs`` (p: BroadcastPair) (prog: Program) =
     TensorProperty.secondOrderWith (step h) (fun t -> run weighted prog t.[0] t.[1]) [| p.Left; p.Right |]
     |> Prop.label (string prog)
+
+// ------------------------------------------------------------------ convolution, pooling, costs, layers
+
+[<CorgiProperty(300)>]
+let ``conv2d under a square and a tanh (input, filters and bias)`` (c: Conv2dCase) =
+    // conv2d is bilinear: its Hessian couples input and filters; the square and tanh add diagonal terms
+    secondOrderOf h (fun t -> let y = c.ConvolutionOf t in y.Square() * 0.5 + y.Tanh()) c.Inputs
+
+[<CorgiProperty(120)>]
+let ``max and avg pool2d under a square`` (c: Pool2dCase) =
+    // max pooling's backward is a scatter whose derivative is a gather; avg pooling's adjoint differentiates to avg pooling
+    secondOrderOf h (fun t -> (c.MaxPoolOf t.[0]).Square() + (c.AvgPoolOf t.[0]).Square() + (c.AvgPoolOf (t.[0].Square())).Tanh()) [| c.Input |]
+
+[<CorgiProperty(120)>]
+let ``the costs (Hessian of softmax cross-entropy, cross-entropy, binary cross-entropy, mse)`` (c: ClassificationCase) (b: BinaryCase) =
+    let sce, ce = NN.Cost.SoftmaxCrossEntropy(), NN.Cost.CrossEntropy()
+    TensorProperty.secondOrderWith (step h) (fun t -> sce.Compute(t.[0], t.[1])) [| c.Logits; c.Probabilities |]
+    .&. TensorProperty.secondOrderWith (step h) (fun t -> ce.Compute(t.[0], t.[1])) [| c.Probabilities; c.OneHot |]
+    .&. TensorProperty.secondOrderWith (step h) (fun t -> NN.Cost.BinaryCrossEntropy().Compute(t.[0], t.[1])) [| b.Probabilities; b.Targets |]
+    .&. TensorProperty.secondOrderWith (step h) (fun t -> NN.Cost.Mse().Compute(t.[0].Tanh(), t.[1])) [| c.Logits; c.Probabilities |]
+
+[<CorgiProperty(150)>]
+let ``a conv layer then a dense layer with softmax cross-entropy`` (c: Conv2dCase) =
+    // the Hessian-vector product of a small network's loss in its input and parameters
+    let y = c.OutputShape
+    let features = y.[1] * y.[2] * y.[3]
+    let dense = Tensor([| 2; features |], Array.init (2 * features) (fun i -> 0.3 * sin (float i)))
+    let labels = Tensor([| y.[0] |], Array.init y.[0] (fun i -> float (i % 2)))
+    secondOrderOf h (fun t ->
+        let hidden = (c.ConvolutionOf t).Tanh().Flatten(1)
+        NN.Cost.SoftmaxCrossEntropy().Compute(hidden.MatMul(dense, transposeOther = true), labels)) c.Inputs
