@@ -248,7 +248,14 @@ let private modelChecks (model: Model) (x: Tensor) (target: Tensor) : Property =
 let ``a Sequential of Dense layers with a cost: every parameter's gradient equals central differences`` () =
     Prop.forAll mlpCase (fun c ->
         let model = mlpModel c
-        modelChecks model c.Input c.Target |> Prop.label $"{joined c.Sizes} {c.Cost}: {joined model.Layers}")
+        // binary cross-entropy takes ln(1 - p) of the sigmoid's output p: near p = 1, 1 - p keeps only the
+        // absolute precision of p (1e-16), and the difference quotient's rounding error grows like 1e-16 / ((1 - p) h).
+        // Such cases (about 1 in 40000; seen: p = 1 - 8.6e-7, 5e-4 relative error in the numeric derivative) are
+        // left out: the predictions must stay in [0.001, 0.999], where that error is below 1e-7
+        let saturated =
+            c.Cost = "binary_cross_entropy"
+            && model.Predict(c.Input).ToArray() |> Array.exists (fun p -> p < 1e-3 || p > 1.0 - 1e-3)
+        not saturated ==> lazy (modelChecks model c.Input c.Target |> Prop.label $"{joined c.Sizes} {c.Cost}: {joined model.Layers}"))
 
 [<CorgiProperty(150)>]
 let ``a convolutional model: conv, avg-pool, flatten, dense, softmax cross-entropy`` (c: Conv2dCase) (k: NonNegativeInt) =
