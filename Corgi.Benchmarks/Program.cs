@@ -9,32 +9,33 @@ namespace Corgi.Benchmarks;
 /// <summary>
 /// The benchmark command: runs the workloads of WORKLOADS.md and prints one JSON object per line.
 /// <code>
-/// dotnet run -c Release --project Corgi.Benchmarks -- W1 W2 W3 [W3L] [W5] [--threads 1|2|1,2] [--reps 5] [--quick] [--profile]
+/// dotnet run -c Release --project Corgi.Benchmarks -- W1 [W1-dense] W2 W3 [W3L] [W4] [W5] [--threads 1|2|1,2] [--reps 5] [--quick] [--profile]
 /// </code>
 /// </summary>
 internal static class Program
 {
     /// <summary>
     /// Every workload, by name: adding one is one method and one entry here.
-    /// (After the nn branch merges: "W1-dense" = the MLP with Dense layers, "W4" = the CNN.)
     /// </summary>
     private static readonly Dictionary<string, Action<RunContext>> s_workloads = new(StringComparer.OrdinalIgnoreCase)
     {
         ["W1"] = Mlp.RawOps,
+        ["W1-dense"] = Mlp.DenseLayers,
         ["W2"] = Dynamic.Run,
         ["W3"] = ctx => MatMul.Run(ctx, "W3", 512),
         ["W3L"] = ctx => MatMul.Run(ctx, "W3L", 1024),
+        ["W4"] = Cnn.Run,
         ["W5"] = Peak.Run,
     };
 
     private const string Usage =
-        "usage: Corgi.Benchmarks W1 W2 W3 [W3L] [W5] [--threads 1|2|1,2] [--reps 5] [--warmup 20] [--warmup-seconds 2] [--quick] [--profile]\n"
+        "usage: Corgi.Benchmarks W1 [W1-dense] W2 W3 [W3L] [W4] [W5] [--threads 1|2|1,2] [--reps 5] [--warmup 20] [--warmup-seconds 2] [--quick] [--profile]\n"
         + "  --threads  thread counts to measure, comma-separated (default 1)\n"
         + "  --reps     repetitions of N steps; the median per-step time is reported (default 5)\n"
         + "  --warmup   untimed warm-up steps (default 20)\n"
         + "  --warmup-seconds  the warm-up lasts at least this long, so the JIT's optimized code is timed (default 2)\n"
         + "  --quick    smoke test: 2 warm-up steps, no minimum warm-up time, 2 repetitions of at most 2 steps\n"
-        + "  --profile  also print a W2-profile line (allocations per op, forward/backward split)\n"
+        + "  --profile  also print W2-/W3-/W4-profile lines (allocations, forward/backward split, time per phase)\n"
         + "  --list     print the workload names\n"
         + "Output: one JSON object per line, as defined in WORKLOADS.md.";
 

@@ -1,6 +1,8 @@
 using System;
 using System.Buffers;
 
+using Corgi.Kernels;
+
 namespace Corgi;
 
 public sealed partial class Tensor
@@ -13,17 +15,24 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// A tensor whose values a function writes: <paramref name="fill"/> receives the new tensor's
-    /// (zero-initialised) buffer and a state value, once, before anyone can see the tensor. This is how
-    /// code outside the library writes a result without an intermediate array (optimizers, data loaders).
+    /// A tensor whose values a function writes: <paramref name="fill"/> receives the new tensor's buffer
+    /// and a state value, once, before anyone can see the tensor. This is how code outside the library
+    /// writes a result without an intermediate array (optimizers, data loaders).
     /// </summary>
+    /// <param name="shape">The new tensor's shape.</param>
+    /// <param name="state">Passed to <paramref name="fill"/> (a tuple of what it needs, so that it can be a static lambda).</param>
+    /// <param name="fill">Writes the values.</param>
+    /// <param name="zeroed">True (the default): the buffer starts as zeros. False: it starts with arbitrary
+    /// values, like <c>torch.empty</c>, and <paramref name="fill"/> must write every element; this saves
+    /// a pass over large tensors.</param>
     /// <example><c>Tensor.Create(new[] { 2, 2 }, 3.0, static (v, c) =&gt; v.Fill(c))</c></example>
-    public static Tensor Create<TState>(int[] shape, TState state, SpanAction<double, TState> fill)
+    public static Tensor Create<TState>(int[] shape, TState state, SpanAction<double, TState> fill, bool zeroed = true)
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(fill);
         var s = ValidateShape("create", shape);
-        var data = new double[ShapeUtil.Count(s)];
+        int n = ShapeUtil.Count(s);
+        var data = zeroed ? new double[n] : Buffers.Uninitialized(n);
         fill(data, state);
         return new Tensor(data, s);
     }

@@ -259,3 +259,24 @@ let ``custom operations are differentiable`` () =
     y |> assertTensor [ 1 ] [ 8. ]
     Tensor.backward y
     (Tensor.gradient x).Value |> assertTensor [ 1 ] [ 12. ]
+
+// ------------------------------------------------------------------ convolution, pooling, dropout
+
+[<Fact>]
+let ``conv2d and pooling, data-last`` () =
+    // x = [[1,2,3],[4,5,6]], one 2x2 filter of ones: window sums 1+2+4+5 = 12 and 2+3+5+6 = 16
+    let x = tensor [ [ [ [ 1.; 2.; 3. ]; [ 4.; 5.; 6. ] ] ] ]
+    let ones = Tensor.ones [ 1; 1; 2; 2 ]
+    x |> Tensor.conv2d ones |> assertTensor [ 1; 1; 1; 2 ] [ 12.; 16. ]
+    // padding 1 and stride 2 over the padded 4x5 image: windows at columns 0, 2 and rows 0, 2
+    // row 0: [0+0+0+1, 0+0+2+3] = [1, 5]; row 2: [0+4+0+0, 5+6+0+0] = [4, 11]; bias 10
+    x |> Tensor.conv2dWith 2 1 (Some(tensor [ 10. ])) ones |> assertTensor [ 1; 1; 2; 2 ] [ 11.; 15.; 14.; 21. ]
+    let p = tensor [ [ [ [ 1.; 5. ]; [ 3.; 2. ] ] ] ]
+    p |> Tensor.maxPool2d 2 |> assertTensor [ 1; 1; 1; 1 ] [ 5. ]
+    p |> Tensor.avgPool2d 2 |> assertTensor [ 1; 1; 1; 1 ] [ 2.75 ]
+    // window 1, stride 1: the identity
+    p |> Tensor.maxPool2dWith 1 0 1 |> assertTensor [ 1; 1; 2; 2 ] [ 1.; 5.; 3.; 2. ]
+    // window 2, stride 1, zero padding 1 on a 2x2 image: a 3x3 result; the corner windows hold one value, /4
+    (p |> Tensor.avgPool2dWith 1 1 2 |> Tensor.toArray)[0] |> fun v -> Assert.Equal(0.25, v)
+    let d = Tensor.ones [ 100 ] |> Tensor.dropout 0.5 (Random 1) |> Tensor.toArray
+    Assert.True(d |> Array.forall (fun v -> v = 0. || v = 2.))

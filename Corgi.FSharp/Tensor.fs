@@ -521,6 +521,45 @@ module Tensor =
     [<CompiledName("Outer")>]
     let outer (y: Tensor) (x: Tensor) : Tensor = x.Outer y
 
+    // ------------------------------------------------------------------ convolution, pooling, dropout (data-last)
+
+    /// <summary>
+    /// 2-D convolution of images x [N, C, H, W] with filters [O, C, kh, kw], stride 1, no padding, no bias:
+    /// <c>x |&gt; Tensor.conv2d filters</c> is [N, O, H - kh + 1, W - kw + 1].
+    /// </summary>
+    [<CompiledName("Conv2d")>]
+    let conv2d (filters: Tensor) (x: Tensor) : Tensor = x.Conv2d(filters)
+
+    /// <summary>2-D convolution with a stride, zero padding on every side and an optional bias [O].</summary>
+    [<CompiledName("Conv2dWith")>]
+    let conv2dWith (stride: int) (padding: int) (bias: Tensor option) (filters: Tensor) (x: Tensor) : Tensor =
+        x.Conv2d(filters, Option.toObj bias, stride, padding)
+
+    /// <summary>2-D max pooling over [N, C, H, W] with a kernelSize x kernelSize window and the same stride.</summary>
+    [<CompiledName("MaxPool2d")>]
+    let maxPool2d (kernelSize: int) (x: Tensor) : Tensor = x.MaxPool2d(kernelSize)
+
+    /// <summary>2-D max pooling with a stride and padding (padding is ignored by the maximum).</summary>
+    [<CompiledName("MaxPool2dWith")>]
+    let maxPool2dWith (stride: int) (padding: int) (kernelSize: int) (x: Tensor) : Tensor =
+        x.MaxPool2d(kernelSize, stride, padding)
+
+    /// <summary>2-D average pooling over [N, C, H, W] with a kernelSize x kernelSize window and the same stride.</summary>
+    [<CompiledName("AvgPool2d")>]
+    let avgPool2d (kernelSize: int) (x: Tensor) : Tensor = x.AvgPool2d(kernelSize)
+
+    /// <summary>2-D average pooling with a stride and zero padding (counted in the average).</summary>
+    [<CompiledName("AvgPool2dWith")>]
+    let avgPool2dWith (stride: int) (padding: int) (kernelSize: int) (x: Tensor) : Tensor =
+        x.AvgPool2d(kernelSize, stride, padding)
+
+    /// <summary>
+    /// Inverted dropout: each element is zeroed with the given probability, drawn from <paramref name="random"/>,
+    /// and the others are scaled by 1 / (1 - probability).
+    /// </summary>
+    [<CompiledName("Dropout")>]
+    let dropout (probability: float) (random: Random) (x: Tensor) : Tensor = x.Dropout(probability, random)
+
     // ------------------------------------------------------------------ custom operations
 
     /// <summary>

@@ -3,7 +3,7 @@
 
     /usr/bin/python3 Corgi.Benchmarks/peers/compare.py [--threads 1,2] [--reps 5] [--quick] [--managed] [--out FILE]
 
-For each thread count: one Corgi process (W1 W2 W3 W3L W5 --profile), with --managed a second one
+For each thread count: one Corgi process (W1 W1-dense W2 W3 W3L W4 W5 --profile), with --managed a second one
 (W1 W3 under CORGI_BLAS=managed, shown as corgi-managed), and one PyTorch process (W1 W2 W3 W3L W4), each with OPENBLAS_NUM_THREADS=t and OMP_NUM_THREADS=t in its environment
 (and OMP_WAIT_POLICY=PASSIVE when t > 1). Every JSON line is echoed as it arrives (and written to
 --out, default Corgi.Benchmarks/bin/compare-results.jsonl); then a table of the figures and the
@@ -22,10 +22,10 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-CORGI_WORKLOADS = ["W1", "W2", "W3", "W3L", "W5"]
+CORGI_WORKLOADS = ["W1", "W1-dense", "W2", "W3", "W3L", "W4", "W5"]
 TORCH_WORKLOADS = ["W1", "W2", "W3", "W3L", "W4"]
 # the rows of the table, in order
-ROWS = [("W1", "float64"), ("W1", "float32"), ("W2", "float64"), ("W3", "float64"), ("W3-provider", "float64"),
+ROWS = [("W1", "float64"), ("W1-dense", "float64"), ("W1", "float32"), ("W2", "float64"), ("W3", "float64"), ("W3-provider", "float64"),
         ("W3L", "float64"), ("W3L-provider", "float64"), ("W4", "float64"), ("W5", "float64")]
 
 
@@ -85,7 +85,8 @@ def table(records, threads):
     for t in threads:
         for workload, dtype in ROWS:
             c = by_key.get(("corgi", workload, dtype, t))
-            p = by_key.get(("pytorch", workload, dtype, t))
+            # W1-dense (Corgi's Dense layers) is the same work as W1: compare it with PyTorch's W1
+            p = by_key.get(("pytorch", "W1" if workload == "W1-dense" else workload, dtype, t))
             m = by_key.get(("corgi-managed", workload, dtype, t))
             if c is None and p is None and m is None:
                 continue
@@ -116,6 +117,20 @@ def table(records, threads):
             notes.append(f"corgi threads={t}: W2 forward {fmt(prof['forward_us_per_op'])} us/op "
                          f"({fmt(prof['forward_bytes_per_op'])} B/op), backward {fmt(prof['backward_us_per_op'])} us/op "
                          f"({fmt(prof['backward_bytes_per_op'])} B/op), untracked forward {fmt(prof['untracked_forward_us_per_op'])} us/op")
+    # the goals of issue 4: Dense layers within 5% of raw-op W1; W4 <= 0.8x PyTorch in the same run
+    for t in threads:
+        raw, dense = by_key.get(("corgi", "W1", "float64", t)), by_key.get(("corgi", "W1-dense", "float64", t))
+        if raw and dense and raw.get("ms_per_step") and dense.get("ms_per_step"):
+            notes.append(f"corgi threads={t}: W1-dense takes {dense['ms_per_step'] / raw['ms_per_step']:.3f}x the time of raw-op W1 (goal <= 1.05)")
+        c4, p4 = by_key.get(("corgi", "W4", "float64", t)), by_key.get(("pytorch", "W4", "float64", t))
+        if c4 and p4 and c4.get("ms_per_step") and p4.get("ms_per_step"):
+            notes.append(f"threads={t}: W4 corgi/pytorch = {c4['ms_per_step'] / p4['ms_per_step']:.3f} (goal <= 0.8)")
+        prof = by_key.get(("corgi", "W4-profile", "float64", t))
+        if prof:
+            phases = ["conv_fwd", "relu_fwd", "dense_fwd", "loss_fwd", "backward", "update"]
+            notes.append(f"corgi threads={t}: W4 step op by op (medians, ms): "
+                         + ", ".join(f"{k} {fmt(prof.get(k + '_ms'))}" for k in phases)
+                         + f"; conv forward+backward alone {fmt(prof.get('conv_fwd_bwd_alone_ms'))}")
     if any("Prescott" in (r.get("note") or "") for r in records):
         notes.append("WARNING: OpenBLAS ran its generic Prescott kernel; export OPENBLAS_CORETYPE=SkylakeX "
                      "(AVX-512) or Haswell (AVX2) for its real speed")

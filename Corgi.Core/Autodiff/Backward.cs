@@ -35,7 +35,50 @@ public sealed partial class Tensor
     /// node's consumers first, so a node's gradient is complete, summed over all its uses, before it
     /// propagates further. A backward pass is not thread-safe with another pass over the same graph.
     /// </remarks>
-    public void Backward(Tensor? seed = null, bool createGraph = false)
+    public void Backward(Tensor? seed = null, bool createGraph = false) => Propagate(seed, createGraph, collect: null);
+
+    /// <summary>
+    /// The gradients of <paramref name="output"/> (contracted with <paramref name="seed"/>) with respect to
+    /// <paramref name="inputs"/>, returned instead of accumulated: no tensor's <see cref="Gradient"/> changes
+    /// (like <c>torch.autograd.grad</c>). Functional differentiation (F#'s <c>grad</c>, <c>hessian</c>) is
+    /// built on it, so that nested uses leave nothing behind.
+    /// </summary>
+    /// <param name="output">The tensor to differentiate.</param>
+    /// <param name="inputs">The tensors to differentiate with respect to (leaves or intermediates of output's graph).</param>
+    /// <param name="seed">The upstream gradient, of output's shape; null seeds with ones.</param>
+    /// <param name="createGraph">Record the backward pass, so that the returned gradients are tracked and can be
+    /// differentiated again (nested grad, Hessians).</param>
+    /// <returns>One gradient per input, of the input's shape, or null for an input that output does not depend on
+    /// (also when output is not tracked at all).</returns>
+    /// <exception cref="TensorShapeException">The seed's shape differs from output's.</exception>
+    /// <example>
+    /// <code>
+    /// var x = Tensor.Of(3.0).Tracked();
+    /// var dx = Tensor.Gradients(x * x, new[] { x }, createGraph: true)[0]; // [6], tracked
+    /// var d2x = Tensor.Gradients(dx, new[] { x })[0];                       // [2]
+    /// // x.Gradient is still null
+    /// </code>
+    /// </example>
+    public static Tensor?[] Gradients(Tensor output, Tensor[] inputs, Tensor? seed = null, bool createGraph = false)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(inputs);
+        foreach (var input in inputs) ArgumentNullException.ThrowIfNull(input, nameof(inputs));
+        var result = new Tensor?[inputs.Length];
+        if (!output._tracked) return result;
+        output.Propagate(seed, createGraph, (t, g) =>
+        {
+            for (int i = 0; i < inputs.Length; i++)
+                if (ReferenceEquals(inputs[i], t)) result[i] = g;
+        });
+        return result;
+    }
+
+    /// <summary>
+    /// The backward pass. With <paramref name="collect"/> null, complete gradients are accumulated into the
+    /// tensors that keep theirs; otherwise each complete gradient is handed to collect and nothing is stored.
+    /// </summary>
+    private void Propagate(Tensor? seed, bool createGraph, Action<Tensor, Tensor>? collect)
     {
         if (!_tracked)
             throw new InvalidOperationException(
@@ -61,7 +104,11 @@ public sealed partial class Tensor
                 var t = ready.Pop();
                 var g = t.PendingGradient;
                 t.PendingGradient = null;
-                if (g is not null && (t.KeepsGradient || ReferenceEquals(t, this))) t.AccumulateGradient(g);
+                if (g is not null)
+                {
+                    if (collect is not null) collect(t, g);
+                    else if (t.KeepsGradient || ReferenceEquals(t, this)) t.AccumulateGradient(g);
+                }
                 var node = t.Node;
                 if (node is null) continue;
                 var inputs = node.Inputs;

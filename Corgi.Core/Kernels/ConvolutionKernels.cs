@@ -1,5 +1,7 @@
 using System;
+using System.Buffers;
 using System.Numerics;
+using Corgi.LinearAlgebra;
 
 namespace Corgi.Kernels;
 
@@ -20,6 +22,14 @@ internal readonly record struct Window2d(
     /// <summary>Rows of the column matrix: channels * kernel height * kernel width.</summary>
     public int PatchSize => Channels * KernelHeight * KernelWidth;
 
+    /// <summary>The valid output rows [top, bottom) for kernel row ki: those whose input row is inside the image.</summary>
+    public (int Top, int Bottom) ValidRows(int ki)
+    {
+        int top = Math.Max(0, CeilDiv(PadHeight - ki, StrideHeight));
+        int bottom = Math.Min(OutHeight, CeilDiv(Height + PadHeight - ki, StrideHeight));
+        return (top, Math.Max(top, bottom));
+    }
+
     /// <summary>The valid output columns [lo, hi) for kernel column kj: those whose input column is inside the image.</summary>
     public (int Lo, int Hi) ValidColumns(int kj)
     {
@@ -33,45 +43,183 @@ internal readonly record struct Window2d(
 }
 
 /// <summary>
-/// im2col / col2im and pooling kernels over raw row-major buffers (no graph).
+/// Convolution (im2col / col2im with matrix products) and pooling kernels over raw row-major buffers (no graph).
 /// </summary>
 /// <remarks>
-/// The column matrix has shape [C*KH*KW, N*OH*OW]: row (c, ki, kj) holds, for every image n and output
-/// position (oh, ow), the input value x[n, c, oh*sh + ki - ph, ow*sw + kj - pw] (0 in the padding). A
-/// convolution of the whole batch is then one matrix product filters[O, C*KH*KW] · cols, and its output
-/// [O, N*OH*OW] needs only a block permutation (runs of OH*OW values) to become [N, O, OH, OW].
+/// The column matrix of a batch has shape [C*KH*KW, N*OH*OW]: row (c, ki, kj) holds, for every image n and
+/// output position (oh, ow), the input value x[n, c, oh*sh + ki - ph, ow*sw + kj - pw] (0 in the padding).
+/// The convolution kernels build it one image at a time (Batch = 1: [C*KH*KW, OH*OW], in a pooled
+/// scratch buffer that stays in cache), so that the product filters[O, C*KH*KW] · cols of image n is
+/// written straight into block n of the [N, O, OH, OW] result, with no transposition afterwards.
 /// </remarks>
 internal static class ConvolutionKernels
 {
-    /// <summary>cols = im2col(x); cols must be zeroed or freshly allocated (padding entries are written as 0 anyway).</summary>
+    /// <summary>
+    /// y = conv2d(x, filters) (+ bias): per image n, y[n] = filters[O, CK] · im2col(x[n])[CK, P] (+ bias[o] on row o).
+    /// An empty <paramref name="bias"/> means none. y is overwritten.
+    /// </summary>
+    /// <remarks>
+    /// The bias rides in the product: the column matrix gets a row of ones and the filters a column holding
+    /// the bias ([O, CK+1] · [CK+1, P]), so the result is written once, by the GEMM, instead of being filled
+    /// with the bias first and then updated.
+    /// </remarks>
+    public static void Convolve(ReadOnlySpan<double> x, ReadOnlySpan<double> filters, ReadOnlySpan<double> bias,
+        in Window2d w, int outChannels, Span<double> y)
+    {
+        int ck = w.PatchSize, area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
+        var one = w with { Batch = 1 };
+        bool hasBias = !bias.IsEmpty, direct = IsPointwise(w) && !hasBias;
+        int rows = hasBias ? ck + 1 : ck;
+        int filterLength = outChannels * rows;
+        double[]? scratch = direct ? null : ArrayPool<double>.Shared.Rent(rows * area + filterLength);
+        try
+        {
+            ReadOnlySpan<double> weights = filters;
+            Span<double> cols = default;
+            if (!direct)
+            {
+                cols = scratch.AsSpan(0, rows * area);
+                if (hasBias)
+                {
+                    // [filters | bias] and the row of ones under the columns (written once; im2col leaves it alone)
+                    var augmented = scratch.AsSpan(rows * area, filterLength);
+                    for (int o = 0; o < outChannels; o++)
+                    {
+                        filters.Slice(o * ck, ck).CopyTo(augmented.Slice(o * rows, ck));
+                        augmented[o * rows + ck] = bias[o];
+                    }
+                    weights = augmented;
+                    cols.Slice(ck * area, area).Fill(1.0);
+                }
+            }
+            for (int n = 0; n < w.Batch; n++)
+            {
+                var xn = x.Slice(n * image, image);
+                ReadOnlySpan<double> b = xn;
+                if (!direct)
+                {
+                    if (IsPointwise(w)) xn.CopyTo(cols);
+                    else Im2Col<double>(xn, one, cols.Slice(0, ck * area));
+                    b = cols;
+                }
+                Gemm.RowMajor(false, false, outChannels, area, rows, 1.0, weights, b, 0.0, y.Slice(n * block, block));
+            }
+        }
+        finally
+        {
+            if (scratch is not null) ArrayPool<double>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// dx = the adjoint of x ↦ conv2d(x, filters) applied to g [N, O, P]: per image,
+    /// col2im(filtersᵀ[CK, O] · g[n][O, P]). dx is overwritten.
+    /// </summary>
+    public static void ConvolveInputGradient(ReadOnlySpan<double> g, ReadOnlySpan<double> filters, in Window2d w,
+        int outChannels, Span<double> dx)
+    {
+        int ck = w.PatchSize, area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
+        var one = w with { Batch = 1 };
+        if (IsPointwise(w))
+        {
+            for (int n = 0; n < w.Batch; n++)
+                Gemm.RowMajor(true, false, ck, area, outChannels, 1.0, filters, g.Slice(n * block, block), 0.0, dx.Slice(n * image, image));
+            return;
+        }
+        dx.Clear();
+        var scratch = ArrayPool<double>.Shared.Rent(ck * area);
+        try
+        {
+            var cols = scratch.AsSpan(0, ck * area);
+            for (int n = 0; n < w.Batch; n++)
+            {
+                Gemm.RowMajor(true, false, ck, area, outChannels, 1.0, filters, g.Slice(n * block, block), 0.0, cols);
+                Col2Im<double>(cols, one, dx.Slice(n * image, image));
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// dW = the adjoint of filters ↦ conv2d(x, filters) applied to g [N, O, P]:
+    /// Σ_n g[n][O, P] · im2col(x[n])ᵀ[P, CK]. dW [O, CK] is overwritten.
+    /// </summary>
+    public static void ConvolveFilterGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> g, in Window2d w,
+        int outChannels, Span<double> dw)
+    {
+        int ck = w.PatchSize, area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
+        var one = w with { Batch = 1 };
+        bool direct = IsPointwise(w);
+        if (w.Batch == 0) { dw.Clear(); return; }
+        double[]? scratch = direct ? null : ArrayPool<double>.Shared.Rent(ck * area);
+        try
+        {
+            for (int n = 0; n < w.Batch; n++)
+            {
+                var xn = x.Slice(n * image, image);
+                ReadOnlySpan<double> cols = xn;
+                if (!direct)
+                {
+                    Im2Col<double>(xn, one, scratch.AsSpan(0, ck * area));
+                    cols = scratch.AsSpan(0, ck * area);
+                }
+                Gemm.RowMajor(false, true, outChannels, ck, area, 1.0, g.Slice(n * block, block), cols, n == 0 ? 0.0 : 1.0, dw);
+            }
+        }
+        finally
+        {
+            if (scratch is not null) ArrayPool<double>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>A 1x1 kernel with stride 1 and no padding: the image [C, H*W] is its own column matrix.</summary>
+    private static bool IsPointwise(in Window2d w) =>
+        w.KernelHeight == 1 && w.KernelWidth == 1 && w.StrideHeight == 1 && w.StrideWidth == 1 && w.PadHeight == 0 && w.PadWidth == 0;
+
+    /// <summary>cols = im2col(x); every entry of cols is written (padding entries as 0).</summary>
     public static void Im2Col<T>(ReadOnlySpan<T> x, in Window2d w, Span<T> cols) where T : IFloatingPointIeee754<T>
     {
-        int oh = w.OutHeight, ow = w.OutWidth, area = w.OutArea, rowLength = w.Batch * area;
-        int hw = w.Height * w.Width;
+        int ow = w.OutWidth, area = w.OutArea, rowLength = w.Batch * area;
+        int hw = w.Height * w.Width, sw = w.StrideWidth;
         for (int c = 0; c < w.Channels; c++)
             for (int ki = 0; ki < w.KernelHeight; ki++)
+            {
+                var (top, bottom) = w.ValidRows(ki);
                 for (int kj = 0; kj < w.KernelWidth; kj++)
                 {
                     int row = (c * w.KernelHeight + ki) * w.KernelWidth + kj;
                     var dstRow = cols.Slice(row * rowLength, rowLength);
                     var (lo, hi) = w.ValidColumns(kj);
+                    int run = hi - lo;
+                    bool fullWidth = run == ow;
                     for (int n = 0; n < w.Batch; n++)
                     {
+                        var dst = dstRow.Slice(n * area, area);
+                        if (top >= bottom || run <= 0) { dst.Clear(); continue; }
+                        // the output rows whose window row lies in the padding are zeros
+                        dst.Slice(0, top * ow).Clear();
+                        dst.Slice(bottom * ow).Clear();
                         var src = x.Slice((n * w.Channels + c) * hw, hw);
-                        for (int i = 0; i < oh; i++)
+                        int start = (top * w.StrideHeight + ki - w.PadHeight) * w.Width + lo * sw + kj - w.PadWidth;
+                        int step = w.StrideHeight * w.Width;
+                        for (int i = top; i < bottom; i++, start += step)
                         {
-                            var dst = dstRow.Slice(n * area + i * ow, ow);
-                            int ih = i * w.StrideHeight + ki - w.PadHeight;
-                            if ((uint)ih >= (uint)w.Height || lo >= hi) { dst.Clear(); continue; }
-                            dst.Slice(0, lo).Clear();
-                            dst.Slice(hi).Clear();
-                            int start = ih * w.Width + lo * w.StrideWidth + kj - w.PadWidth;
-                            if (w.StrideWidth == 1) src.Slice(start, hi - lo).CopyTo(dst.Slice(lo, hi - lo));
+                            var d = dst.Slice(i * ow, ow);
+                            if (!fullWidth)
+                            {
+                                d.Slice(0, lo).Clear();
+                                d.Slice(hi).Clear();
+                            }
+                            if (sw == 1) src.Slice(start, run).CopyTo(d.Slice(lo, run));
                             else
-                                for (int j = lo, p = start; j < hi; j++, p += w.StrideWidth) dst[j] = src[p];
+                                for (int j = lo, p = start; j < hi; j++, p += sw) d[j] = src[p];
                         }
                     }
                 }
+            }
     }
 
     /// <summary>x += col2im(cols): the adjoint of <see cref="Im2Col{T}"/> (overlapping windows add up); x must start zeroed.</summary>

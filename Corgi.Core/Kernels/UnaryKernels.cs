@@ -7,6 +7,9 @@ namespace Corgi.Kernels;
 /// <summary>Element-wise kernels that TensorPrimitives does not provide: masks and piecewise functions.</summary>
 internal static class UnaryKernels
 {
+    /// <summary>Whether Vector&lt;T&gt; is accelerated for T (the masks below are selects, not branches).</summary>
+    private static bool Simd<T>() => Vector.IsHardwareAccelerated && Vector<T>.IsSupported;
+
     /// <summary>
     /// d = tanh(x). TensorPrimitives' vectorised tanh loses relative accuracy near 0 (tanh(1e-8) comes back
     /// 1.6e-9 off, tanh(1e-15) 2.6% off, tanh(1e-269) as 0), so |x| &lt; 0.5 is recomputed with the scalar
@@ -23,31 +26,59 @@ internal static class UnaryKernels
     /// <summary>d = 1 where x &gt; 0, else 0 (the derivative of relu).</summary>
     public static void PositiveMask<T>(ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < x.Length; i++) d[i] = x[i] > T.Zero ? T.One : T.Zero;
+        int i = 0;
+        if (Simd<T>())
+            for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
+                Vector.ConditionalSelect(Vector.GreaterThan(new Vector<T>(x.Slice(i)), Vector<T>.Zero), Vector<T>.One, Vector<T>.Zero).CopyTo(d.Slice(i));
+        for (; i < x.Length; i++) d[i] = x[i] > T.Zero ? T.One : T.Zero;
     }
 
     /// <summary>d = g where x &gt; 0, else 0 (relu's backward in one pass).</summary>
     public static void KeepWherePositive<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < d.Length; i++) d[i] = x[i] > T.Zero ? g[i] : T.Zero;
+        // a select, not a branch: on random signs the branch mispredicts half the time
+        int i = 0;
+        if (Simd<T>())
+            for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
+                Vector.ConditionalSelect(Vector.GreaterThan(new Vector<T>(x.Slice(i)), Vector<T>.Zero), new Vector<T>(g.Slice(i)), Vector<T>.Zero).CopyTo(d.Slice(i));
+        for (; i < d.Length; i++) d[i] = x[i] > T.Zero ? g[i] : T.Zero;
     }
 
     /// <summary>d = x where x &gt; 0, else slope * x.</summary>
     public static void LeakyRelu<T>(ReadOnlySpan<T> x, T slope, Span<T> d) where T : IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < x.Length; i++) d[i] = x[i] > T.Zero ? x[i] : slope * x[i];
+        int i = 0;
+        if (Simd<T>())
+            for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(x.Slice(i));
+                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero), v, v * slope).CopyTo(d.Slice(i));
+            }
+        for (; i < x.Length; i++) d[i] = x[i] > T.Zero ? x[i] : slope * x[i];
     }
 
     /// <summary>d = 1 where x &gt; 0, else slope.</summary>
     public static void LeakyReluSlope<T>(ReadOnlySpan<T> x, T slope, Span<T> d) where T : IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < x.Length; i++) d[i] = x[i] > T.Zero ? T.One : slope;
+        int i = 0;
+        if (Simd<T>())
+            for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
+                Vector.ConditionalSelect(Vector.GreaterThan(new Vector<T>(x.Slice(i)), Vector<T>.Zero), Vector<T>.One, new Vector<T>(slope)).CopyTo(d.Slice(i));
+        for (; i < x.Length; i++) d[i] = x[i] > T.Zero ? T.One : slope;
     }
 
     /// <summary>d = sign(x) (0 at 0).</summary>
     public static void Sign<T>(ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < x.Length; i++) d[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? -T.One : T.Zero;
+        int i = 0;
+        if (Simd<T>())
+            for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(x.Slice(i));
+                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero), Vector<T>.One,
+                    Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), -Vector<T>.One, Vector<T>.Zero)).CopyTo(d.Slice(i));
+            }
+        for (; i < x.Length; i++) d[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? -T.One : T.Zero;
     }
 
     /// <summary>d = clamp(x, lo, hi).</summary>

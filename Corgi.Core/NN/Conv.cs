@@ -24,12 +24,13 @@ public sealed class Conv : ILayer
     /// <param name="kernelSize">Height and width of each filter.</param>
     /// <param name="stride">Step between windows.</param>
     /// <param name="padding">Zero padding on every side.</param>
-    /// <param name="initializer">Initializes filters (fan-in = inChannels·k², fan-out = outChannels·k²) and, like the seed, the bias; null means He.</param>
+    /// <param name="initializer">Initializes filters (fan-in = inChannels·k², fan-out = outChannels·k²) and, like the seed, the bias unless <paramref name="biasInitializer"/> is given; null means He.</param>
     /// <param name="activation">Applied to the output; null means none.</param>
     /// <param name="bias">Whether the layer has a bias.</param>
+    /// <param name="biasInitializer">Initializes the bias; null means <paramref name="initializer"/> (the seed's choice).</param>
     public Conv(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0,
-        Initializer? initializer = null, Activation? activation = null, bool bias = true)
-        : this((outChannels, inChannels, kernelSize, kernelSize), (stride, stride), (padding, padding), initializer, activation, bias)
+        Initializer? initializer = null, Activation? activation = null, bool bias = true, Initializer? biasInitializer = null)
+        : this((outChannels, inChannels, kernelSize, kernelSize), (stride, stride), (padding, padding), initializer, activation, bias, biasInitializer)
     {
     }
 
@@ -43,9 +44,11 @@ public sealed class Conv : ILayer
     /// <param name="initializer">Initializes filters and bias; null means He.</param>
     /// <param name="activation">Applied to the output; null means none.</param>
     /// <param name="bias">Whether the layer has a bias.</param>
+    /// <param name="biasInitializer">Initializes the bias; null means <paramref name="initializer"/> (the seed's choice).</param>
     /// <exception cref="ArgumentOutOfRangeException">A dimension or stride is below 1, or a padding is negative.</exception>
     public Conv((int Filters, int Channels, int Height, int Width) filterDimensions, (int Height, int Width) stride,
-        (int Height, int Width) padding = default, Initializer? initializer = null, Activation? activation = null, bool bias = true)
+        (int Height, int Width) padding = default, Initializer? initializer = null, Activation? activation = null, bool bias = true,
+        Initializer? biasInitializer = null)
     {
         var (o, c, kh, kw) = filterDimensions;
         if (o < 1 || c < 1 || kh < 1 || kw < 1)
@@ -61,7 +64,7 @@ public sealed class Conv : ILayer
         Filters = new Parameter("weight", initializer.Create(new[] { o, c, kh, kw }, c * kh * kw, o * kh * kw));
         if (bias)
         {
-            Bias = new Parameter("bias", initializer.Create(new[] { o }, c * kh * kw, o * kh * kw));
+            Bias = new Parameter("bias", (biasInitializer ?? initializer).Create(new[] { o }, c * kh * kw, o * kh * kw));
             _parameters = new[] { Filters, Bias };
         }
         else _parameters = new[] { Filters };

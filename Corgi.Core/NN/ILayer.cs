@@ -22,7 +22,10 @@ public interface ILayer
     /// <summary>Computes the layer's output; the graph is recorded when the parameters are tracked.</summary>
     Tensor Forward(Tensor input);
 
-    /// <summary>The layer's trainable parameters (empty for layers without any).</summary>
+    /// <summary>
+    /// The layer's trainable parameters (empty for layers without any). These are slots: the same
+    /// <see cref="Parameter"/> objects for the layer's lifetime, whose values the optimizer replaces.
+    /// </summary>
     IReadOnlyList<Parameter> Parameters { get; }
 }
 

@@ -128,7 +128,7 @@ public abstract class Optimizer : IOptimizer
             p.ClearGradient();
             // the new value is a new tensor (parameters are persistent); Step writes it in one pass
             p.Value = Tensor.Create(value.Shape, (Optimizer: this, Value: value, Gradient: grad, State: state),
-                static (next, s) => s.Optimizer.Step(s.Value.AsSpan(), s.Gradient.AsSpan(), s.State, next)).Tracked();
+                static (next, s) => s.Optimizer.Step(s.Value.AsSpan(), s.Gradient.AsSpan(), s.State, next), zeroed: false).Tracked();
         }
         foreach (var p in parameters) p.ClearGradient();
     }
@@ -140,7 +140,7 @@ public abstract class Optimizer : IOptimizer
     /// <param name="value">The current values (read only).</param>
     /// <param name="gradient">The gradient, after clipping.</param>
     /// <param name="state">This parameter's state; <see cref="ParameterState.Step"/> is 1 on the first update.</param>
-    /// <param name="result">Receives the new values.</param>
+    /// <param name="result">Receives the new values; every element must be written (it starts uninitialised).</param>
     protected abstract void Step(ReadOnlySpan<double> value, ReadOnlySpan<double> gradient, ParameterState state, Span<double> result);
 
     /// <summary>d = g + λ·p when weight decay is set (into <paramref name="scratch"/>), else g itself.</summary>

@@ -13,6 +13,7 @@ public sealed class Sequential : ITrainingModeLayer
 {
     private readonly ILayer[] _layers;
     private bool _training = true;
+    private IReadOnlyList<Parameter>? _parameters; // the slots never change (see ILayer.Parameters), so collect them once
 
     /// <summary>Composes the layers in order.</summary>
     public Sequential(params ILayer[] layers)
@@ -29,7 +30,7 @@ public sealed class Sequential : ITrainingModeLayer
     public IReadOnlyList<ILayer> Layers => _layers;
 
     /// <summary>Every layer's parameters, in layer order (a parameter shared by two layers appears once).</summary>
-    public IReadOnlyList<Parameter> Parameters => CollectParameters(_layers);
+    public IReadOnlyList<Parameter> Parameters => _parameters ??= CollectParameters(_layers);
 
     /// <summary>Whether the layers are in training mode; setting it sets every <see cref="ITrainingModeLayer"/> inside.</summary>
     public bool Training

@@ -3,9 +3,9 @@ using Corgi.Kernels;
 
 namespace Corgi;
 
-// 2-D convolution as im2col + one matrix product for the whole batch. im2col and col2im are each other's
-// local derivative, and the product's derivatives are products again, so every derivative of conv2d is
-// itself made of differentiable ops (higher-order gradients work).
+// 2-D convolution: per image, im2col into a scratch buffer and one matrix product written straight into
+// the [N, O, OH, OW] result. Its derivatives are two sibling ops (input gradient, filter gradient) whose
+// own derivatives are conv2d and each other, so higher-order gradients work (see Convolve below).
 public sealed partial class Tensor
 {
     /// <summary>
@@ -54,14 +54,61 @@ public sealed partial class Tensor
             throw new TensorShapeException(
                 $"conv2d: the bias must have shape [{o}] for filters {ShapeUtil.Format(filters._shape)}, got {ShapeUtil.Format(bias._shape)}");
         var w = MakeWindow("conv2d", filters._shape[2], filters._shape[3], stride, padding);
-        int n = w.Batch, area = w.OutArea;
+        return Convolve(this, filters, bias, w);
+    }
 
-        // [O, C*KH*KW] · [C*KH*KW, N*OH*OW] (+ bias per row) = [O, N*OH*OW]: one GEMM for the batch
-        var cols = Im2Col(w);
-        var product = filters.Reshape(o, w.PatchSize).MatMul(cols, bias: bias?.Reshape(o, 1));
-        return n == 1
-            ? product.Reshape(1, o, w.OutHeight, w.OutWidth)
-            : product.Reshape(o, n, w.OutHeight, w.OutWidth).Permute(1, 0, 2, 3);
+    // The three products of one trilinear form T(x, W, g) = Σ g[n,o,p] · W[o,k] · cols(x)[n,k,p], with
+    // cols = im2col (k = (c, ki, kj), p = output position):
+    //   conv2d            y  = ∂T/∂g : y[n,o,p]  = Σ_k W[o,k] cols(x)[n,k,p]
+    //   conv2d_input_grad dx = ∂T/∂x : col2im(Σ_o W[o,k] g[n,o,p])
+    //   conv2d_filter_grad dW = ∂T/∂W : dW[o,k] = Σ_n,p g[n,o,p] cols(x)[n,k,p]
+    // Each is linear in each of its two operands, so the derivative of each is one of the other two
+    // (u is the upstream gradient): that closes the set under differentiation, and every derivative
+    // of conv2d, of any order, is made of these three ops. The kernels build the column matrix of
+    // one image at a time in a scratch buffer; no column matrix is kept or allocated per call.
+
+    /// <summary>conv2d (+ bias) on validated operands; the derivatives are conv2d_input_grad, conv2d_filter_grad and a sum.</summary>
+    private static Tensor Convolve(Tensor x, Tensor filters, Tensor? bias, Window2d w)
+    {
+        int o = filters._shape[0];
+        var data = Buffers.Uninitialized(w.Batch * o * w.OutArea);
+        ConvolutionKernels.Convolve(x.Data, filters.Data, bias is null ? default : bias.Data, w, o, data);
+        var inputs = bias is null ? new[] { x, filters } : new[] { x, filters, bias };
+        return Result("conv2d", data, new[] { w.Batch, o, w.OutHeight, w.OutWidth }, inputs, (g, _, t, i) => i switch
+        {
+            0 => ConvolveInputGradient(g, t[1], w),
+            1 => ConvolveFilterGradient(t[0], g, w),
+            _ => g.Sum(s_batchAndSpace),
+        });
+    }
+
+    private static readonly int[] s_batchAndSpace = { 0, 2, 3 };
+
+    /// <summary>conv2d_input_grad: the gradient [N, C, H, W] of conv2d's input for the upstream g [N, O, OH, OW] and filters W.</summary>
+    internal static Tensor ConvolveInputGradient(Tensor g, Tensor filters, Window2d w)
+    {
+        var data = Buffers.Uninitialized(w.Batch * w.Channels * w.Height * w.Width);
+        ConvolutionKernels.ConvolveInputGradient(g.Data, filters.Data, w, filters._shape[0], data);
+        return Result("conv2d_input_grad", data, new[] { w.Batch, w.Channels, w.Height, w.Width }, g, filters, (u, _, t, i) => i switch
+        {
+            // <u, dx(g, W)> = T(u, W, g)
+            0 => Convolve(u, t[1], null, w),
+            _ => ConvolveFilterGradient(u, t[0], w),
+        });
+    }
+
+    /// <summary>conv2d_filter_grad: the gradient [O, C, KH, KW] of conv2d's filters for the input x and the upstream g [N, O, OH, OW].</summary>
+    internal static Tensor ConvolveFilterGradient(Tensor x, Tensor g, Window2d w)
+    {
+        int o = g._shape[1];
+        var data = Buffers.Uninitialized(o * w.PatchSize);
+        ConvolutionKernels.ConvolveFilterGradient(x.Data, g.Data, w, o, data);
+        return Result("conv2d_filter_grad", data, new[] { o, w.Channels, w.KernelHeight, w.KernelWidth }, x, g, (u, _, t, i) => i switch
+        {
+            // <u, dW(x, g)> = T(x, u, g)
+            0 => ConvolveInputGradient(t[1], u, w),
+            _ => Convolve(t[0], u, null, w),
+        });
     }
 
     /// <summary>Validates a rank-4 input against a kernel, stride and padding and returns the window geometry.</summary>
@@ -80,23 +127,5 @@ public sealed partial class Tensor
             throw new TensorShapeException(
                 $"{op}: the {kh}x{kw} kernel does not fit input {ShapeUtil.Format(_shape)} with padding ({padding.Height},{padding.Width})");
         return w;
-    }
-
-    /// <summary>im2col: the [C*KH*KW, N*OH*OW] matrix of all windows (see <see cref="ConvolutionKernels"/>); derivative col2im.</summary>
-    internal Tensor Im2Col(Window2d w)
-    {
-        var data = new double[w.PatchSize * w.Batch * w.OutArea];
-        ConvolutionKernels.Im2Col<double>(Data, w, data);
-        return Result("im2col", data, new[] { w.PatchSize, w.Batch * w.OutArea }, this,
-            (g, _, _, _) => g.Col2Im(w));
-    }
-
-    /// <summary>col2im: sums a [C*KH*KW, N*OH*OW] column matrix back into images [N, C, H, W]; derivative im2col.</summary>
-    internal Tensor Col2Im(Window2d w)
-    {
-        var data = new double[w.Batch * w.Channels * w.Height * w.Width];
-        ConvolutionKernels.Col2Im<double>(Data, w, data);
-        return Result("col2im", data, new[] { w.Batch, w.Channels, w.Height, w.Width }, this,
-            (g, _, _, _) => g.Im2Col(w));
     }
 }

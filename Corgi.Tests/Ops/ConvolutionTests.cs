@@ -123,7 +123,7 @@ public class ConvolutionTests
     [Fact]
     public void SecondDerivativeThroughTheGradient()
     {
-        // L = sum(conv(x, w)²); g = dL/dw is built from differentiable ops (im2col/col2im and products),
+        // L = sum(conv(x, w)²); g = dL/dw is built from differentiable ops (conv2d's gradient ops),
         // so v·g can be differentiated again: d(v·g)/dw is a Hessian-vector product. Check it against
         // finite differences of the first gradient.
         var x = Tensor.RandomNormal(new[] { 2, 2, 4, 4 }, seed: 8);
@@ -144,6 +144,75 @@ public class ConvolutionTests
         var up = Gradient(w0.Add(v.Mul(Tensor.Scalar(h))), false);
         var down = Gradient(w0.Sub(v.Mul(Tensor.Scalar(h))), false);
         Close(up.Sub(down).Div(Tensor.Scalar(2 * h)).ToArray(), w1.Gradient!, 1e-6);
+    }
+
+    [Fact]
+    public void SecondOrderInEveryInputWithStrideAndPadding()
+    {
+        // H·v of f(x, w, b) = Σ weights · conv(x, w, b)² in all three inputs at once: the mixed terms go through
+        // the derivatives of conv2d_input_grad and conv2d_filter_grad (checked against central differences).
+        var x = Tensor.RandomNormal(new[] { 2, 2, 5, 4 }, seed: 11);
+        var w = Tensor.RandomNormal(new[] { 3, 2, 3, 2 }, seed: 12);
+        var b = Tensor.RandomNormal(new[] { 3 }, seed: 13);
+        var weights = Tensor.RandomNormal(new[] { 2, 3, 3, 3 }, seed: 14);
+        var report = Corgi.Verification.GradientChecker.CheckSecondOrder(
+            t => t[0].Conv2d(t[1], t[2], stride: 2, padding: 1).Square().Mul(weights).Sum(), new[] { x, w, b });
+        Assert.True(report.Passed, report.Summary);
+    }
+
+    [Fact]
+    public void TheGradientOpsHaveDifferentiableDerivatives()
+    {
+        // conv2d's derivatives are two ops of their own; differentiate each twice (second-order checks of
+        // Σ weights · op(a, b)²), which runs the derivatives of their derivatives (third order of conv2d).
+        var x = Tensor.RandomNormal(new[] { 2, 2, 5, 5 }, seed: 15);
+        var w = Tensor.RandomNormal(new[] { 3, 2, 3, 3 }, seed: 16);
+        var window = x.MakeWindow("test", 3, 3, (2, 2), (1, 1));
+        var g = Tensor.RandomNormal(new[] { 2, 3, window.OutHeight, window.OutWidth }, seed: 17);
+        var inputWeights = Tensor.RandomNormal(x.Shape, seed: 18);
+        var filterWeights = Tensor.RandomNormal(w.Shape, seed: 19);
+        var input = Corgi.Verification.GradientChecker.CheckSecondOrder(
+            t => Tensor.ConvolveInputGradient(t[0], t[1], window).Square().Mul(inputWeights).Sum(), new[] { g, w });
+        Assert.True(input.Passed, input.Summary);
+        var filter = Corgi.Verification.GradientChecker.CheckSecondOrder(
+            t => Tensor.ConvolveFilterGradient(t[0], t[1], window).Square().Mul(filterWeights).Sum(), new[] { x, g });
+        Assert.True(filter.Passed, filter.Summary);
+    }
+
+    [Fact]
+    public void GradientOpsAreTheAdjointsOfTheConvolution()
+    {
+        // <conv(x, w), g> = <x, input_grad(g, w)> = <w, filter_grad(x, g)>: the three are one trilinear form.
+        var x = Tensor.RandomNormal(new[] { 3, 2, 6, 5 }, seed: 20);
+        var w = Tensor.RandomNormal(new[] { 4, 2, 2, 3 }, seed: 21);
+        var window = x.MakeWindow("test", 2, 3, (1, 2), (1, 0));
+        var y = x.Conv2d(w, null, (1, 2), (1, 0));
+        var g = Tensor.RandomNormal(y.Shape, seed: 22);
+        double t = y.Mul(g).Sum().Item();
+        Assert.Equal(t, x.Mul(Tensor.ConvolveInputGradient(g, w, window)).Sum().Item(), 10);
+        Assert.Equal(t, w.Mul(Tensor.ConvolveFilterGradient(x, g, window)).Sum().Item(), 10);
+    }
+
+    [Fact]
+    public void PointwiseKernelUsesTheImageAsItsColumns()
+    {
+        // a 1x1 kernel, stride 1, no padding is a per-pixel product over channels:
+        // y[n,o,p] = Σ_c w[o,c] x[n,c,p] (+ b[o]); its gradients by the same sums (checked by finite differences)
+        var x = Tensor.RandomNormal(new[] { 2, 3, 2, 2 }, seed: 23);
+        var w = Tensor.RandomNormal(new[] { 2, 3, 1, 1 }, seed: 24);
+        var b = Tensor.Of(0.5, -1);
+        var y = x.Conv2d(w, b);
+        for (int n = 0; n < 2; n++)
+            for (int o = 0; o < 2; o++)
+                for (int i = 0; i < 2; i++)
+                    for (int j = 0; j < 2; j++)
+                    {
+                        double sum = b[o];
+                        for (int c = 0; c < 3; c++) sum += w[o, c, 0, 0] * x[n, c, i, j];
+                        Assert.Equal(sum, y[n, o, i, j], 12);
+                    }
+        var report = Corgi.Verification.GradientChecker.CheckSecondOrder(t => t[0].Conv2d(t[1], t[2]).Square().Sum(), new[] { x, w, b });
+        Assert.True(report.Passed, report.Summary);
     }
 
     [Fact]
