@@ -47,12 +47,13 @@ public sealed class Cost
 
     /// <summary>
     /// The seed's cross-entropy on probabilities: -sum(target · ln(output)) / batch, where batch is the
-    /// output's first dimension. Use it after a softmax; prefer <see cref="SoftmaxCrossEntropy"/> on logits.
+    /// output's first dimension for a batch of rows [batch, classes], and 1 for a single row [classes].
+    /// Use it after a softmax; prefer <see cref="SoftmaxCrossEntropy"/> on logits.
     /// </summary>
     public static Cost CrossEntropy() => new("cross_entropy", static (o, t) =>
     {
         SameShape("cross_entropy", o, t);
-        double batch = o.Rank == 0 ? 1 : Math.Max(1, o.ShapeSpan[0]);
+        double batch = o.Rank < 2 ? 1 : Math.Max(1, o.ShapeSpan[0]);
         return t.Mul(o.Log()).Sum().Mul(Tensor.Scalar(-1.0 / batch));
     });
 

@@ -31,6 +31,17 @@ public class CostTests
     }
 
     [Fact]
+    public void CrossEntropyOfASingleRowIsNotDividedByItsLength()
+    {
+        // one sample [classes]: batch 1, so the loss is -ln 0.25 (not -ln 0.25 / 4); gradient -t/p = [0, -4, 0, 0]
+        var p = Tensor.Of(0.25, 0.25, 0.25, 0.25).Tracked();
+        var loss = Cost.CrossEntropy().Compute(p, Tensor.Of(0, 1, 0, 0));
+        Assert.Equal(-Math.Log(0.25), loss.Item(), 12);
+        loss.Backward();
+        Close(new[] { 0, -4.0, 0, 0 }, p.Gradient!);
+    }
+
+    [Fact]
     public void SoftmaxCrossEntropyWithClassIndicesAndOneHot()
     {
         // logits [[0, ln 3], [0, 0]] -> softmax [[1/4, 3/4], [1/2, 1/2]]; classes [1, 0]:
