@@ -18,7 +18,7 @@ type TrainingProgress = Corgi.NN.TrainingProgress
 
 /// <summary>
 /// Costs as values: <c>Cost.mse</c>, <c>Cost.crossEntropy</c> (on probabilities), <c>Cost.softmaxCrossEntropy</c>
-/// (on logits), <c>Cost.binaryCrossEntropy</c>, and <c>Cost.custom</c> for your own.
+/// (on logits), <c>Cost.binaryCrossEntropy</c>, <c>Cost.binaryCrossEntropyWithLogits</c>, and <c>Cost.custom</c> for your own.
 /// </summary>
 [<RequireQualifiedAccess>]
 [<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
@@ -45,6 +45,13 @@ module Cost =
     /// <summary>Binary cross-entropy on probabilities (after <c>Layer.sigmoid</c>), averaged over all elements.</summary>
     [<CompiledName("BinaryCrossEntropy")>]
     let binaryCrossEntropy: Cost = Corgi.NN.Cost.BinaryCrossEntropy()
+
+    /// <summary>
+    /// Binary cross-entropy on logits (no sigmoid layer), fused and stable for any logit:
+    /// mean(max(z, 0) - z·t + ln(1 + e^-|z|)); prefer it to <c>binaryCrossEntropy</c> after a sigmoid.
+    /// </summary>
+    [<CompiledName("BinaryCrossEntropyWithLogits")>]
+    let binaryCrossEntropyWithLogits: Cost = Corgi.NN.Cost.BinaryCrossEntropyWithLogits()
 
     /// <summary>
     /// A cost from a function of the output and the target that returns a one-element tensor, built from

@@ -85,6 +85,16 @@ let ``softmax cross-entropy on moderate logits shifted by 1000 or -1000`` (c: Cl
 let ``binary cross-entropy on probabilities away from 0 and 1, hard and soft targets`` (c: BinaryCase) =
     scalarGradientOf h (fun t -> Cost.BinaryCrossEntropy().Compute(t.[0], t.[1])) [| c.Probabilities; c.Targets |]
 
+[<CorgiProperty(200)>]
+let ``binary cross-entropy on logits: gradient, and equal to binary cross-entropy of the sigmoid`` (c: BinaryCase) =
+    // logits z = ln(p / (1 - p)), so sigmoid(z) = p: the fused cost must equal BCE(p) and have the right gradient
+    let p = c.Probabilities
+    let z = (p / (1.0 - p)).Log()
+    let fused = Cost.BinaryCrossEntropyWithLogits().Compute(z, c.Targets).Item()
+    let plain = Cost.BinaryCrossEntropy().Compute(z.Sigmoid(), c.Targets).Item()
+    Prop.label (sprintf "fused %.17g vs plain %.17g" fused plain) (abs (fused - plain) <= 1e-12 * max 1.0 (abs plain))
+    .&. scalarGradientOf h (fun t -> Cost.BinaryCrossEntropyWithLogits().Compute(t.[0], t.[1])) [| z; c.Targets |]
+
 // ------------------------------------------------------------------ layers through Forward
 
 /// A dense layer's input [..., in] (batch rank 0-2), weights [out, in], optional bias [out] and a smooth activation.

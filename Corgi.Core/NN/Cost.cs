@@ -92,6 +92,26 @@ public sealed class Cost
         return t.Mul(p.Log()).Add(one.Sub(t).Mul(one.Sub(p).Log())).Mean().Neg();
     });
 
+    /// <summary>
+    /// Binary cross-entropy on logits z (before a sigmoid), fused and stable for any z:
+    /// mean(max(z, 0) - z·t + ln(1 + e^-|z|)), which equals the binary cross-entropy of sigmoid(z) without
+    /// its loss of precision when the sigmoid saturates. Its gradient with respect to z is (sigmoid(z) - t) / n.
+    /// </summary>
+    /// <exception cref="TensorShapeException">The logits and the target have different shapes.</exception>
+    public static Cost BinaryCrossEntropyWithLogits() => new("binary_cross_entropy_with_logits", static (z, t) =>
+    {
+        SameShape("binary_cross_entropy_with_logits", z, t);
+        double n = Math.Max(1, z.Count);
+        return Tensor.Custom("binary_cross_entropy_with_logits", new[] { z, t },
+            xs => (xs[0].Relu() - xs[0] * xs[1] + ((-xs[0].Abs()).Exp() + 1.0).Log()).Mean(),
+            // d/dz = sigmoid(z) - t, d/dt = -z, each divided by the element count (the mean)
+            (xs, tracked, g) => new Tensor?[]
+            {
+                tracked[0] ? g * (xs[0].Sigmoid() - xs[1]) / n : null,
+                tracked[1] ? g * xs[0].Neg() / n : null,
+            });
+    });
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 

@@ -42,6 +42,32 @@ public class CostTests
     }
 
     [Fact]
+    public void BinaryCrossEntropyWithLogitsValuesAndGradient()
+    {
+        // z = [0, 2], t = [1, 0]: per element max(z,0) - z t + ln(1 + e^-|z|) = ln 2 and 2 + ln(1 + e^-2);
+        // the mean is their half-sum; d/dz = (sigmoid(z) - t)/2 = [(0.5 - 1)/2, sigmoid(2)/2]; d/dt = -z/2 = [0, -1]
+        var z = Tensor.Of(0, 2).Tracked();
+        var t = Tensor.Of(1, 0).Tracked();
+        var loss = Cost.BinaryCrossEntropyWithLogits().Compute(z, t);
+        Assert.Equal((Math.Log(2) + 2 + Math.Log(1 + Math.Exp(-2))) / 2, loss.Item(), 12);
+        loss.Backward();
+        Close(new[] { -0.25, 1 / (1 + Math.Exp(-2)) / 2 }, z.Gradient!);
+        Close(new[] { 0.0, -1 }, t.Gradient!);
+    }
+
+    [Fact]
+    public void BinaryCrossEntropyWithLogitsIsFiniteForHugeLogits()
+    {
+        // z = 1000, t = 1: 1000 - 1000 + ln(1 + e^-1000) = 0 (to double precision); gradient sigmoid(1000) - 1 = 0
+        // z = -1000, t = 1: 0 + 1000 + ln(1 + e^-1000) = 1000; gradient sigmoid(-1000) - 1 = -1; mean over 2
+        var z = Tensor.Of(1000, -1000).Tracked();
+        var loss = Cost.BinaryCrossEntropyWithLogits().Compute(z, Tensor.Of(1, 1));
+        Assert.Equal(500, loss.Item(), 9);
+        loss.Backward();
+        Close(new[] { 0.0, -0.5 }, z.Gradient!);
+    }
+
+    [Fact]
     public void SoftmaxCrossEntropyWithClassIndicesAndOneHot()
     {
         // logits [[0, ln 3], [0, 0]] -> softmax [[1/4, 3/4], [1/2, 1/2]]; classes [1, 0]:
