@@ -23,16 +23,6 @@ internal static class UnaryKernels
             if (T.Abs(x[i]) < half) d[i] = T.Tanh(x[i]);
     }
 
-    /// <summary>d = 1 where x &gt; 0, else 0 (the derivative of relu).</summary>
-    public static void PositiveMask<T>(ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (Simd<T>())
-            for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
-                Vector.ConditionalSelect(Vector.GreaterThan(new Vector<T>(x.Slice(i)), Vector<T>.Zero), Vector<T>.One, Vector<T>.Zero).CopyTo(d.Slice(i));
-        for (; i < x.Length; i++) d[i] = x[i] > T.Zero ? T.One : T.Zero;
-    }
-
     /// <summary>d = g where x &gt; 0, else 0 (relu's backward in one pass).</summary>
     public static void KeepWherePositive<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T>
     {

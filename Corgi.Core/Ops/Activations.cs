@@ -10,12 +10,13 @@ public sealed partial class Tensor
     /// <summary>Element-wise max(x, 0); the derivative is 1 where x &gt; 0, else 0.</summary>
     public Tensor Relu() =>
         Unary("relu", static (x, d) => TensorPrimitives.Max(x, 0.0, d),
-            static (g, _, x, _) => g.KeepWherePositive(x[0].Detach()));
+            static (g, _, x, _) => g.KeepWherePositive(x[0]));
 
     /// <summary>
     /// The upstream gradient where <paramref name="x"/> &gt; 0, else 0: relu's derivative fused into one
     /// pass. Linear in this tensor, so its own derivative is the same mask.
     /// </summary>
+    /// <remarks>Only x's values are read: x is not an input of this op, so nothing flows back to it.</remarks>
     private Tensor KeepWherePositive(Tensor x)
     {
         var data = Buffers.Uninitialized(Count);

@@ -31,15 +31,6 @@ public class UnaryKernelsTests
     }
 
     [Fact]
-    public void PositiveMask_IsOneWhereXIsPositive()
-    {
-        var x = Inputs();
-        var d = new double[x.Length];
-        UnaryKernels.PositiveMask<double>(x, d);
-        for (int i = 0; i < x.Length; i++) Assert.Equal(x[i] > 0 ? 1.0 : 0.0, d[i]);
-    }
-
-    [Fact]
     public void LeakyRelu_AndItsSlope()
     {
         var x = Inputs();
