@@ -49,6 +49,7 @@ internal sealed class RunContext
         var perStep = new double[Repetitions];
         long bytes = 0;
         int gen0 = 0, gen2 = 0;
+        var cache0 = BufferCache.Statistics;
         for (int r = 0; r < Repetitions; r++)
         {
             GC.Collect();
@@ -63,22 +64,29 @@ internal sealed class RunContext
             gen2 += GC.CollectionCount(2) - c2;
         }
         double steps = (double)n * Repetitions;
+        var cache1 = BufferCache.Statistics;
         LastAllocation = (bytes / steps, gen0 / steps, gen2 / steps);
+        LastCache = ((cache1.Hits - cache0.Hits) / steps, (cache1.Misses - cache0.Misses) / steps);
         return Median(perStep);
     }
 
     /// <summary>Bytes allocated (this thread) and collections (gen0, gen2) per timed step of the last measurement.</summary>
     public (double Bytes, double Gen0, double Gen2) LastAllocation { get; private set; }
 
-    /// <summary>"alloc 8.39 MB/step, gen0 1/step, gen2 0.5/step" for the last measurement's note.</summary>
+    /// <summary>Large buffers per timed step of the last measurement: served by the <see cref="BufferCache"/>, and allocated.</summary>
+    public (double Hits, double Misses) LastCache { get; private set; }
+
+    /// <summary>"alloc 8.39 MB/step, gen0 1/step, gen2 0.5/step, cache 3 hits 1 miss/step" for the last measurement's note.</summary>
     public string AllocationNote()
     {
+        var (hits, misses) = LastCache;
         var (bytes, g0, g2) = LastAllocation;
         string size = bytes >= 1e6 ? (bytes / 1e6).ToString("G3", CultureInfo.InvariantCulture) + " MB"
             : bytes >= 1e3 ? (bytes / 1e3).ToString("G3", CultureInfo.InvariantCulture) + " kB"
             : bytes.ToString("G3", CultureInfo.InvariantCulture) + " B";
         return "alloc " + size + "/step, gen0 " + g0.ToString("G3", CultureInfo.InvariantCulture)
-            + "/step, gen2 " + g2.ToString("G3", CultureInfo.InvariantCulture) + "/step";
+            + "/step, gen2 " + g2.ToString("G3", CultureInfo.InvariantCulture) + "/step, large buffers "
+            + hits.ToString("G3", CultureInfo.InvariantCulture) + " cached + " + misses.ToString("G3", CultureInfo.InvariantCulture) + " new/step";
     }
 
     /// <summary>The median of a few values (the mean of the middle two for an even count).</summary>

@@ -36,6 +36,9 @@ public sealed partial class Tensor
     private bool _tracked;
     private bool _retainsGradient;
     private Tensor? _gradient;
+    // _gradient's buffer came from the pool during a backward pass, and no one else has ever seen it
+    // (Gradient was not read since it was stored): clearing or replacing it can return the buffer.
+    private bool _gradientOwned;
 
     // Scratch state of the backward pass in progress (see Backward.cs); never part of the value.
     internal int VisitMark;
@@ -215,22 +218,52 @@ public sealed partial class Tensor
     /// The gradient accumulated by backward passes, or null when none has reached this tensor. It has this
     /// tensor's shape; it accumulates across passes until <see cref="ClearGradient"/> or <see cref="TakeGradient"/>.
     /// </summary>
-    public Tensor? Gradient => _gradient;
+    public Tensor? Gradient
+    {
+        get
+        {
+            _gradientOwned = false; // the caller may keep it: its buffer is theirs now
+            return _gradient;
+        }
+    }
 
     /// <summary>Forgets the accumulated gradient.</summary>
-    public void ClearGradient() => _gradient = null;
+    /// <remarks>A gradient that was never read (through <see cref="Gradient"/> or <see cref="TakeGradient"/>)
+    /// is unreachable once cleared, so its buffer is reused for later results.</remarks>
+    public void ClearGradient()
+    {
+        if (_gradientOwned && _gradient is not null) Kernels.BufferPool.Return(_gradient.Data);
+        _gradientOwned = false;
+        _gradient = null;
+    }
 
     /// <summary>Returns the accumulated gradient and clears it.</summary>
     public Tensor? TakeGradient()
     {
         var g = _gradient;
         _gradient = null;
+        _gradientOwned = false;
         return g;
     }
 
     internal bool KeepsGradient => Node is null || _retainsGradient;
 
-    internal void AccumulateGradient(Tensor g) => _gradient = _gradient is null ? g : _gradient.Add(g);
+    /// <summary>
+    /// Adds a complete gradient from a backward pass to the stored one. Without createGraph
+    /// (<paramref name="buffers"/> given) the stored gradient owns its buffer when the pass made it and
+    /// nothing else holds it; the buffer then goes back to the pool when the gradient is cleared or
+    /// replaced without ever having been read.
+    /// </summary>
+    internal void AccumulateGradient(Tensor g, Autodiff.PassBuffers? buffers)
+    {
+        var old = _gradient;
+        var stored = old is null ? g : old.Add(g);
+        bool owned = buffers is not null && buffers.IsExclusive(stored.Data, 0);
+        buffers?.Escape(stored);
+        if (old is not null && _gradientOwned) Kernels.BufferPool.Return(old.Data);
+        _gradient = stored;
+        _gradientOwned = owned;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool Records(Tensor a) => a._tracked && GradMode.IsEnabled;

@@ -68,17 +68,25 @@ public sealed partial class Tensor
         if (!output._tracked) return result;
         output.Propagate(seed, createGraph, (t, g) =>
         {
+            bool kept = false;
             for (int i = 0; i < inputs.Length; i++)
-                if (ReferenceEquals(inputs[i], t)) result[i] = g;
+                if (ReferenceEquals(inputs[i], t)) { result[i] = g; kept = true; }
+            return kept;
         });
         return result;
     }
 
     /// <summary>
     /// The backward pass. With <paramref name="collect"/> null, complete gradients are accumulated into the
-    /// tensors that keep theirs; otherwise each complete gradient is handed to collect and nothing is stored.
+    /// tensors that keep theirs; otherwise each complete gradient is handed to collect (which says whether
+    /// it kept it) and nothing is stored.
     /// </summary>
-    private void Propagate(Tensor? seed, bool createGraph, Action<Tensor, Tensor>? collect)
+    /// <remarks>
+    /// Without createGraph, the large buffers the local derivatives make are tracked by a
+    /// <see cref="PassBuffers"/>: a gradient that has been propagated (or summed into another) and that
+    /// nothing else holds goes back to the buffer pool at once, so the next operation reuses warm memory.
+    /// </remarks>
+    private void Propagate(Tensor? seed, bool createGraph, Func<Tensor, Tensor, bool>? collect)
     {
         if (!_tracked)
             throw new InvalidOperationException(
@@ -92,6 +100,8 @@ public sealed partial class Tensor
         var order = CountConsumers(this, mark);
 
         bool previous = createGraph ? false : GradMode.EnterPlainBackward();
+        PassBuffers? buffers = null;
+        PassBuffers? interrupted = createGraph ? null : PassBuffers.Enter(out buffers);
         try
         {
             PendingGradient = seed;
@@ -106,61 +116,99 @@ public sealed partial class Tensor
                 t.PendingGradient = null;
                 if (g is not null)
                 {
-                    if (collect is not null) collect(t, g);
-                    else if (t.KeepsGradient || ReferenceEquals(t, this)) t.AccumulateGradient(g);
+                    buffers?.Unhold(g);
+                    if (collect is not null)
+                    {
+                        if (collect(t, g)) buffers?.Escape(g);
+                    }
+                    else if (t.KeepsGradient || ReferenceEquals(t, this)) t.AccumulateGradient(g, buffers);
                 }
                 var node = t.Node;
-                if (node is null) continue;
-                var inputs = node.Inputs;
-                Tensor?[]? all = g is null ? null : node.AllInputs?.Invoke(g, t);
-                for (int i = 0; i < inputs.Length; i++)
+                if (node is not null)
                 {
-                    var input = inputs[i];
-                    if (!input._tracked || input.VisitMark != mark) continue;
-                    if (g is not null)
+                    var inputs = node.Inputs;
+                    Tensor?[]? all = null;
+                    if (g is not null && node.AllInputs is not null)
                     {
-                        var gi = all is not null ? all[i] : node.PerInput!(g, t, inputs, i);
-                        if (gi is not null) input.AddPendingGradient(gi.ReduceToShape(node.Op, input._shape), createGraph);
+                        // user code (a custom op's backward): it may keep what it sees or makes
+                        buffers?.Escape(g);
+                        var running = PassBuffers.Suspend();
+                        try { all = node.AllInputs(g, t); }
+                        finally { PassBuffers.Restore(running); }
                     }
-                    if (--input.PendingConsumers == 0) ready.Push(input);
+                    for (int i = 0; i < inputs.Length; i++)
+                    {
+                        var input = inputs[i];
+                        if (!input._tracked || input.VisitMark != mark) continue;
+                        if (g is not null)
+                        {
+                            var gi = all is not null ? all[i] : node.PerInput!(g, t, inputs, i);
+                            if (gi is not null)
+                            {
+                                var reduced = gi.ReduceToShape(node.Op, input._shape);
+                                if (buffers is not null && !ReferenceEquals(reduced, gi)) buffers.Release(gi, g, reduced);
+                                input.AddPendingGradient(reduced, g, buffers);
+                            }
+                        }
+                        if (--input.PendingConsumers == 0) ready.Push(input);
+                    }
                 }
+                // t's gradient has been stored, collected or propagated: its buffer is spent unless shared.
+                if (g is not null) buffers?.Release(g);
             }
         }
         finally
         {
-            if (!createGraph) GradMode.ExitPlainBackward(previous);
+            if (!createGraph)
+            {
+                PassBuffers.Restore(interrupted);
+                GradMode.ExitPlainBackward(previous);
+            }
             // Leave no partial gradients behind if a local derivative threw.
             foreach (var t in order) t.PendingGradient = null;
         }
     }
 
     /// <summary>
-    /// Sums one more contribution into the gradient a node is collecting. Without createGraph the sum
-    /// is taken in a buffer the engine owns (made on the second contribution, never yet seen by anyone),
-    /// so a node used n times costs one buffer, not n-1 tensors.
+    /// Sums one more contribution into the gradient a node is collecting. With createGraph the sum is a
+    /// recorded op; otherwise it is taken in place in a buffer only the engine holds (the first
+    /// contribution's, when no one else holds it, or one made on the second contribution), so a node used
+    /// n times costs at most one buffer, not n-1 tensors.
     /// </summary>
-    private void AddPendingGradient(Tensor g, bool createGraph)
+    /// <param name="g">The contribution.</param>
+    /// <param name="upstream">The upstream gradient of the node sending g, still being read (it may share g's buffer).</param>
+    /// <param name="buffers">The pass's buffer ownership; null with createGraph.</param>
+    private void AddPendingGradient(Tensor g, Tensor upstream, PassBuffers? buffers)
     {
         var pending = PendingGradient;
         if (pending is null)
         {
             PendingGradient = g;
             _pendingOwned = false;
+            buffers?.Hold(g);
         }
-        else if (createGraph)
+        else if (buffers is null)
         {
             PendingGradient = pending.Add(g);
         }
-        else if (_pendingOwned)
+        else if (_pendingOwned
+            || (!ReferenceEquals(pending.Data, upstream.Data) && !ReferenceEquals(pending.Data, g.Data) && buffers.IsExclusive(pending.Data, 1)))
         {
             TensorPrimitives.Add(pending.Data, g.Data, pending.Data);
+            _pendingOwned = true;
+            buffers.Release(g, upstream, pending);
         }
         else
         {
             var sum = Buffers.Uninitialized(Data.Length);
             TensorPrimitives.Add(pending.Data, g.Data, sum);
-            PendingGradient = new Tensor(sum, _shape);
+            var summed = new Tensor(sum, _shape);
+            buffers.Unhold(pending);
+            buffers.Hold(summed);
+            PendingGradient = summed;
             _pendingOwned = true;
+            buffers.Release(pending, upstream);
+            buffers.Release(g, upstream, pending);
         }
     }
 

@@ -1,0 +1,126 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace Corgi.Kernels;
+
+/// <summary>
+/// A cache of large result buffers, by exact length. Buffers come back only from owners that know for
+/// certain that nothing else can reach them (the backward engine's spent gradients, and a tracked
+/// tensor's gradient that nobody ever read); everything else is left to the GC.
+/// </summary>
+/// <remarks>
+/// Why: the GC hands out large arrays in freshly mapped memory and returns freed memory to the OS, so
+/// a large result costs page faults on first write (filling a fresh 8 MB array takes about 3x as long
+/// as filling one already touched). A training loop makes buffers of the same few lengths every step;
+/// reusing the spent ones keeps them warm. Rented buffers hold stale values: callers overwrite them.
+/// </remarks>
+internal static class BufferPool
+{
+    /// <summary>
+    /// Buffers shorter than this (8192 doubles, 64 KB) are never cached: the GC's nursery serves them well.
+    /// With CORGI_BUFFER_CACHE_CHECK=1 (a test mode) it is 1, so every buffer goes through the cache, and
+    /// returned buffers are filled with NaN: a buffer returned while still in use, or a kernel that does not
+    /// overwrite all of a rented buffer, then shows up as NaNs in the tests.
+    /// </summary>
+    public static readonly int MinLength = CheckMode ? 1 : 8192;
+
+    private static bool CheckMode => Environment.GetEnvironmentVariable("CORGI_BUFFER_CACHE_CHECK") == "1";
+
+    private static readonly bool s_poison = CheckMode;
+
+    private static readonly object s_lock = new();
+    private static readonly Dictionary<int, Stack<double[]>> s_free = new();
+    private static long s_cachedBytes;
+    private static long s_limitBytes = InitialLimit();
+    private static long s_hits, s_misses, s_returns, s_dropped;
+
+    /// <summary>The most bytes the cache keeps; a buffer returned beyond it is left to the GC.</summary>
+    public static long LimitBytes
+    {
+        get => Interlocked.Read(ref s_limitBytes);
+        set
+        {
+            lock (s_lock)
+            {
+                s_limitBytes = value;
+                if (s_cachedBytes > value) ClearLocked();
+            }
+        }
+    }
+
+    /// <summary>The bytes held by the cache now.</summary>
+    public static long CachedBytes => Interlocked.Read(ref s_cachedBytes);
+
+    /// <summary>(hits, misses, returns, dropped) since start: rents served from the cache, rents that
+    /// allocated, buffers taken back, buffers refused because the cache was full.</summary>
+    public static (long Hits, long Misses, long Returns, long Dropped) Counters =>
+        (Interlocked.Read(ref s_hits), Interlocked.Read(ref s_misses), Interlocked.Read(ref s_returns), Interlocked.Read(ref s_dropped));
+
+    /// <summary>A buffer of exactly <paramref name="length"/> elements with unspecified contents.</summary>
+    public static double[] Rent(int length)
+    {
+        if (length < MinLength) return GC.AllocateUninitializedArray<double>(length);
+        double[]? buffer = null;
+        lock (s_lock)
+        {
+            if (s_free.TryGetValue(length, out var stack) && stack.Count > 0)
+            {
+                buffer = stack.Pop();
+                s_cachedBytes -= (long)length * sizeof(double);
+                s_hits++;
+            }
+            else s_misses++;
+        }
+        buffer ??= GC.AllocateUninitializedArray<double>(length);
+        Autodiff.PassBuffers.OnRent(buffer);
+        return buffer;
+    }
+
+    /// <summary>
+    /// Takes back a buffer that nothing references any more (the caller guarantees it: a buffer returned
+    /// while still reachable would be handed to a new owner and change under the old one).
+    /// </summary>
+    public static void Return(double[] buffer)
+    {
+        int length = buffer.Length;
+        if (length < MinLength) return;
+        long bytes = (long)length * sizeof(double);
+        if (s_poison) Array.Fill(buffer, double.NaN);
+        lock (s_lock)
+        {
+            if (s_cachedBytes + bytes > s_limitBytes)
+            {
+                s_dropped++;
+                return;
+            }
+            if (!s_free.TryGetValue(length, out var stack)) s_free[length] = stack = new Stack<double[]>();
+            stack.Push(buffer);
+            s_cachedBytes += bytes;
+            s_returns++;
+        }
+    }
+
+    /// <summary>Empties the cache (the buffers are left to the GC).</summary>
+    public static void Clear()
+    {
+        lock (s_lock) ClearLocked();
+    }
+
+    private static void ClearLocked()
+    {
+        s_free.Clear();
+        s_cachedBytes = 0;
+    }
+
+    /// <summary>256 MB, or CORGI_BUFFER_CACHE_MB when set (0 turns the cache off).</summary>
+    private static long InitialLimit()
+    {
+        var text = Environment.GetEnvironmentVariable("CORGI_BUFFER_CACHE_MB");
+        if (!string.IsNullOrWhiteSpace(text)
+            && long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var mb)
+            && mb >= 0)
+            return mb << 20;
+        return 256L << 20;
+    }
+}
