@@ -175,6 +175,25 @@ public static class SafeTensors
             throw Corrupt(path, $"the header is not valid JSON ({e.Message})", e);
         }
 
+        // The format stores the tensors back to back: sorted by offset, each begins where the previous ends,
+        // and the last ends at the end of the file (the reference implementation's checks).
+        entries.Sort((a, b) => a.Begin.CompareTo(b.Begin));
+        long expectedBegin = 0;
+        string? previous = null;
+        foreach (var e in entries)
+        {
+            if (e.Begin < expectedBegin)
+                throw Corrupt(path, $"tensor '{e.Name}' (data_offsets [{e.Begin}, {e.End}]) overlaps tensor '{previous}', which ends at data byte {expectedBegin}");
+            if (e.Begin > expectedBegin)
+                throw Corrupt(path, previous is null
+                    ? $"there is a gap: the first tensor '{e.Name}' begins at data byte {e.Begin}, not 0"
+                    : $"there is a gap: tensor '{e.Name}' begins at data byte {e.Begin} but tensor '{previous}' ends at {expectedBegin}");
+            expectedBegin = Math.Max(expectedBegin, e.End);
+            previous = e.Name;
+        }
+        if (expectedBegin < dataLength)
+            throw Corrupt(path, $"{dataLength - expectedBegin} data bytes follow the last tensor (the tensors end at data byte {expectedBegin} of {dataLength})");
+
         var tensors = new List<(long Begin, string Name, Tensor Tensor)>(entries.Count);
         foreach (var e in entries)
         {
@@ -188,7 +207,6 @@ public static class SafeTensors
             var data = Decode(e.DType, bytes.AsSpan(dataStart + (int)e.Begin, (int)(e.End - e.Begin)), (int)count);
             tensors.Add((e.Begin, e.Name, new Tensor(e.Shape, data)));
         }
-        tensors.Sort((a, b) => a.Begin.CompareTo(b.Begin));
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (_, name, t) in tensors) result[name] = t;
         return new Contents(result, metadata);

@@ -100,6 +100,10 @@ public sealed class SafeTensorsTests : IDisposable
     [InlineData("size", "needs 16 bytes")]
     [InlineData("dtype", "unsupported dtype 'C64'")]
     [InlineData("fields", "no 'shape' array")]
+    [InlineData("overlap", "tensor 'y' (data_offsets [8, 24]) overlaps tensor 'x', which ends at data byte 16")]
+    [InlineData("gap", "gap: tensor 'y' begins at data byte 24 but tensor 'x' ends at 16")]
+    [InlineData("first", "gap: the first tensor 'x' begins at data byte 8, not 0")]
+    [InlineData("trailing", "8 data bytes follow the last tensor")]
     public void CorruptFilesGiveClearErrors(string kind, string expected)
     {
         var good = "{\"x\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]}}";
@@ -110,6 +114,10 @@ public sealed class SafeTensorsTests : IDisposable
             "json" => File("{\"x\": {\"dtype\": ", new byte[16]),
             "data" => File(good, new byte[8]),
             "size" => File("{\"x\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,8]}}", new byte[8]),
+            "overlap" => File("{\"x\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]},\"y\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[8,24]}}", new byte[24]),
+            "gap" => File("{\"x\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]},\"y\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[24,40]}}", new byte[40]),
+            "first" => File("{\"x\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[8,24]}}", new byte[24]),
+            "trailing" => File(good, new byte[24]),
             "dtype" => File("{\"x\":{\"dtype\":\"C64\",\"shape\":[2],\"data_offsets\":[0,16]}}", new byte[16]),
             _ => File("{\"x\":{\"dtype\":\"F64\",\"data_offsets\":[0,16]}}", new byte[16]),
         };
