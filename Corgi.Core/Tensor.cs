@@ -227,6 +227,18 @@ public sealed partial class Tensor
         }
     }
 
+    /// <summary>Whether a gradient has been accumulated (asking does not read it: see <see cref="GradientSpan"/>).</summary>
+    public bool HasGradient => _gradient is not null;
+
+    /// <summary>
+    /// The accumulated gradient's values (empty when there is none), without taking the gradient tensor.
+    /// A gradient only ever read this way stays the engine's, so <see cref="ClearGradient"/> gives its
+    /// buffer back to the <see cref="BufferCache"/> (optimizers read gradients so). The span is valid
+    /// until the gradient is cleared or replaced (ClearGradient, TakeGradient, the next backward pass);
+    /// take <see cref="Gradient"/> to keep the values.
+    /// </summary>
+    public ReadOnlySpan<double> GradientSpan => _gradient is null ? default : _gradient.Data;
+
     /// <summary>Forgets the accumulated gradient.</summary>
     /// <remarks>A gradient that was never read (through <see cref="Gradient"/> or <see cref="TakeGradient"/>)
     /// is unreachable once cleared, so its buffer is reused for later results.</remarks>

@@ -98,20 +98,18 @@ public abstract class Optimizer : IOptimizer
     public void ResetState() => _states = new ConditionalWeakTable<Parameter, ParameterState>();
 
     /// <inheritdoc/>
-    /// <exception cref="TensorShapeException">A gradient's shape differs from its parameter's.</exception>
+    /// <remarks>Gradients are read through <see cref="Tensor.GradientSpan"/> and then cleared, so their
+    /// buffers go back to the <see cref="BufferCache"/> for the next step.</remarks>
     public void Update(IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var work = new List<(Parameter P, Tensor G)>(parameters.Count);
+        var work = new List<Parameter>(parameters.Count);
         double sumSquares = 0;
         foreach (var p in parameters)
         {
-            var g = p.Gradient;
-            if (g is null || p.Frozen) continue;
-            if (!g.ShapeSpan.SequenceEqual(p.Value.ShapeSpan))
-                throw new TensorShapeException($"{GetType().Name.ToLowerInvariant()}: the gradient of parameter '{p.Name}' has shape {Tensor.FormatShape(g.ShapeSpan)} but the parameter has shape {Tensor.FormatShape(p.Value.ShapeSpan)}");
-            work.Add((p, g));
-            if (_maxGradientNorm is not null) sumSquares += TensorPrimitives.SumOfSquares(g.AsSpan());
+            if (!p.Value.HasGradient || p.Frozen) continue;
+            work.Add(p);
+            if (_maxGradientNorm is not null) sumSquares += TensorPrimitives.SumOfSquares(p.Value.GradientSpan);
         }
         double scale = 1;
         if (_maxGradientNorm is double max)
@@ -119,16 +117,25 @@ public abstract class Optimizer : IOptimizer
             double norm = Math.Sqrt(sumSquares);
             if (norm > max) scale = max / norm;
         }
-        foreach (var (p, g) in work)
+        foreach (var p in work)
         {
             var state = _states.GetValue(p, static _ => new ParameterState());
             state.Step++;
-            var grad = scale == 1 ? g : g * scale;
             var value = p.Value;
-            p.ClearGradient();
             // the new value is a new tensor (parameters are persistent); Step writes it in one pass
-            p.Value = Tensor.Create(value.Shape, (Optimizer: this, Value: value, Gradient: grad, State: state),
-                static (next, s) => s.Optimizer.Step(s.Value.AsSpan(), s.Gradient.AsSpan(), s.State, next), zeroed: false).Tracked();
+            p.Value = Tensor.Create(value.Shape, (Optimizer: this, Value: value, Scale: scale, State: state),
+                static (next, s) =>
+                {
+                    ReadOnlySpan<double> g = s.Value.GradientSpan;
+                    if (s.Scale != 1)
+                    {
+                        var clipped = new double[g.Length];
+                        TensorPrimitives.Multiply(g, s.Scale, clipped);
+                        g = clipped;
+                    }
+                    s.Optimizer.Step(s.Value.AsSpan(), g, s.State, next);
+                }, zeroed: false).Tracked();
+            value.ClearGradient();
         }
         foreach (var p in parameters) p.ClearGradient();
     }

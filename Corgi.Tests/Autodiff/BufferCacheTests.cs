@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Corgi.NN;
 using Xunit;
 using static Corgi.Tests.TestUtil;
 
@@ -186,5 +187,52 @@ public class BufferCacheTests
         }
         BufferCache.Clear();
         Assert.Equal(0, BufferCache.CachedBytes);
+    }
+
+    [Fact]
+    public void GradientSpan_ReadsTheValuesWithoutTakingTheGradient()
+    {
+        var x = Ramp().Tracked();
+        Assert.False(x.HasGradient);
+        Assert.True(x.GradientSpan.IsEmpty);
+        (x * 3.0).Sum().Backward();
+        Assert.True(x.HasGradient);
+        Assert.Equal(Filled(Rows * Cols, 3), x.GradientSpan.ToArray());
+        var before = BufferCache.Statistics;
+        x.ClearGradient(); // read only through the span: the buffer goes back
+        var after = BufferCache.Statistics;
+        Assert.True(after.Returns + after.Dropped > before.Returns + before.Dropped, $"{before} -> {after}");
+        Assert.False(x.HasGradient);
+        Assert.True(x.GradientSpan.IsEmpty);
+    }
+
+    [Fact]
+    public void ModelUpdate_GivesTheGradientBuffersBack_AndAGradientTheUserTookIsIntact()
+    {
+        // Dense(100 -> 100): weights of 10000 elements, above the cache threshold
+        var input = Tensor.Ones(4, 100);
+        var target = Tensor.Zeros(4, 100);
+        var dense = new Dense(100, 100, Initializer.Constant(0.01), biasInitializer: Initializer.Zeros());
+        var model = new Model(new ILayer[] { dense }, new GradientDescent(0.5), Cost.Mse());
+
+        model.Forward(input);
+        model.Backward(target);
+        var before = BufferCache.Statistics;
+        model.Update(); // nobody read the weights' gradient: its buffer comes back
+        var after = BufferCache.Statistics;
+        Assert.True(after.Returns + after.Dropped > before.Returns + before.Dropped, $"{before} -> {after}");
+
+        model.Forward(input);
+        model.Backward(target);
+        var taken = dense.Weights.Gradient!;
+        var copy = taken.ToArray();
+        model.Update();
+        for (int i = 0; i < 3; i++)
+        {
+            model.Forward(input);
+            model.Backward(target);
+            model.Update();
+        }
+        Assert.Equal(copy, taken.ToArray());
     }
 }
