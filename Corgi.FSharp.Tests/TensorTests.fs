@@ -271,6 +271,10 @@ let ``conv2d and pooling, data-last`` () =
     // padding 1 and stride 2 over the padded 4x5 image: windows at columns 0, 2 and rows 0, 2
     // row 0: [0+0+0+1, 0+0+2+3] = [1, 5]; row 2: [0+4+0+0, 5+6+0+0] = [4, 11]; bias 10
     x |> Tensor.conv2dWith 2 1 (Some(tensor [ 10. ])) ones |> assertTensor [ 1; 1; 2; 2 ] [ 11.; 15.; 14.; 21. ]
+    // fused relu: without bias [12, 16] stay; the padded windows [1, 5, 4, 11] with bias -4 are
+    // [-3, 1, 0, 7] -> [0, 1, 0, 7]
+    x |> Tensor.conv2dRelu ones |> assertTensor [ 1; 1; 1; 2 ] [ 12.; 16. ]
+    x |> Tensor.conv2dReluWith 2 1 (Some(tensor [ -4. ])) ones |> assertTensor [ 1; 1; 2; 2 ] [ 0.; 1.; 0.; 7. ]
     let p = tensor [ [ [ [ 1.; 5. ]; [ 3.; 2. ] ] ] ]
     p |> Tensor.maxPool2d 2 |> assertTensor [ 1; 1; 1; 1 ] [ 5. ]
     p |> Tensor.avgPool2d 2 |> assertTensor [ 1; 1; 1; 1 ] [ 2.75 ]

@@ -535,6 +535,19 @@ module Tensor =
     let conv2dWith (stride: int) (padding: int) (bias: Tensor option) (filters: Tensor) (x: Tensor) : Tensor =
         x.Conv2d(filters, Option.toObj bias, stride, padding)
 
+    /// <summary>
+    /// relu(conv2d filters x) as one fused op (stride 1, no padding, no bias): the same values and gradients
+    /// as <c>x |&gt; Tensor.conv2d filters |&gt; Tensor.relu</c>, without storing the pre-activation or a masked
+    /// gradient of the output's size.
+    /// </summary>
+    [<CompiledName("Conv2dRelu")>]
+    let conv2dRelu (filters: Tensor) (x: Tensor) : Tensor = x.Conv2dRelu(filters)
+
+    /// <summary>relu(conv2d + bias) as one fused op, with a stride, zero padding on every side and an optional bias [O].</summary>
+    [<CompiledName("Conv2dReluWith")>]
+    let conv2dReluWith (stride: int) (padding: int) (bias: Tensor option) (filters: Tensor) (x: Tensor) : Tensor =
+        x.Conv2dRelu(filters, Option.toObj bias, stride, padding)
+
     /// <summary>2-D max pooling over [N, C, H, W] with a kernelSize x kernelSize window and the same stride.</summary>
     [<CompiledName("MaxPool2d")>]
     let maxPool2d (kernelSize: int) (x: Tensor) : Tensor = x.MaxPool2d(kernelSize)

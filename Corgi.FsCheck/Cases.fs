@@ -178,6 +178,17 @@ type Conv2dCase =
     /// The convolution of this case's own tensors.
     member this.Convolution() = this.ConvolutionOf this.Inputs
 
+    /// The fused convolution + ReLU (<c>Conv2dRelu</c>) of the given inputs (same order as <see cref="Inputs"/>),
+    /// through the int or the (height, width) overload as <see cref="ConvolutionOf"/>.
+    member this.RectifiedConvolutionOf(inputs: Tensor[]) =
+        let bias: Tensor | null = if inputs.Length > 2 then inputs.[2] else null
+        let (sh, sw), (ph, pw) = this.Stride, this.Padding
+        if sh = sw && ph = pw then inputs.[0].Conv2dRelu(inputs.[1], bias, sh, ph)
+        else inputs.[0].Conv2dRelu(inputs.[1], bias, struct (sh, sw), struct (ph, pw))
+
+    /// The smallest |pre-activation| of this case's convolution: how far its outputs are from ReLU's kink.
+    member this.DistanceFromKink = this.Convolution().Abs().Min().Item()
+
     /// The output shape [N, O, OH, OW] with OH = (H + 2·padding - KH) / stride + 1 (likewise OW).
     member this.OutputShape =
         let x, f = this.Input.Shape, this.Filters.Shape

@@ -276,6 +276,26 @@ let ``conv2d: input, filters and bias, random stride and padding`` (c: Conv2dCas
     gradientOf h c.ConvolutionOf c.Inputs
 
 [<CorgiProperty(400)>]
+let ``conv2d_relu: input, filters and bias, random stride and padding, away from the kink`` (c: Conv2dCase) =
+    // a step of 1e-6 moves a pre-activation by at most about 1e-5 (values and kernels are O(1)), so cases with
+    // a pre-activation within 1e-4 of 0 are left out: there the finite difference straddles the kink
+    c.DistanceFromKink > 1e-4 ==> lazy (gradientOf h c.RectifiedConvolutionOf c.Inputs)
+
+[<CorgiProperty(300)>]
+let ``conv2d_relu equals conv2d then relu, values and gradients, including at the kink`` (c: Conv2dCase) =
+    // the fused op gates the same products by the same sign test (relu'(0) = 0 on both sides), so values
+    // are equal and gradients agree to rounding; no finite differences, so cases at the kink count too
+    let run (op: Tensor[] -> Tensor) =
+        let inputs = c.Inputs |> Array.map (fun t -> (snapshot t).Tracked())
+        let y = op inputs
+        (weighted y).Backward()
+        y, inputs |> Array.map gradientOfTensor
+    let fused, fusedGrads = run c.RectifiedConvolutionOf
+    let plain, plainGrads = run (fun t -> (c.ConvolutionOf t).Relu())
+    TensorProperty.equal plain fused
+    .&. (Array.map2 (TensorProperty.close 1e-12 1e-12) plainGrads fusedGrads |> Array.reduce (.&.))
+
+[<CorgiProperty(400)>]
 let ``max pool2d away from ties, random window, stride and padding`` (c: Pool2dCase) =
     // the values differ pairwise by at least 0.1, so a step of 1e-6 never moves a window's maximum
     gradientOf h (fun t -> c.MaxPoolOf t.[0]) [| c.Input |]

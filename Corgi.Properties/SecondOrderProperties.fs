@@ -87,6 +87,13 @@ let ``conv2d under a square and a tanh (input, filters and bias)`` (c: Conv2dCas
     // conv2d is bilinear: its Hessian couples input and filters; the square and tanh add diagonal terms
     secondOrderOf h (fun t -> let y = c.ConvolutionOf t in y.Square() * 0.5 + y.Tanh()) c.Inputs
 
+[<CorgiProperty(200)>]
+let ``conv2d_relu under a square and a tanh, away from the kink (input, filters and bias)`` (c: Conv2dCase) =
+    // the gated input, filter and bias gradient ops and their derivatives; steps of 1e-5 move a
+    // pre-activation by about 1e-4, so cases within 1e-3 of the kink are left out
+    c.DistanceFromKink > 1e-3
+    ==> lazy (secondOrderOf h (fun t -> let y = c.RectifiedConvolutionOf t in y.Square() * 0.5 + y.Tanh()) c.Inputs)
+
 [<CorgiProperty(120)>]
 let ``max and avg pool2d under a square`` (c: Pool2dCase) =
     // max pooling's backward is a scatter whose derivative is a gather; avg pooling's adjoint differentiates to avg pooling

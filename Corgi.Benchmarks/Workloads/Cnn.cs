@@ -54,11 +54,12 @@ internal static class Cnn
     /// <summary>
     /// The same step written out op by op, with a stopwatch and the allocated bytes around each phase:
     /// median over the timed steps of each phase. The backward pass is one phase (the engine runs all
-    /// local derivatives); conv's and dense's backward alone are timed separately from a fixed upstream gradient.
+    /// local derivatives); conv's (plain and fused with relu) and dense's backward alone are timed separately
+    /// from a fixed upstream gradient.
     /// </summary>
     private static void Profile(RunContext ctx, Tensor x, Tensor labels, Conv conv, Dense dense, Model model)
     {
-        string[] names = { "conv_fwd", "relu_fwd", "dense_fwd", "loss_fwd", "backward", "update" };
+        string[] names = { "conv_relu_fwd", "dense_fwd", "loss_fwd", "backward", "update" };
         var ms = new List<double>[names.Length];
         var bytes = new List<double>[names.Length];
         for (int i = 0; i < names.Length; i++) { ms[i] = new List<double>(); bytes[i] = new List<double>(); }
@@ -81,8 +82,8 @@ internal static class Cnn
         void Step()
         {
             Start();
-            var y = x.Conv2d(conv.Filters.Value, conv.Bias!.Value, conv.Stride, conv.Padding); Mark();
-            var h = y.Relu(); Mark();
+            // the Conv layer with a relu activation is this one fused op
+            var h = x.Conv2dRelu(conv.Filters.Value, conv.Bias!.Value, conv.Stride, conv.Padding); Mark();
             var logits = h.Flatten(1).MatMul(dense.Weights.Value, transposeOther: true, bias: dense.Bias!.Value); Mark();
             var loss = cost.Compute(logits, labels); Mark();
             loss.Backward(); Mark();
@@ -108,6 +109,14 @@ internal static class Cnn
             bias.ClearGradient();
         });
         string convBackwardAlloc = ctx.AllocationNote();
+        double convReluBackward = ctx.MedianMsPerStep(N, () =>
+        {
+            var y = x.Conv2dRelu(w, bias);
+            y.Backward(gConv);
+            w.ClearGradient();
+            bias.ClearGradient();
+        });
+        double convReluForward = ctx.MedianMsPerStep(N, () => x.Conv2dRelu(w, bias));
         double convForward = ctx.MedianMsPerStep(N, () => x.Conv2d(w, bias));
         double denseBackward = ctx.MedianMsPerStep(N, () =>
         {
@@ -132,9 +141,12 @@ internal static class Cnn
         for (int i = 0; i < names.Length; i++) fields.Add((names[i] + "_kB", RunContext.Median(bytes[i].ToArray()) / 1e3));
         fields.Add(("conv_fwd_alone_ms", convForward));
         fields.Add(("conv_fwd_bwd_alone_ms", convBackward));
+        fields.Add(("conv_relu_fwd_alone_ms", convReluForward));
+        fields.Add(("conv_relu_fwd_bwd_alone_ms", convReluBackward));
         fields.Add(("dense_fwd_bwd_alone_ms", denseBackward));
         fields.Add(("note", "medians over " + steps.ToString(CultureInfo.InvariantCulture) + " steps of the W4 step written op by op; "
-            + "conv_fwd_bwd_alone = conv2d forward + backward from a fixed upstream gradient (" + convBackwardAlloc + ")"));
+            + "conv_fwd_bwd_alone = conv2d forward + backward from a fixed upstream gradient (" + convBackwardAlloc + "), "
+            + "conv_relu_* the same with conv2d_relu"));
         Console.Out.WriteLine(Report.Format(fields));
     }
 }

@@ -127,10 +127,14 @@ def table(records, threads):
             notes.append(f"threads={t}: W4 corgi/pytorch = {c4['ms_per_step'] / p4['ms_per_step']:.3f} (goal <= 0.8)")
         prof = by_key.get(("corgi", "W4-profile", "float64", t))
         if prof:
-            phases = ["conv_fwd", "relu_fwd", "dense_fwd", "loss_fwd", "backward", "update"]
+            # older runs timed conv and relu apart; current ones time the fused conv2d_relu
+            phases = [k for k in ["conv_fwd", "relu_fwd", "conv_relu_fwd", "dense_fwd", "loss_fwd", "backward", "update"]
+                      if k + "_ms" in prof]
             notes.append(f"corgi threads={t}: W4 step op by op (medians, ms): "
                          + ", ".join(f"{k} {fmt(prof.get(k + '_ms'))}" for k in phases)
-                         + f"; conv forward+backward alone {fmt(prof.get('conv_fwd_bwd_alone_ms'))}")
+                         + f"; conv forward+backward alone {fmt(prof.get('conv_fwd_bwd_alone_ms'))}"
+                         + (f", conv_relu forward+backward alone {fmt(prof['conv_relu_fwd_bwd_alone_ms'])}"
+                            if "conv_relu_fwd_bwd_alone_ms" in prof else ""))
     if any("Prescott" in (r.get("note") or "") for r in records):
         notes.append("WARNING: OpenBLAS ran its generic Prescott kernel; export OPENBLAS_CORETYPE=SkylakeX "
                      "(AVX-512) or Haswell (AVX2) for its real speed")

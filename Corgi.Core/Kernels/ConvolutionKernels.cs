@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Numerics;
+using System.Numerics.Tensors;
 using Corgi.LinearAlgebra;
 
 namespace Corgi.Kernels;
@@ -56,7 +57,9 @@ internal static class ConvolutionKernels
 {
     /// <summary>
     /// y = conv2d(x, filters) (+ bias): per image n, y[n] = filters[O, CK] · im2col(x[n])[CK, P] (+ bias[o] on row o).
-    /// An empty <paramref name="bias"/> means none. y is overwritten.
+    /// An empty <paramref name="bias"/> means none. With <paramref name="relu"/>, y = max(y, 0); with a
+    /// non-empty <paramref name="gate"/> [N, O, P], y = y where gate &gt; 0, else 0. Either is applied to
+    /// image n right after its product, while that block is still in cache. y is overwritten.
     /// </summary>
     /// <remarks>
     /// The bias rides in the product: the column matrix gets a row of ones and the filters a column holding
@@ -64,7 +67,7 @@ internal static class ConvolutionKernels
     /// with the bias first and then updated.
     /// </remarks>
     public static void Convolve(ReadOnlySpan<double> x, ReadOnlySpan<double> filters, ReadOnlySpan<double> bias,
-        in Window2d w, int outChannels, Span<double> y)
+        in Window2d w, int outChannels, bool relu, ReadOnlySpan<double> gate, Span<double> y)
     {
         int ck = w.PatchSize, area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
         var one = w with { Batch = 1 };
@@ -102,7 +105,10 @@ internal static class ConvolutionKernels
                     else Im2Col<double>(xn, one, cols.Slice(0, ck * area));
                     b = cols;
                 }
-                Gemm.RowMajor(false, false, outChannels, area, rows, 1.0, weights, b, 0.0, y.Slice(n * block, block));
+                var yn = y.Slice(n * block, block);
+                Gemm.RowMajor(false, false, outChannels, area, rows, 1.0, weights, b, 0.0, yn);
+                if (relu) TensorPrimitives.Max(yn, 0.0, yn);
+                else if (!gate.IsEmpty) UnaryKernels.KeepWherePositive<double>(yn, gate.Slice(n * block, block), yn);
             }
         }
         finally
@@ -113,66 +119,109 @@ internal static class ConvolutionKernels
 
     /// <summary>
     /// dx = the adjoint of x ↦ conv2d(x, filters) applied to g [N, O, P]: per image,
-    /// col2im(filtersᵀ[CK, O] · g[n][O, P]). dx is overwritten.
+    /// col2im(filtersᵀ[CK, O] · g[n][O, P]). A non-empty <paramref name="gate"/> [N, O, P] first keeps g
+    /// only where gate &gt; 0 (image by image, in a scratch block). dx is overwritten.
     /// </summary>
     public static void ConvolveInputGradient(ReadOnlySpan<double> g, ReadOnlySpan<double> filters, in Window2d w,
-        int outChannels, Span<double> dx)
+        int outChannels, ReadOnlySpan<double> gate, Span<double> dx)
     {
         int ck = w.PatchSize, area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
         var one = w with { Batch = 1 };
-        if (IsPointwise(w))
-        {
-            for (int n = 0; n < w.Batch; n++)
-                Gemm.RowMajor(true, false, ck, area, outChannels, 1.0, filters, g.Slice(n * block, block), 0.0, dx.Slice(n * image, image));
-            return;
-        }
-        dx.Clear();
-        var scratch = ArrayPool<double>.Shared.Rent(ck * area);
+        bool pointwise = IsPointwise(w), gated = !gate.IsEmpty;
+        int colsLength = pointwise ? 0 : ck * area;
+        if (!pointwise) dx.Clear();
+        double[]? scratch = pointwise && !gated ? null : ArrayPool<double>.Shared.Rent(colsLength + (gated ? block : 0));
         try
         {
-            var cols = scratch.AsSpan(0, ck * area);
+            var cols = pointwise ? default : scratch.AsSpan(0, colsLength);
+            var gatedBlock = gated ? scratch.AsSpan(colsLength, block) : default;
             for (int n = 0; n < w.Batch; n++)
             {
-                Gemm.RowMajor(true, false, ck, area, outChannels, 1.0, filters, g.Slice(n * block, block), 0.0, cols);
-                Col2Im<double>(cols, one, dx.Slice(n * image, image));
-            }
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(scratch);
-        }
-    }
-
-    /// <summary>
-    /// dW = the adjoint of filters ↦ conv2d(x, filters) applied to g [N, O, P]:
-    /// Σ_n g[n][O, P] · im2col(x[n])ᵀ[P, CK]. dW [O, CK] is overwritten.
-    /// </summary>
-    public static void ConvolveFilterGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> g, in Window2d w,
-        int outChannels, Span<double> dw)
-    {
-        int ck = w.PatchSize, area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
-        var one = w with { Batch = 1 };
-        bool direct = IsPointwise(w);
-        if (w.Batch == 0) { dw.Clear(); return; }
-        double[]? scratch = direct ? null : ArrayPool<double>.Shared.Rent(ck * area);
-        try
-        {
-            for (int n = 0; n < w.Batch; n++)
-            {
-                var xn = x.Slice(n * image, image);
-                ReadOnlySpan<double> cols = xn;
-                if (!direct)
+                ReadOnlySpan<double> gn = g.Slice(n * block, block);
+                if (gated)
                 {
-                    Im2Col<double>(xn, one, scratch.AsSpan(0, ck * area));
-                    cols = scratch.AsSpan(0, ck * area);
+                    UnaryKernels.KeepWherePositive<double>(gn, gate.Slice(n * block, block), gatedBlock);
+                    gn = gatedBlock;
                 }
-                Gemm.RowMajor(false, true, outChannels, ck, area, 1.0, g.Slice(n * block, block), cols, n == 0 ? 0.0 : 1.0, dw);
+                if (pointwise)
+                    Gemm.RowMajor(true, false, ck, area, outChannels, 1.0, filters, gn, 0.0, dx.Slice(n * image, image));
+                else
+                {
+                    Gemm.RowMajor(true, false, ck, area, outChannels, 1.0, filters, gn, 0.0, cols);
+                    Col2Im<double>(cols, one, dx.Slice(n * image, image));
+                }
             }
         }
         finally
         {
             if (scratch is not null) ArrayPool<double>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>
+    /// dW = the adjoint of filters ↦ conv2d(x, filters) applied to g [N, O, P]:
+    /// Σ_n g[n][O, P] · im2col(x[n])ᵀ[P, CK]. A non-empty <paramref name="gate"/> [N, O, P] first keeps g
+    /// only where gate &gt; 0 (image by image, in a scratch block). dW [O, CK] is overwritten.
+    /// </summary>
+    public static void ConvolveFilterGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> g, in Window2d w,
+        int outChannels, ReadOnlySpan<double> gate, Span<double> dw)
+    {
+        int ck = w.PatchSize, area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
+        var one = w with { Batch = 1 };
+        bool direct = IsPointwise(w), gated = !gate.IsEmpty;
+        if (w.Batch == 0) { dw.Clear(); return; }
+        int colsLength = direct ? 0 : ck * area;
+        double[]? scratch = direct && !gated ? null : ArrayPool<double>.Shared.Rent(colsLength + (gated ? block : 0));
+        try
+        {
+            var gatedBlock = gated ? scratch.AsSpan(colsLength, block) : default;
+            for (int n = 0; n < w.Batch; n++)
+            {
+                var xn = x.Slice(n * image, image);
+                ReadOnlySpan<double> cols = xn;
+                if (!direct)
+                {
+                    Im2Col<double>(xn, one, scratch.AsSpan(0, colsLength));
+                    cols = scratch.AsSpan(0, colsLength);
+                }
+                ReadOnlySpan<double> gn = g.Slice(n * block, block);
+                if (gated)
+                {
+                    UnaryKernels.KeepWherePositive<double>(gn, gate.Slice(n * block, block), gatedBlock);
+                    gn = gatedBlock;
+                }
+                Gemm.RowMajor(false, true, outChannels, ck, area, 1.0, gn, cols, n == 0 ? 0.0 : 1.0, dw);
+            }
+        }
+        finally
+        {
+            if (scratch is not null) ArrayPool<double>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// sums[o] = Σ over n and p of g[n, o, p] where gate[n, o, p] &gt; 0: the bias gradient of a gated
+    /// (rectified) convolution, without a gated copy of g. sums is overwritten.
+    /// </summary>
+    public static void GatedChannelSum(ReadOnlySpan<double> g, ReadOnlySpan<double> gate, int batch, int channels, int area, Span<double> sums)
+    {
+        sums.Clear();
+        int i = 0;
+        for (int n = 0; n < batch; n++)
+            for (int o = 0; o < channels; o++, i += area)
+            {
+                var gp = g.Slice(i, area);
+                var mp = gate.Slice(i, area);
+                int j = 0;
+                var acc = Vector<double>.Zero;
+                if (Vector.IsHardwareAccelerated)
+                    for (; j <= area - Vector<double>.Count; j += Vector<double>.Count)
+                        acc += Vector.ConditionalSelect(Vector.GreaterThan(new Vector<double>(mp.Slice(j)), Vector<double>.Zero),
+                            new Vector<double>(gp.Slice(j)), Vector<double>.Zero);
+                double s = Vector.Sum(acc);
+                for (; j < area; j++) if (mp[j] > 0) s += gp[j];
+                sums[o] += s;
+            }
     }
 
     /// <summary>A 1x1 kernel with stride 1 and no padding: the image [C, H*W] is its own column matrix.</summary>

@@ -42,7 +42,17 @@ public sealed class Activation
     public Func<Tensor, Tensor> Function => _function;
 
     /// <summary>max(x, 0).</summary>
-    public static Activation Relu() => new("relu", static x => x.Relu());
+    /// <remarks>
+    /// Always the same instance, which layers recognise: <see cref="Conv"/> then fuses the rectifier into its
+    /// convolution (<see cref="Tensor.Conv2dRelu(Tensor, Tensor?, int, int)"/>). An activation built by hand
+    /// from <see cref="Tensor.Relu"/> gives the same values, unfused.
+    /// </remarks>
+    public static Activation Relu() => s_relu;
+
+    private static readonly Activation s_relu = new("relu", static x => x.Relu());
+
+    /// <summary>True for the activation returned by <see cref="Relu"/>, which layers may fuse with their own op.</summary>
+    internal bool IsRelu => ReferenceEquals(this, s_relu);
 
     /// <summary>x for x &gt; 0, else slope * x.</summary>
     public static Activation LeakyRelu(double slope = 0.01) => new($"leaky_relu({slope})", x => x.LeakyRelu(slope));

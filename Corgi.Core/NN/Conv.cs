@@ -89,9 +89,11 @@ public sealed class Conv : ILayer
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
     /// <summary>activation(conv2d(x, filters) + bias) for x [N, C, H, W].</summary>
+    /// <remarks>With <see cref="NN.Activation.Relu"/> this is one fused op, <see cref="Tensor.Conv2dRelu(Tensor, Tensor?, int, int)"/>.</remarks>
     public Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (Activation is { IsRelu: true }) return input.Conv2dRelu(Filters.Value, Bias?.Value, Stride, Padding);
         var y = input.Conv2d(Filters.Value, Bias?.Value, Stride, Padding);
         return Activation is null ? y : Activation.Apply(y);
     }

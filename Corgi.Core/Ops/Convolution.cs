@@ -40,21 +40,59 @@ public sealed partial class Tensor
     /// <param name="padding">(vertical, horizontal) zero padding on each side, each at least 0.</param>
     /// <exception cref="TensorShapeException">The ranks are not 4, the channels differ, the bias is not [O], or the kernel does not fit.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A stride is below 1 or a padding negative.</exception>
-    public Tensor Conv2d(Tensor filters, Tensor? bias, (int Height, int Width) stride, (int Height, int Width) padding)
+    public Tensor Conv2d(Tensor filters, Tensor? bias, (int Height, int Width) stride, (int Height, int Width) padding) =>
+        Convolve(this, filters, bias, ValidateConvolution("conv2d", filters, bias, stride, padding), relu: false, gate: null);
+
+    /// <summary>
+    /// relu(conv2d(x, filters) + bias) as one op: the rectifier is applied in the pass that writes the
+    /// convolution's output, and its derivative (the upstream gradient where the output is positive) is
+    /// applied inside the convolution's backward, one image at a time, so neither the pre-activation nor a
+    /// masked gradient of the output's size is ever stored. Same values and gradients as
+    /// <c>x.Conv2d(filters, bias, stride, padding).Relu()</c> (the derivative at 0 is 0, as <see cref="Relu"/>'s),
+    /// differentiable to any order.
+    /// </summary>
+    /// <param name="filters">The filters, [out channels, in channels, kernel height, kernel width].</param>
+    /// <param name="bias">Optional bias of shape [O], added before the rectifier.</param>
+    /// <param name="stride">The step between windows, in both directions (at least 1).</param>
+    /// <param name="padding">Zeros added on every side of each image (at least 0).</param>
+    /// <exception cref="TensorShapeException">The ranks are not 4, the channels differ, the bias is not [O], or the kernel does not fit.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The stride is below 1 or the padding negative.</exception>
+    /// <example>
+    /// <code>
+    /// var h = x.Conv2dRelu(w, b);        // [32, 8, 26, 26], equal to x.Conv2d(w, b).Relu()
+    /// </code>
+    /// </example>
+    public Tensor Conv2dRelu(Tensor filters, Tensor? bias = null, int stride = 1, int padding = 0) =>
+        Conv2dRelu(filters, bias, (stride, stride), (padding, padding));
+
+    /// <summary>
+    /// relu(conv2d(x, filters) + bias) as one op, with separate vertical and horizontal stride and padding;
+    /// see <see cref="Conv2dRelu(Tensor, Tensor?, int, int)"/>.
+    /// </summary>
+    /// <param name="filters">The filters, [out channels, in channels, kernel height, kernel width].</param>
+    /// <param name="bias">Optional bias of shape [O], added before the rectifier.</param>
+    /// <param name="stride">(vertical, horizontal) steps, each at least 1.</param>
+    /// <param name="padding">(vertical, horizontal) zero padding on each side, each at least 0.</param>
+    /// <exception cref="TensorShapeException">The ranks are not 4, the channels differ, the bias is not [O], or the kernel does not fit.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A stride is below 1 or a padding negative.</exception>
+    public Tensor Conv2dRelu(Tensor filters, Tensor? bias, (int Height, int Width) stride, (int Height, int Width) padding) =>
+        Convolve(this, filters, bias, ValidateConvolution("conv2d_relu", filters, bias, stride, padding), relu: true, gate: null);
+
+    /// <summary>Checks the operands of a convolution (ranks, channels, bias, stride, padding) and returns its window.</summary>
+    private Window2d ValidateConvolution(string op, Tensor filters, Tensor? bias, (int Height, int Width) stride, (int Height, int Width) padding)
     {
         ArgumentNullException.ThrowIfNull(filters);
         if (Rank != 4 || filters.Rank != 4)
             throw new TensorShapeException(
-                $"conv2d: needs input [N,C,H,W] and filters [O,C,KH,KW], got {ShapeUtil.Format(_shape)} and {ShapeUtil.Format(filters._shape)}");
+                $"{op}: needs input [N,C,H,W] and filters [O,C,KH,KW], got {ShapeUtil.Format(_shape)} and {ShapeUtil.Format(filters._shape)}");
         if (filters._shape[1] != _shape[1])
             throw new TensorShapeException(
-                $"conv2d: input {ShapeUtil.Format(_shape)} has {_shape[1]} channels but filters {ShapeUtil.Format(filters._shape)} expect {filters._shape[1]}");
+                $"{op}: input {ShapeUtil.Format(_shape)} has {_shape[1]} channels but filters {ShapeUtil.Format(filters._shape)} expect {filters._shape[1]}");
         int o = filters._shape[0];
         if (bias is not null && (bias.Rank != 1 || bias._shape[0] != o))
             throw new TensorShapeException(
-                $"conv2d: the bias must have shape [{o}] for filters {ShapeUtil.Format(filters._shape)}, got {ShapeUtil.Format(bias._shape)}");
-        var w = MakeWindow("conv2d", filters._shape[2], filters._shape[3], stride, padding);
-        return Convolve(this, filters, bias, w);
+                $"{op}: the bias must have shape [{o}] for filters {ShapeUtil.Format(filters._shape)}, got {ShapeUtil.Format(bias._shape)}");
+        return MakeWindow(op, filters._shape[2], filters._shape[3], stride, padding);
     }
 
     // The three products of one trilinear form T(x, W, g) = Σ g[n,o,p] · W[o,k] · cols(x)[n,k,p], with
@@ -66,49 +104,91 @@ public sealed partial class Tensor
     // (u is the upstream gradient): that closes the set under differentiation, and every derivative
     // of conv2d, of any order, is made of these three ops. The kernels build the column matrix of
     // one image at a time in a scratch buffer; no column matrix is kept or allocated per call.
+    //
+    // The fused rectifier: relu(z) = z ⊙ [z > 0], and the gate [z > 0] is piecewise constant (its
+    // derivative is 0 wherever it exists), so conv2d_relu is conv2d followed by a constant diagonal
+    // map M = [y > 0] (y the op's own output, positive exactly where z is). Each of the three ops takes
+    // an optional gate tensor G, read as the constant M = [G > 0] and never differentiated:
+    //   conv2d (gated)       y  = M ⊙ conv(x, W)      (G = y itself for conv2d_relu: relu in the same pass)
+    //   conv2d_input_grad    dx = adjoint of conv applied to M ⊙ g
+    //   conv2d_filter_grad   dW = Σ_n,p (M ⊙ g)[n,o,p] cols(x)[n,k,p]
+    // which is T(x, W, M ⊙ g) in every slot, so the same closure holds with the gate carried along;
+    // the kernels gate one image of g at a time into a scratch buffer. The bias gradient Σ_n,p M ⊙ g is
+    // conv2d_bias_grad, whose derivative is the gate applied to the broadcast upstream.
 
-    /// <summary>conv2d (+ bias) on validated operands; the derivatives are conv2d_input_grad, conv2d_filter_grad and a sum.</summary>
-    private static Tensor Convolve(Tensor x, Tensor filters, Tensor? bias, Window2d w)
+    /// <summary>
+    /// conv2d (+ bias) on validated operands, optionally rectified (<paramref name="relu"/>) or gated by
+    /// [<paramref name="gate"/> &gt; 0]; the derivatives are conv2d_input_grad, conv2d_filter_grad and the
+    /// bias gradient, each with the same gate.
+    /// </summary>
+    private static Tensor Convolve(Tensor x, Tensor filters, Tensor? bias, Window2d w, bool relu, Tensor? gate)
     {
         int o = filters._shape[0];
         var data = Buffers.Uninitialized(w.Batch * o * w.OutArea);
-        ConvolutionKernels.Convolve(x.Data, filters.Data, bias is null ? default : bias.Data, w, o, data);
+        ConvolutionKernels.Convolve(x.Data, filters.Data, bias is null ? default : bias.Data, w, o, relu,
+            gate is null ? default : gate.Data, data);
         var inputs = bias is null ? new[] { x, filters } : new[] { x, filters, bias };
-        return Result("conv2d", data, new[] { w.Batch, o, w.OutHeight, w.OutWidth }, inputs, (g, _, t, i) => i switch
+        string op = relu ? "conv2d_relu" : gate is null ? "conv2d" : "conv2d_gated";
+        return Result(op, data, new[] { w.Batch, o, w.OutHeight, w.OutWidth }, inputs, (g, y, t, i) =>
         {
-            0 => ConvolveInputGradient(g, t[1], w),
-            1 => ConvolveFilterGradient(t[0], g, w),
-            _ => g.Sum(s_batchAndSpace),
+            // relu's gate is the op's own output, positive exactly where the pre-activation is
+            var m = relu ? y : gate;
+            return i switch
+            {
+                0 => ConvolveInputGradient(g, t[1], w, m),
+                1 => ConvolveFilterGradient(t[0], g, w, m),
+                _ => m is null ? g.Sum(s_batchAndSpace) : ConvolveBiasGradient(g, m),
+            };
         });
     }
 
     private static readonly int[] s_batchAndSpace = { 0, 2, 3 };
 
-    /// <summary>conv2d_input_grad: the gradient [N, C, H, W] of conv2d's input for the upstream g [N, O, OH, OW] and filters W.</summary>
-    internal static Tensor ConvolveInputGradient(Tensor g, Tensor filters, Window2d w)
+    /// <summary>
+    /// conv2d_input_grad: the gradient [N, C, H, W] of conv2d's input for the upstream g [N, O, OH, OW] and
+    /// filters W, with g gated by [gate &gt; 0] when a gate is given.
+    /// </summary>
+    internal static Tensor ConvolveInputGradient(Tensor g, Tensor filters, Window2d w, Tensor? gate = null)
     {
         var data = Buffers.Uninitialized(w.Batch * w.Channels * w.Height * w.Width);
-        ConvolutionKernels.ConvolveInputGradient(g.Data, filters.Data, w, filters._shape[0], data);
+        ConvolutionKernels.ConvolveInputGradient(g.Data, filters.Data, w, filters._shape[0], gate is null ? default : gate.Data, data);
         return Result("conv2d_input_grad", data, new[] { w.Batch, w.Channels, w.Height, w.Width }, g, filters, (u, _, t, i) => i switch
         {
-            // <u, dx(g, W)> = T(u, W, g)
-            0 => Convolve(u, t[1], null, w),
-            _ => ConvolveFilterGradient(u, t[0], w),
+            // <u, dx(g, W)> = T(u, W, M ⊙ g)
+            0 => Convolve(u, t[1], null, w, relu: false, gate),
+            _ => ConvolveFilterGradient(u, t[0], w, gate),
         });
     }
 
-    /// <summary>conv2d_filter_grad: the gradient [O, C, KH, KW] of conv2d's filters for the input x and the upstream g [N, O, OH, OW].</summary>
-    internal static Tensor ConvolveFilterGradient(Tensor x, Tensor g, Window2d w)
+    /// <summary>
+    /// conv2d_filter_grad: the gradient [O, C, KH, KW] of conv2d's filters for the input x and the upstream
+    /// g [N, O, OH, OW], with g gated by [gate &gt; 0] when a gate is given.
+    /// </summary>
+    internal static Tensor ConvolveFilterGradient(Tensor x, Tensor g, Window2d w, Tensor? gate = null)
     {
         int o = g._shape[1];
         var data = Buffers.Uninitialized(o * w.PatchSize);
-        ConvolutionKernels.ConvolveFilterGradient(x.Data, g.Data, w, o, data);
+        ConvolutionKernels.ConvolveFilterGradient(x.Data, g.Data, w, o, gate is null ? default : gate.Data, data);
         return Result("conv2d_filter_grad", data, new[] { o, w.Channels, w.KernelHeight, w.KernelWidth }, x, g, (u, _, t, i) => i switch
         {
-            // <u, dW(x, g)> = T(x, u, g)
-            0 => ConvolveInputGradient(t[1], u, w),
-            _ => Convolve(t[0], u, null, w),
+            // <u, dW(x, g)> = T(x, u, M ⊙ g)
+            0 => ConvolveInputGradient(t[1], u, w, gate),
+            _ => Convolve(t[0], u, null, w, relu: false, gate),
         });
+    }
+
+    /// <summary>
+    /// conv2d_bias_grad: Σ over batch and positions of g [N, O, OH, OW] where gate &gt; 0, a vector [O];
+    /// its derivative is the upstream broadcast back to [N, O, OH, OW] and gated the same way.
+    /// </summary>
+    private static Tensor ConvolveBiasGradient(Tensor g, Tensor gate)
+    {
+        int n = g._shape[0], o = g._shape[1], area = g._shape[2] * g._shape[3];
+        var data = Buffers.Uninitialized(o);
+        ConvolutionKernels.GatedChannelSum(g.Data, gate.Data, n, o, area, data);
+        var shape = g._shape;
+        return Result("conv2d_bias_grad", data, new[] { o }, g,
+            (u, _, _, _) => u.Reshape(1, o, 1, 1).BroadcastTo(shape).KeepWherePositive(gate));
     }
 
     /// <summary>Validates a rank-4 input against a kernel, stride and padding and returns the window geometry.</summary>

@@ -76,6 +76,34 @@ public class LayerTests
     }
 
     [Fact]
+    public void ConvLayerFusesReluAndKeepsOtherActivations()
+    {
+        // filters all 1, bias -20: pre-activations are the 2x2 window sums of 1..9 minus 20:
+        // [12, 16, 24, 28] - 20 = [-8, -4, 4, 8], so relu gives [0, 0, 4, 8]
+        var x = T(new[] { 1, 1, 3, 3 }, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        var relu = new Conv(1, 1, kernelSize: 2, initializer: Initializer.Constant(1), activation: Activation.Relu(),
+            biasInitializer: Initializer.Constant(-20));
+        var y = relu.Forward(x);
+        Close(new[] { 1, 1, 2, 2 }, new double[] { 0, 0, 4, 8 }, y);
+        Assert.Equal("conv2d_relu", y.Node!.Op);
+        Assert.Same(Activation.Relu(), Activation.Relu());
+        // sum(y): only the bottom windows [[4,5],[7,8]] and [[5,6],[8,9]] pass: dw = [9, 11, 15, 17], db = 2
+        y.Sum().Backward();
+        Close(new double[] { 9, 11, 15, 17 }, relu.Filters.Value.Gradient!);
+        Close(new double[] { 2 }, relu.Bias!.Value.Gradient!);
+
+        // a hand-made relu and any other activation run after a plain conv2d, with the same values
+        var handMade = new Conv(1, 1, kernelSize: 2, initializer: Initializer.Constant(1),
+            activation: new Activation("relu", t => t.Relu()), biasInitializer: Initializer.Constant(-20));
+        var z = handMade.Forward(x);
+        Close(new[] { 1, 1, 2, 2 }, new double[] { 0, 0, 4, 8 }, z);
+        Assert.Equal("relu", z.Node!.Op);
+        var negated = new Conv(1, 1, kernelSize: 2, initializer: Initializer.Constant(1),
+            activation: new Activation("neg", t => -t), biasInitializer: Initializer.Constant(-20));
+        Close(new[] { 1, 1, 2, 2 }, new double[] { 8, 4, -4, -8 }, negated.Forward(x));
+    }
+
+    [Fact]
     public void ConvLayerSeedForm()
     {
         // the seed's (filters, depth, rows, cols) and (stride rows, stride cols); 16 filters 3x3 stride 2 on 9x9 -> 4x4

@@ -236,4 +236,146 @@ public class ConvolutionTests
         var y = Image3x3.Conv2d(T(new[] { 1, 1, 2, 2 }, 1, 2, 3, 4));
         Assert.False(y.IsTracked);
     }
+    // ------------------------------------------------------------------ conv2d_relu (the fused rectifier)
+
+    [Fact]
+    public void ConvReluSingleChannelValuesAndGradients()
+    {
+        // conv of Image3x3 with w = [[1,2],[3,4]] is [37, 47, 67, 77] (see above); bias -50 gives
+        // z = [-13, -3, 17, 27], so y = relu(z) = [0, 0, 17, 27]: only the bottom windows (1,0) and (1,1) pass.
+        var x = Image3x3.Tracked();
+        var w = T(new[] { 1, 1, 2, 2 }, 1, 2, 3, 4).Tracked();
+        var b = Tensor.Of(-50).Tracked();
+        var y = x.Conv2dRelu(w, b);
+        Close(new[] { 1, 1, 2, 2 }, new double[] { 0, 0, 17, 27 }, y);
+
+        // L = sum(y): the upstream is 1 on the two active positions and 0 elsewhere.
+        // dL/db = 2 (two active positions); dL/dw[a,b] = sum of the inputs under (a,b) in the active windows
+        // [[4,5],[7,8]] and [[5,6],[8,9]]: w00 4+5 = 9, w01 5+6 = 11, w10 7+8 = 15, w11 8+9 = 17.
+        // dL/dx: window (1,0) adds w at x[1..2, 0..1], window (1,1) at x[1..2, 1..2]:
+        // row 0 [0,0,0], row 1 [1, 2+1, 2], row 2 [3, 4+3, 4]
+        y.Sum().Backward();
+        Close(new double[] { 2 }, b.Gradient!);
+        Close(new double[] { 9, 11, 15, 17 }, w.Gradient!);
+        Close(new double[] { 0, 0, 0, 1, 3, 2, 3, 7, 4 }, x.Gradient!);
+    }
+
+    [Fact]
+    public void ConvReluBatchChannelsAndAZeroPreActivation()
+    {
+        // the case of SeveralChannelsFiltersBatchAndBias with bias [-7, -2] instead of [0.5, -1]:
+        // pre-activations n0 o0 [6-7, 8-7] = [-1, 1]; n0 o1 [2-2, 2-2] = [0, 0]; n1 o0 [1-7, 1-7] = [-6, -6];
+        // n1 o1 [4-2, 4-2] = [2, 2]. relu'(0) = 0, so the two exact zeros of n0 o1 pass no gradient.
+        var x = T(new[] { 2, 2, 2, 3 },
+            1, 2, 3, 4, 5, 6, /* n0 c1 */ 1, 0, 1, 0, 1, 0,
+            0, 0, 0, 1, 1, 1, /* n1 c1 */ 2, 0, 2, 0, 2, 0).Tracked();
+        var w = T(new[] { 2, 2, 2, 2 },
+            1, 0, 0, 1, 0, 0, 0, 0,
+            0, 0, 0, 0, 1, 1, 1, 1).Tracked();
+        var b = Tensor.Of(-7, -2).Tracked();
+        var y = x.Conv2dRelu(w, b);
+        Close(new[] { 2, 2, 1, 2 }, new double[] { 0, 1, 0, 0, 0, 0, 2, 2 }, y);
+
+        y.Sum().Backward();
+        // db: o0 is active once (n0, j=1), o1 twice (n1, j=0 and 1)
+        Close(new double[] { 1, 2 }, b.Gradient!);
+        // dw[0] = x[n0] under window j=1: c0 [[2,3],[5,6]], c1 [[0,1],[1,0]];
+        // dw[1] = x[n1] under windows j=0 and j=1: c0 [[0,0],[1,1]] twice, c1 [[2,0],[0,2]] + [[0,2],[2,0]]
+        Close(new double[] { 2, 3, 5, 6, 0, 1, 1, 0, 0, 0, 2, 2, 2, 2, 2, 2 }, w.Gradient!);
+        // dx[n0]: filter 0 ([[1,0],[0,1]] on c0, zeros on c1) placed at column 1; dx[n1]: filter 1 (ones on c1)
+        // at columns 0 and 1, so c1 gets the window counts [[1,2,1],[1,2,1]]
+        Close(new double[] { 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 1, 1, 2, 1 }, x.Gradient!);
+    }
+
+    [Fact]
+    public void ConvReluEqualsConvThenReluWithStrideAndPadding()
+    {
+        // the fused op and the composition compute the same products in the same order: equal values and
+        // gradients (up to the order of the bias gradient's sum)
+        var x = Tensor.RandomNormal(new[] { 3, 2, 6, 5 }, seed: 30);
+        var w = Tensor.RandomNormal(new[] { 4, 2, 3, 2 }, seed: 31);
+        var b = Tensor.RandomNormal(new[] { 4 }, seed: 32);
+        var weights = Tensor.RandomNormal(new[] { 3, 4, 3, 3 }, seed: 33);
+        var (xf, wf, bf) = (x.Tracked(), w.Tracked(), b.Tracked());
+        var fused = xf.Conv2dRelu(wf, bf, (2, 2), (1, 1));
+        fused.Mul(weights).Sum().Backward();
+        var (xp, wp, bp) = (x.Tracked(), w.Tracked(), b.Tracked());
+        var plain = xp.Conv2d(wp, bp, (2, 2), (1, 1)).Relu();
+        plain.Mul(weights).Sum().Backward();
+        Assert.Equal(plain.ToArray(), fused.ToArray());
+        Assert.Contains(0.0, fused.ToArray()); // some outputs are rectified
+        Close(xp.Gradient!.ToArray(), xf.Gradient!, 1e-12);
+        Close(wp.Gradient!.ToArray(), wf.Gradient!, 1e-12);
+        Close(bp.Gradient!.ToArray(), bf.Gradient!, 1e-12);
+    }
+
+    [Fact]
+    public void ConvReluSecondAndThirdOrder()
+    {
+        // H·v of Σ weights · conv2d_relu(x, w, b)² in all three inputs (central differences; the pre-activations
+        // of these seeds are at least 1e-3 away from 0, so the steps never cross the kink): runs the gated
+        // input, filter and bias gradient ops and their derivatives.
+        var x = Tensor.RandomNormal(new[] { 2, 2, 5, 4 }, seed: 11);
+        var w = Tensor.RandomNormal(new[] { 3, 2, 3, 2 }, seed: 12);
+        var b = Tensor.RandomNormal(new[] { 3 }, seed: 13);
+        var weights = Tensor.RandomNormal(new[] { 2, 3, 3, 3 }, seed: 14);
+        var z = x.Conv2d(w, b, stride: 2, padding: 1).Abs().Min().Item();
+        Assert.True(z > 1e-3, $"a pre-activation is {z}");
+        var report = Corgi.Verification.GradientChecker.CheckSecondOrder(
+            t => t[0].Conv2dRelu(t[1], t[2], stride: 2, padding: 1).Square().Mul(weights).Sum(), new[] { x, w, b });
+        Assert.True(report.Passed, report.Summary);
+
+        // the gated gradient ops differentiated twice (third order of conv2d_relu), gate = a relu output
+        var window = x.MakeWindow("test", 3, 2, (2, 2), (1, 1));
+        var gate = x.Conv2dRelu(w, b, stride: 2, padding: 1);
+        var g = Tensor.RandomNormal(gate.Shape, seed: 15);
+        var inputWeights = Tensor.RandomNormal(x.Shape, seed: 16);
+        var filterWeights = Tensor.RandomNormal(w.Shape, seed: 17);
+        var input = Corgi.Verification.GradientChecker.CheckSecondOrder(
+            t => Tensor.ConvolveInputGradient(t[0], t[1], window, gate).Square().Mul(inputWeights).Sum(), new[] { g, w });
+        Assert.True(input.Passed, input.Summary);
+        var filter = Corgi.Verification.GradientChecker.CheckSecondOrder(
+            t => Tensor.ConvolveFilterGradient(t[0], t[1], window, gate).Square().Mul(filterWeights).Sum(), new[] { x, g });
+        Assert.True(filter.Passed, filter.Summary);
+    }
+
+    [Fact]
+    public void GatedGradientOpsAreTheAdjointsOfTheGatedConvolution()
+    {
+        // with M = [gate > 0]: <M ⊙ conv(x, w), g> = <x, input_grad(g, w; M)> = <w, filter_grad(x, g; M)>
+        var x = Tensor.RandomNormal(new[] { 3, 2, 6, 5 }, seed: 20);
+        var w = Tensor.RandomNormal(new[] { 4, 2, 2, 3 }, seed: 21);
+        var window = x.MakeWindow("test", 2, 3, (1, 2), (1, 0));
+        var y = x.Conv2d(w, null, (1, 2), (1, 0));
+        var gate = Tensor.RandomNormal(y.Shape, seed: 23);
+        var g = Tensor.RandomNormal(y.Shape, seed: 22);
+        var mask = gate.Sign().Relu(); // 1 where gate > 0, else 0
+        double t = y.Mul(mask).Mul(g).Sum().Item();
+        Assert.Equal(t, x.Mul(Tensor.ConvolveInputGradient(g, w, window, gate)).Sum().Item(), 10);
+        Assert.Equal(t, w.Mul(Tensor.ConvolveFilterGradient(x, g, window, gate)).Sum().Item(), 10);
+        // the pointwise path (1x1 kernel, stride 1, no padding) gates the same way
+        var w1 = Tensor.RandomNormal(new[] { 4, 2, 1, 1 }, seed: 24);
+        var window1 = x.MakeWindow("test", 1, 1, (1, 1), (0, 0));
+        var y1 = x.Conv2d(w1);
+        var gate1 = Tensor.RandomNormal(y1.Shape, seed: 25);
+        var g1 = Tensor.RandomNormal(y1.Shape, seed: 26);
+        double t1 = y1.Mul(gate1.Sign().Relu()).Mul(g1).Sum().Item();
+        Assert.Equal(t1, x.Mul(Tensor.ConvolveInputGradient(g1, w1, window1, gate1)).Sum().Item(), 10);
+        Assert.Equal(t1, w1.Mul(Tensor.ConvolveFilterGradient(x, g1, window1, gate1)).Sum().Item(), 10);
+    }
+
+    [Fact]
+    public void ConvReluErrorsNameTheOpAndShapes()
+    {
+        var x = Tensor.Zeros(1, 2, 4, 4);
+        var e = Assert.Throws<TensorShapeException>(() => x.Conv2dRelu(Tensor.Zeros(3, 1, 2, 2)));
+        Assert.Contains("conv2d_relu", e.Message);
+        Assert.Contains("[1,2,4,4]", e.Message);
+        Assert.Contains("[3,1,2,2]", e.Message);
+        Assert.Contains("conv2d_relu", Assert.Throws<TensorShapeException>(() => x.Conv2dRelu(Tensor.Zeros(3, 2, 5, 5))).Message);
+        Assert.Contains("bias", Assert.Throws<TensorShapeException>(() => x.Conv2dRelu(Tensor.Zeros(3, 2, 2, 2), Tensor.Zeros(2))).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => x.Conv2dRelu(Tensor.Zeros(3, 2, 2, 2), stride: 0));
+        Assert.Throws<ArgumentNullException>(() => x.Conv2dRelu(null!));
+        Assert.False(Image3x3.Conv2dRelu(T(new[] { 1, 1, 2, 2 }, 1, 2, 3, 4)).IsTracked);
+    }
 }
