@@ -1,11 +1,13 @@
 using System;
+using Corgi.Kernels;
 using MathNet.Numerics.Providers.LinearAlgebra;
 
 namespace Corgi.LinearAlgebra;
 
 /// <summary>
-/// Row-major general matrix products: straight to OpenBLAS when <see cref="Blas"/> selected it,
-/// otherwise through the active MathNet linear-algebra provider.
+/// Row-major general matrix products: skinny shapes (<see cref="IsSkinny"/>) in Corgi's own kernels,
+/// the rest straight to OpenBLAS when <see cref="Blas"/> selected it, otherwise through the active MathNet
+/// linear-algebra provider.
 /// </summary>
 /// <remarks>
 /// MathNet stores matrices column-major, so a row-major m x n buffer is, without any copy, the
@@ -23,9 +25,9 @@ internal static class Gemm
         bool transA, bool transB, int m, int n, int k, double alpha,
         double[] a, double[] b, double beta, double[] c)
     {
-        if (Blas.UseNativeGemm)
+        if (Blas.UseNativeGemm || IsSkinny(transA, transB, m, n, k))
         {
-            RowMajorNative(transA, transB, m, n, k, alpha, a, b, beta, c);
+            RowMajor(transA, transB, m, n, k, alpha, (ReadOnlySpan<double>)a, b, beta, (Span<double>)c);
             return;
         }
 
@@ -58,6 +60,13 @@ internal static class Gemm
         bool transA, bool transB, int m, int n, int k, double alpha,
         ReadOnlySpan<double> a, ReadOnlySpan<double> b, double beta, Span<double> c)
     {
+        if (IsSkinny(transA, transB, m, n, k))
+        {
+            CheckSizes(m, n, k, a, b, c);
+            if (transB) SkinnyGemmKernels.DotRows(m, n, k, alpha, a, b, beta, c);
+            else SkinnyGemmKernels.BroadcastRows(transA, m, n, k, alpha, a, b, beta, c);
+            return;
+        }
         if (Blas.UseNativeGemm)
         {
             RowMajorNative(transA, transB, m, n, k, alpha, a, b, beta, c);
@@ -69,6 +78,39 @@ internal static class Gemm
         var cc = beta == 0 ? new double[c.Length] : c.ToArray();
         RowMajor(transA, transB, m, n, k, alpha, aa, bb, beta, cc);
         cc.CopyTo(c);
+    }
+
+    /// <summary>
+    /// The shapes that <see cref="SkinnyGemmKernels"/> computes faster than OpenBLAS's dgemm (measured at 1
+    /// thread with AVX-512; the grid and figures are in docs/performance.md):
+    /// <list type="bullet">
+    /// <item><description>a · bᵀ (transB, a not transposed) with at most 10 output columns, at least 32 rows
+    /// and an a of at least 128 K elements (1 MB): a dense layer's forward pass on a wide input, where dgemm
+    /// packs all of a for a handful of columns;</description></item>
+    /// <item><description>op(a) · b (b not transposed) with an inner dimension of 8 to 32, at most 32 rows and
+    /// at least 4096 columns: a dense layer's input and weight gradients on a wide input.</description></item>
+    /// </list>
+    /// Everything else goes to the provider (OpenBLAS wins on small and square products).
+    /// </summary>
+    internal static bool IsSkinny(bool transA, bool transB, int m, int n, int k) =>
+        transB
+            ? !transA && n >= 1 && n <= 10 && m >= 32 && (long)m * k >= 128 * 1024
+            : k >= 8 && k <= 32 && m >= 1 && m <= 32 && n >= 4096;
+
+    /// <summary>Checks that the buffers hold exactly op(a) [m, k], op(b) [k, n] and c [m, n] (native code and the skinny kernels never check).</summary>
+    private static void CheckSizes(int m, int n, int k, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c)
+    {
+        if (m < 0 || n < 0 || k < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(m), $"Matrix dimensions must be non-negative (m={m}, n={n}, k={k}).");
+        }
+
+        if ((long)m * k != a.Length || (long)k * n != b.Length || (long)m * n != c.Length)
+        {
+            throw new ArgumentException(
+                $"GEMM buffer sizes do not match m={m}, n={n}, k={k}: a.Length={a.Length} (expected {(long)m * k}), "
+                + $"b.Length={b.Length} (expected {(long)k * n}), c.Length={c.Length} (expected {(long)m * n}).");
+        }
     }
 
     /// <summary>The OpenBLAS path: validates sizes, then one cblas_dgemm(CblasRowMajor) on the pinned spans.</summary>
