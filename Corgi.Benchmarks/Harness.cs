@@ -50,28 +50,35 @@ internal sealed class RunContext
         long bytes = 0;
         int gen0 = 0, gen2 = 0;
         var cache0 = BufferCache.Statistics;
+        TimeSpan pause = TimeSpan.Zero;
         for (int r = 0; r < Repetitions; r++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
             long b0 = GC.GetAllocatedBytesForCurrentThread();
             int c0 = GC.CollectionCount(0), c2 = GC.CollectionCount(2);
+            var p0 = GC.GetTotalPauseDuration();
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < n; i++) step();
             perStep[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds / n;
             bytes += GC.GetAllocatedBytesForCurrentThread() - b0;
             gen0 += GC.CollectionCount(0) - c0;
             gen2 += GC.CollectionCount(2) - c2;
+            pause += GC.GetTotalPauseDuration() - p0;
         }
         double steps = (double)n * Repetitions;
         var cache1 = BufferCache.Statistics;
         LastAllocation = (bytes / steps, gen0 / steps, gen2 / steps);
+        LastGcPauseMs = pause.TotalMilliseconds / steps;
         LastCache = ((cache1.Hits - cache0.Hits) / steps, (cache1.Misses - cache0.Misses) / steps);
         return Median(perStep);
     }
 
     /// <summary>Bytes allocated (this thread) and collections (gen0, gen2) per timed step of the last measurement.</summary>
     public (double Bytes, double Gen0, double Gen2) LastAllocation { get; private set; }
+
+    /// <summary>Milliseconds per timed step the GC paused the program (GC.GetTotalPauseDuration) in the last measurement.</summary>
+    public double LastGcPauseMs { get; private set; }
 
     /// <summary>Large buffers per timed step of the last measurement: served by the <see cref="BufferCache"/>, and allocated.</summary>
     public (double Hits, double Misses) LastCache { get; private set; }
@@ -85,7 +92,8 @@ internal sealed class RunContext
             : bytes >= 1e3 ? (bytes / 1e3).ToString("G3", CultureInfo.InvariantCulture) + " kB"
             : bytes.ToString("G3", CultureInfo.InvariantCulture) + " B";
         return "alloc " + size + "/step, gen0 " + g0.ToString("G3", CultureInfo.InvariantCulture)
-            + "/step, gen2 " + g2.ToString("G3", CultureInfo.InvariantCulture) + "/step, large buffers "
+            + "/step, gen2 " + g2.ToString("G3", CultureInfo.InvariantCulture) + "/step, GC pauses "
+            + LastGcPauseMs.ToString("G3", CultureInfo.InvariantCulture) + " ms/step, large buffers "
             + hits.ToString("G3", CultureInfo.InvariantCulture) + " cached + " + misses.ToString("G3", CultureInfo.InvariantCulture) + " new/step";
     }
 

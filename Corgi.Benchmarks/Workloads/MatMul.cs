@@ -49,11 +49,31 @@ internal static class MatMul
             // The backward GEMMs use transposed operands (dA = g·Bᵀ, dB = Aᵀ·g): time them bare as well.
             double msNT = ctx.MedianMsPerStep(N, () => Gemm.RowMajor(false, true, n, n, n, 1.0, ad, bd, 0.0, cd));
             double msTN = ctx.MedianMsPerStep(N, () => Gemm.RowMajor(true, false, n, n, n, 1.0, ad, bd, 0.0, cd));
+            // the step's own phases: the forward product, the sum, the backward pass (two GEMMs and the broadcast)
+            var phases = new double[3][];
+            for (int i = 0; i < 3; i++) phases[i] = new double[N * 3];
+            for (int i = 0; i < N * 3; i++)
+            {
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                var c = a.MatMul(b);
+                long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+                var loss = c.Sum();
+                long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+                loss.Backward();
+                long t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+                a.ClearGradient();
+                b.ClearGradient();
+                phases[0][i] = System.Diagnostics.Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds;
+                phases[1][i] = System.Diagnostics.Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds;
+                phases[2][i] = System.Diagnostics.Stopwatch.GetElapsedTime(t2, t3).TotalMilliseconds;
+            }
             Console.Out.WriteLine(Report.Format(new (string, object?)[]
             {
                 ("system", "corgi"), ("workload", name + "-profile"), ("dtype", "float64"), ("threads", ctx.Threads),
                 ("step_ms", ms), ("gemm_nn_ms", msProvider), ("gemm_nt_ms", msNT), ("gemm_tn_ms", msTN),
                 ("outside_gemm_ms", ms - msProvider - msNT - msTN),
+                ("step_matmul_ms", RunContext.Median(phases[0])), ("step_sum_ms", RunContext.Median(phases[1])),
+                ("step_backward_ms", RunContext.Median(phases[2])),
                 ("note", "step = A·B (NN) + dA = g·Bᵀ (NT) + dB = Aᵀ·g (TN) + the rest (sum, its broadcast gradient, allocation, GC)"),
             }));
         }
