@@ -41,17 +41,23 @@ internal sealed class RunContext
     /// median per-step time in milliseconds. A full collection runs before each repetition so one
     /// repetition does not pay for the garbage of the previous one.
     /// </summary>
-    public double MedianMsPerStep(int n, Action step)
+    public double MedianMsPerStep(int n, Action step) => MedianMsPerStep(n, step, Repetitions, WarmUp, WarmUpSeconds);
+
+    /// <summary>
+    /// <see cref="MedianMsPerStep(int, Action)"/> with its own repetition count and warm-up (steps, with no time
+    /// floor unless given): for measurements that alternate two steps repetition by repetition.
+    /// </summary>
+    public double MedianMsPerStep(int n, Action step, int repetitions, int warmUp, double warmUpSeconds = 0)
     {
         n = Steps(n);
         long warmStart = Stopwatch.GetTimestamp();
-        for (int i = 0; i < WarmUp || Stopwatch.GetElapsedTime(warmStart).TotalSeconds < WarmUpSeconds; i++) step();
-        var perStep = new double[Repetitions];
+        for (int i = 0; i < warmUp || Stopwatch.GetElapsedTime(warmStart).TotalSeconds < warmUpSeconds; i++) step();
+        var perStep = new double[repetitions];
         long bytes = 0;
         int gen0 = 0, gen2 = 0;
         var cache0 = BufferCache.Statistics;
         TimeSpan pause = TimeSpan.Zero;
-        for (int r = 0; r < Repetitions; r++)
+        for (int r = 0; r < repetitions; r++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
@@ -66,7 +72,7 @@ internal sealed class RunContext
             gen2 += GC.CollectionCount(2) - c2;
             pause += GC.GetTotalPauseDuration() - p0;
         }
-        double steps = (double)n * Repetitions;
+        double steps = (double)n * repetitions;
         var cache1 = BufferCache.Statistics;
         LastAllocation = (bytes / steps, gen0 / steps, gen2 / steps);
         LastGcPauseMs = pause.TotalMilliseconds / steps;

@@ -44,6 +44,29 @@ internal static class MatMul
             $"bare {size}x{size} product through Gemm.RowMajor (1 GEMM per step); " + ProviderInfo.Note(),
             ("gflops", flops / (msProvider * 1e6)));
 
+        // The same step against raw cblas_dgemm (W5's call) of the same size, alternating repetition by
+        // repetition: GEMM speed drifts by several percent between phases of a run (measured: W5 25.7 ms at
+        // the start of a run, 27.7 ms later), which a ratio of two separate medians reads as overhead.
+        if (RawOpenBlas.IsAvailable && !ctx.Quick)
+        {
+            var rawC = new double[n * n];
+            var stepMs = new double[ctx.Repetitions];
+            var rawMs = new double[ctx.Repetitions];
+            for (int r = 0; r < ctx.Repetitions; r++)
+            {
+                stepMs[r] = ctx.MedianMsPerStep(N, Step, repetitions: 1, warmUp: 2);
+                rawMs[r] = ctx.MedianMsPerStep(N, () => RawOpenBlas.Dgemm(n, ad, bd, rawC), repetitions: 1, warmUp: 2);
+            }
+            double stepMedian = RunContext.Median(stepMs), rawMedian = RunContext.Median(rawMs);
+            Console.Out.WriteLine(Report.Format(new (string, object?)[]
+            {
+                ("system", "corgi"), ("workload", name + "-vs-raw"), ("dtype", "float64"), ("threads", ctx.Threads),
+                ("ms_per_step", stepMedian), ("raw_gemm_ms", rawMedian), ("share_of_raw", 3 * rawMedian / stepMedian),
+                ("note", "alternating repetitions: " + N.ToString(CultureInfo.InvariantCulture) + " steps of " + name + ", then "
+                    + N.ToString(CultureInfo.InvariantCulture) + " raw cblas_dgemm " + size + " (W5's call); share_of_raw = 3 x median raw / median step"),
+            }));
+        }
+
         if (ctx.Profile)
         {
             // The backward GEMMs use transposed operands (dA = g·Bᵀ, dB = Aᵀ·g): time them bare as well.

@@ -112,6 +112,11 @@ def table(records, threads):
                 if a and b and a.get("gflops") and b.get("gflops"):
                     of = "raw OpenBLAS (corgi's W5)" if ref == "W5" else f"{system}'s {ref}"
                     notes.append(f"{system} threads={t}: {w} reaches {100 * a['gflops'] / b['gflops']:.0f}% of the GFLOP/s of {of}")
+        for w in ("W3", "W3L"):
+            vs = by_key.get(("corgi", w + "-vs-raw", "float64", t))
+            if vs and vs.get("share_of_raw"):
+                notes.append(f"corgi threads={t}: {w} reaches {100 * vs['share_of_raw']:.0f}% of raw cblas_dgemm of the same size, "
+                             f"measured alternately ({fmt(vs['ms_per_step'])} ms per step, {fmt(vs['raw_gemm_ms'])} ms per raw GEMM)")
         prof = by_key.get(("corgi", "W2-profile", "float64", t))
         if prof:
             notes.append(f"corgi threads={t}: W2 forward {fmt(prof['forward_us_per_op'])} us/op "
