@@ -9,7 +9,7 @@ public sealed partial class Tensor
 {
     /// <summary>The sum of all elements, as a scalar (rank 0) tensor.</summary>
     public Tensor Sum() =>
-        Result("sum", new[] { TensorPrimitives.Sum<double>(Data) }, ShapeUtil.Scalar, this,
+        Result("sum", new[] { LargeKernels.Sum(Data) }, ShapeUtil.Scalar, this,
             static (g, _, x, _) => g.BroadcastTo(x[0]._shape));
 
     /// <summary>The sum over the given dimensions (negative counts from the end).</summary>

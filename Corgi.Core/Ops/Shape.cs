@@ -136,7 +136,7 @@ public sealed partial class Tensor
             throw new TensorShapeException($"broadcast_to: shape {ShapeUtil.Format(_shape)} cannot be broadcast to {ShapeUtil.Format(shape)}");
         var s = (int[])shape.Clone();
         var data = Buffers.Uninitialized(ShapeUtil.Count(s));
-        if (Count == 1) Array.Fill(data, Data[0]);
+        if (Count == 1) LargeKernels.Fill(data, Data[0]);
         else ElementwiseKernels.StridedCopy<double>(Data, 0, ShapeUtil.BroadcastStrides(_shape, s), s, data);
         return Result("broadcast_to", data, s, this, static (g, _, x, _) => g.SumTo(x[0]._shape));
     }
