@@ -32,7 +32,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(fill);
         var s = ValidateShape("create", shape);
         int n = ShapeUtil.Count(s);
-        var data = zeroed ? new double[n] : Buffers.Uninitialized(n);
+        var data = zeroed ? Buffers.Zeroed(n) : Buffers.Uninitialized(n);
         fill(data, state);
         return new Tensor(data, s);
     }

@@ -78,7 +78,7 @@ public sealed partial class Tensor
     /// <summary>The adjoint of average pooling (spreads each value / kernel² over its window); derivative: average pooling.</summary>
     private Tensor AvgPoolAdjoint(Window2d w)
     {
-        var data = new double[w.Batch * w.Channels * w.Height * w.Width];
+        var data = Buffers.Zeroed(w.Batch * w.Channels * w.Height * w.Width);
         ConvolutionKernels.AvgPoolAdjoint<double>(Data, w, data);
         return Result("avg_pool2d_adjoint", data, new[] { w.Batch, w.Channels, w.Height, w.Width }, this,
             (g, _, _, _) => g.AvgPoolCore(w));
@@ -87,7 +87,7 @@ public sealed partial class Tensor
     /// <summary>Zeros of <paramref name="shape"/> with this tensor's values added at flat positions <paramref name="index"/> (-1 skipped); derivative: the gather.</summary>
     internal Tensor ScatterFlat(int[] index, int[] shape)
     {
-        var data = new double[ShapeUtil.Count(shape)];
+        var data = Buffers.Zeroed(ShapeUtil.Count(shape));
         ConvolutionKernels.ScatterAdd<double>(Data, index, data);
         var fromShape = _shape;
         return Result("scatter", data, shape, this, (g, _, _, _) => g.GatherFlat(index, fromShape));

@@ -177,7 +177,7 @@ public sealed partial class Tensor
     {
         var outShape = (int[])_shape.Clone();
         outShape[axis] = full;
-        var data = new double[ShapeUtil.Count(outShape)];
+        var data = Buffers.Zeroed(ShapeUtil.Count(outShape));
         var (outer, size, inner) = ShapeUtil.Split(_shape, axis);
         for (int o = 0; o < outer; o++)
             Array.Copy(Data, o * size * inner, data, (o * full + start) * inner, size * inner);
@@ -214,7 +214,7 @@ public sealed partial class Tensor
     {
         var outShape = (int[])_shape.Clone();
         outShape[axis] = size;
-        var data = new double[ShapeUtil.Count(outShape)];
+        var data = Buffers.Zeroed(ShapeUtil.Count(outShape));
         var (outer, n, inner) = ShapeUtil.Split(_shape, axis);
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < n; i++)
