@@ -165,4 +165,22 @@ public class BufferCacheReviewTests
         });
         Assert.Equal(new string?[4], failures);
     }
+
+    [Fact]
+    public void ABackwardPassInsideACustomBackward_OverASharedLeaf_LeavesTheOuterPassItsGradients()
+    {
+        // reg = sum(w^2) is built outside; the custom op's backward runs reg.Backward() (dw += 2w) while
+        // the outer pass over loss = sum(3 y + w), y = w, is collecting dw = 3 + 1 (its partial 1 from the
+        // add is pending when the custom op runs): w.Gradient = 2w + 4
+        var w = Ramp().Tracked();
+        var reg = (w * w).Sum();
+        var y = Tensor.Custom("with_regularizer", new[] { w }, xs => xs[0] * 1.0, (xs, tracked, g) =>
+        {
+            reg.Backward();
+            return new Tensor?[] { g };
+        });
+        (y * 3.0 + w).Sum().Backward();
+        Churn();
+        AssertClose(Expected(v => 2 * v + 4), w.Gradient);
+    }
 }
