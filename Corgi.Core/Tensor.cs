@@ -270,7 +270,11 @@ public sealed partial class Tensor
     {
         var old = _gradient;
         var stored = old is null ? g : old.Add(g);
-        bool owned = buffers is not null && buffers.IsExclusive(stored.Data, 0);
+        // g itself can be owned only by a leaf: a non-leaf (a retained intermediate) goes on to propagate
+        // g, and its local derivative may hand g or a view of it to its inputs (x + 1 passes dy on as it
+        // is, a reshape as a view), whose stored gradients would then share the buffer. A sum made here
+        // is never propagated.
+        bool owned = buffers is not null && (old is not null || Node is null) && buffers.IsExclusive(stored.Data, 0);
         buffers?.Escape(stored);
         if (old is not null && _gradientOwned) Kernels.BufferPool.Return(old.Data);
         _gradient = stored;

@@ -12,6 +12,10 @@ public sealed partial class Tensor
 {
     private static int s_backwardMark;
 
+    // The marks of the passes running on this thread (a pass nested in a custom op's backward runs
+    // while the outer one waits); see CountConsumers.
+    [ThreadStatic] private static List<int>? t_runningMarks;
+
     /// <summary>
     /// Opens a scope in which no operation records a graph: <c>using (Tensor.NoGrad()) { ... }</c>.
     /// </summary>
@@ -97,7 +101,10 @@ public sealed partial class Tensor
         seed ??= Ones(_shape);
 
         int mark = Interlocked.Increment(ref s_backwardMark);
-        var order = CountConsumers(this, mark);
+        var runningMarks = t_runningMarks ??= new List<int>();
+        List<ScratchState>? saved = null;
+        var order = CountConsumers(this, mark, runningMarks.Count > 0 ? runningMarks : null, ref saved);
+        runningMarks.Add(mark);
 
         bool previous = createGraph ? false : GradMode.EnterPlainBackward();
         PassBuffers? buffers = null;
@@ -166,6 +173,10 @@ public sealed partial class Tensor
             }
             // Leave no partial gradients behind if a local derivative threw.
             foreach (var t in order) t.PendingGradient = null;
+            runningMarks.RemoveAt(runningMarks.Count - 1);
+            // A nested pass gives the tensors it shares with the passes it interrupted their state back.
+            if (saved is not null)
+                for (int i = saved.Count - 1; i >= 0; i--) saved[i].Restore();
         }
     }
 
@@ -212,11 +223,16 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>Marks every tracked tensor reachable from the root and counts its consumers in this graph.</summary>
-    private static List<Tensor> CountConsumers(Tensor root, int mark)
+    /// <summary>
+    /// Marks every tracked tensor reachable from the root and counts its consumers in this graph. A tensor
+    /// that belongs to a pass still running on this thread (<paramref name="running"/>: this pass is nested
+    /// in a custom op's backward) has its scratch state saved first, for the nested pass to restore.
+    /// </summary>
+    private static List<Tensor> CountConsumers(Tensor root, int mark, List<int>? running, ref List<ScratchState>? saved)
     {
         var seen = new List<Tensor>();
         var stack = new Stack<Tensor>();
+        if (running is not null && running.Contains(root.VisitMark)) (saved ??= new()).Add(new ScratchState(root));
         root.VisitMark = mark;
         root.PendingConsumers = 0;
         seen.Add(root);
@@ -230,6 +246,7 @@ public sealed partial class Tensor
                 if (!input._tracked) continue;
                 if (input.VisitMark != mark)
                 {
+                    if (running is not null && running.Contains(input.VisitMark)) (saved ??= new()).Add(new ScratchState(input));
                     input.VisitMark = mark;
                     input.PendingConsumers = 0;
                     input.PendingGradient = null;
@@ -240,6 +257,22 @@ public sealed partial class Tensor
             }
         }
         return seen;
+    }
+
+    /// <summary>A tensor's backward scratch state, as an interrupted pass left it.</summary>
+    private readonly struct ScratchState(Tensor tensor)
+    {
+        private readonly int _mark = tensor.VisitMark, _consumers = tensor.PendingConsumers;
+        private readonly Tensor? _pending = tensor.PendingGradient;
+        private readonly bool _owned = tensor._pendingOwned;
+
+        public void Restore()
+        {
+            tensor.VisitMark = _mark;
+            tensor.PendingConsumers = _consumers;
+            tensor.PendingGradient = _pending;
+            tensor._pendingOwned = _owned;
+        }
     }
 
     /// <summary>Sums a broadcast gradient back down to an input's shape (once, here, not in every op).</summary>

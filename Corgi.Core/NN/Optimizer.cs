@@ -103,12 +103,14 @@ public abstract class Optimizer : IOptimizer
     public void Update(IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var work = new List<Parameter>(parameters.Count);
+        // Each parameter with the tensor holding its gradient now: slots may share one tensor (tied
+        // weights), or a slot may be listed twice, so a gradient is cleared only after its last reader.
+        var work = new List<(Parameter P, Tensor Source)>(parameters.Count);
         double sumSquares = 0;
         foreach (var p in parameters)
         {
             if (!p.Value.HasGradient || p.Frozen) continue;
-            work.Add(p);
+            work.Add((p, p.Value));
             if (_maxGradientNorm is not null) sumSquares += TensorPrimitives.SumOfSquares(p.Value.GradientSpan);
         }
         double scale = 1;
@@ -117,16 +119,17 @@ public abstract class Optimizer : IOptimizer
             double norm = Math.Sqrt(sumSquares);
             if (norm > max) scale = max / norm;
         }
-        foreach (var p in work)
+        for (int i = 0; i < work.Count; i++)
         {
+            var (p, source) = work[i];
             var state = _states.GetValue(p, static _ => new ParameterState());
             state.Step++;
             var value = p.Value;
             // the new value is a new tensor (parameters are persistent); Step writes it in one pass
-            p.Value = Tensor.Create(value.Shape, (Optimizer: this, Value: value, Scale: scale, State: state),
+            p.Value = Tensor.Create(value.Shape, (Optimizer: this, Value: value, Source: source, Scale: scale, State: state),
                 static (next, s) =>
                 {
-                    ReadOnlySpan<double> g = s.Value.GradientSpan;
+                    ReadOnlySpan<double> g = s.Source.GradientSpan;
                     if (s.Scale != 1)
                     {
                         var clipped = new double[g.Length];
@@ -135,7 +138,9 @@ public abstract class Optimizer : IOptimizer
                     }
                     s.Optimizer.Step(s.Value.AsSpan(), g, s.State, next);
                 }, zeroed: false).Tracked();
-            value.ClearGradient();
+            bool readLater = false;
+            for (int j = i + 1; j < work.Count && !readLater; j++) readLater = ReferenceEquals(work[j].Source, source);
+            if (!readLater) source.ClearGradient();
         }
         foreach (var p in parameters) p.ClearGradient();
     }
