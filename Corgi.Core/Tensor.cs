@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using Corgi.Autodiff;
 
 namespace Corgi;
@@ -38,7 +39,9 @@ public sealed partial class Tensor
     private Tensor? _gradient;
     // _gradient's buffer came from the pool during a backward pass, and no one else has ever seen it
     // (Gradient was not read since it was stored): clearing or replacing it can return the buffer.
-    private bool _gradientOwned;
+    // An int for Interlocked: two threads racing on one tensor's gradient (unsupported) must still never
+    // return its buffer twice, which would hand one buffer to two new owners.
+    private int _gradientOwned;
 
     // Scratch state of the backward pass in progress (see Backward.cs); never part of the value.
     internal int VisitMark;
@@ -222,7 +225,7 @@ public sealed partial class Tensor
     {
         get
         {
-            _gradientOwned = false; // the caller may keep it: its buffer is theirs now
+            Volatile.Write(ref _gradientOwned, 0); // the caller may keep it: its buffer is theirs now
             return _gradient;
         }
     }
@@ -244,8 +247,8 @@ public sealed partial class Tensor
     /// is unreachable once cleared, so its buffer is reused for later results.</remarks>
     public void ClearGradient()
     {
-        if (_gradientOwned && _gradient is not null) Kernels.BufferPool.Return(_gradient.Data);
-        _gradientOwned = false;
+        var g = _gradient;
+        if (Interlocked.Exchange(ref _gradientOwned, 0) == 1 && g is not null) Kernels.BufferPool.Return(g.Data);
         _gradient = null;
     }
 
@@ -254,7 +257,7 @@ public sealed partial class Tensor
     {
         var g = _gradient;
         _gradient = null;
-        _gradientOwned = false;
+        Volatile.Write(ref _gradientOwned, 0);
         return g;
     }
 
@@ -276,9 +279,9 @@ public sealed partial class Tensor
         // is never propagated.
         bool owned = buffers is not null && (old is not null || Node is null) && buffers.IsExclusive(stored.Data, 0);
         buffers?.Escape(stored);
-        if (old is not null && _gradientOwned) Kernels.BufferPool.Return(old.Data);
+        if (Interlocked.Exchange(ref _gradientOwned, 0) == 1 && old is not null) Kernels.BufferPool.Return(old.Data);
         _gradient = stored;
-        _gradientOwned = owned;
+        Volatile.Write(ref _gradientOwned, owned ? 1 : 0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: every test project of Corgi.sln, the linear-algebra tests again under the
-# managed MathNet provider, the C# tests and properties again in the buffer cache's check mode, and the
+# managed MathNet provider, the C# tests, properties and F# tests again in the buffer cache's check mode, and the
 # F# example scripts. Prints "N passed, N failed" at the end.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,7 @@ if [ "$status" -eq 0 ]; then
   # with NaN, so a buffer given back while still in use (or read before it is written) fails a test.
   CORGI_BUFFER_CACHE_CHECK=1 run_tests Corgi.Tests
   CORGI_BUFFER_CACHE_CHECK=1 run_tests Corgi.Properties
+  CORGI_BUFFER_CACHE_CHECK=1 run_tests Corgi.FSharp.Tests
   if [ -x scripts/run-fsx-examples.sh ] || [ -f scripts/run-fsx-examples.sh ]; then
     if bash scripts/run-fsx-examples.sh; then echo "Passed!  - Failed: 0, Passed: 1 (F# example scripts)" >> "$log"
     else echo "Failed!  - Failed: 1, Passed: 0 (F# example scripts)" >> "$log"; status=1; fi

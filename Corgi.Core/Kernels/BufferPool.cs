@@ -29,6 +29,9 @@ internal static class BufferPool
 
     private static readonly bool s_poison = CheckMode;
 
+    // Check mode only: the buffers in the cache now, to catch a buffer given back twice.
+    private static readonly HashSet<double[]>? s_inCache = CheckMode ? new HashSet<double[]>(ReferenceEqualityComparer.Instance) : null;
+
     private static readonly object s_lock = new();
     private static readonly Dictionary<int, Stack<double[]>> s_free = new();
     private static long s_cachedBytes;
@@ -67,6 +70,7 @@ internal static class BufferPool
             if (s_free.TryGetValue(length, out var stack) && stack.Count > 0)
             {
                 buffer = stack.Pop();
+                s_inCache?.Remove(buffer);
                 s_cachedBytes -= (long)length * sizeof(double);
                 s_hits++;
             }
@@ -89,8 +93,11 @@ internal static class BufferPool
         if (s_poison) Array.Fill(buffer, double.NaN);
         lock (s_lock)
         {
+            if (s_inCache is not null && !s_inCache.Add(buffer))
+                throw new InvalidOperationException("buffer cache: a buffer was given back twice (CORGI_BUFFER_CACHE_CHECK found an ownership bug)");
             if (s_cachedBytes + bytes > s_limitBytes)
             {
+                s_inCache?.Remove(buffer);
                 s_dropped++;
                 return;
             }
@@ -110,6 +117,7 @@ internal static class BufferPool
     private static void ClearLocked()
     {
         s_free.Clear();
+        s_inCache?.Clear();
         s_cachedBytes = 0;
     }
 
