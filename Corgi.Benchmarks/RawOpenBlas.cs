@@ -10,7 +10,7 @@ namespace Corgi.Benchmarks;
 /// </summary>
 internal static unsafe class RawOpenBlas
 {
-    private const int CblasRowMajor = 101, CblasNoTrans = 111;
+    private const int CblasRowMajor = 101, CblasNoTrans = 111, CblasTrans = 112;
 
     // Debian's libopenblas0 / libopenblas0-pthread, then the development symlink; macOS and Windows names.
     private static readonly string[] s_names =
@@ -46,13 +46,16 @@ internal static unsafe class RawOpenBlas
     }
 
     /// <summary>C = A·B for row-major n x n matrices (cblas_dgemm, alpha 1, beta 0).</summary>
-    public static void Dgemm(int n, double[] a, double[] b, double[] c)
+    public static void Dgemm(int n, double[] a, double[] b, double[] c) => Dgemm(n, false, false, a, b, c);
+
+    /// <summary>C = op(A)·op(B) for row-major n x n matrices (cblas_dgemm, alpha 1, beta 0).</summary>
+    public static void Dgemm(int n, bool transA, bool transB, double[] a, double[] b, double[] c)
     {
         var api = s_api.Value ?? throw new InvalidOperationException("openblas not installed");
         if (a.Length < n * n || b.Length < n * n || c.Length < n * n)
             throw new ArgumentException($"dgemm: buffers of {a.Length}, {b.Length}, {c.Length} are too small for {n}x{n}");
         fixed (double* pa = a, pb = b, pc = c)
-            api.Dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, pa, n, pb, n, 0.0, pc, n);
+            api.Dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, n, n, n, 1.0, pa, n, pb, n, 0.0, pc, n);
     }
 
     private static Api? Load()

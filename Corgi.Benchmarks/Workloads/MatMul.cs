@@ -50,20 +50,32 @@ internal static class MatMul
         if (RawOpenBlas.IsAvailable && !ctx.Quick)
         {
             var rawC = new double[n * n];
+            var ones = new double[n * n];
+            Array.Fill(ones, 1.0);
             var stepMs = new double[ctx.Repetitions];
             var rawMs = new double[ctx.Repetitions];
+            var raw3Ms = new double[ctx.Repetitions];
             for (int r = 0; r < ctx.Repetitions; r++)
             {
                 stepMs[r] = ctx.MedianMsPerStep(N, Step, repetitions: 1, warmUp: 2);
                 rawMs[r] = ctx.MedianMsPerStep(N, () => RawOpenBlas.Dgemm(n, ad, bd, rawC), repetitions: 1, warmUp: 2);
+                // the step's own three products, raw: A·B, g·Bᵀ, Aᵀ·g (g a matrix of ones, as the sum's gradient)
+                raw3Ms[r] = ctx.MedianMsPerStep(N, () =>
+                {
+                    RawOpenBlas.Dgemm(n, false, false, ad, bd, rawC);
+                    RawOpenBlas.Dgemm(n, false, true, ones, bd, rawC);
+                    RawOpenBlas.Dgemm(n, true, false, ad, ones, rawC);
+                }, repetitions: 1, warmUp: 2);
             }
-            double stepMedian = RunContext.Median(stepMs), rawMedian = RunContext.Median(rawMs);
+            double stepMedian = RunContext.Median(stepMs), rawMedian = RunContext.Median(rawMs), raw3Median = RunContext.Median(raw3Ms);
             Console.Out.WriteLine(Report.Format(new (string, object?)[]
             {
                 ("system", "corgi"), ("workload", name + "-vs-raw"), ("dtype", "float64"), ("threads", ctx.Threads),
                 ("ms_per_step", stepMedian), ("raw_gemm_ms", rawMedian), ("share_of_raw", 3 * rawMedian / stepMedian),
+                ("raw_three_products_ms", raw3Median), ("share_of_raw_three", raw3Median / stepMedian),
                 ("note", "alternating repetitions: " + N.ToString(CultureInfo.InvariantCulture) + " steps of " + name + ", then "
-                    + N.ToString(CultureInfo.InvariantCulture) + " raw cblas_dgemm " + size + " (W5's call); share_of_raw = 3 x median raw / median step"),
+                    + N.ToString(CultureInfo.InvariantCulture) + " raw cblas_dgemm " + size + " (W5's call), then N times the step's three products raw (NN, NT, TN); "
+                    + "share_of_raw = 3 x median raw NN / median step; share_of_raw_three = median raw three products / median step"),
             }));
         }
 
