@@ -118,19 +118,8 @@ internal static class Gemm
         bool transA, bool transB, int m, int n, int k, double alpha,
         ReadOnlySpan<double> a, ReadOnlySpan<double> b, double beta, Span<double> c)
     {
-        if (m < 0 || n < 0 || k < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(m), $"Matrix dimensions must be non-negative (m={m}, n={n}, k={k}).");
-        }
-
         // Native code must never read or write outside the buffers, so check what MathNet would have.
-        if ((long)m * k != a.Length || (long)k * n != b.Length || (long)m * n != c.Length)
-        {
-            throw new ArgumentException(
-                $"GEMM buffer sizes do not match m={m}, n={n}, k={k}: a.Length={a.Length} (expected {(long)m * k}), "
-                + $"b.Length={b.Length} (expected {(long)k * n}), c.Length={c.Length} (expected {(long)m * n}).");
-        }
-
+        CheckSizes(m, n, k, a, b, c);
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0)
         {

@@ -104,7 +104,7 @@ public abstract class Optimizer : IOptimizer
     {
         ArgumentNullException.ThrowIfNull(parameters);
         // Each parameter with the tensor holding its gradient now: slots may share one tensor (tied
-        // weights), or a slot may be listed twice, so a gradient is cleared only after its last reader.
+        // weights), or a slot may be listed twice, so gradients are cleared only after all are read.
         var work = new List<(Parameter P, Tensor Source)>(parameters.Count);
         double sumSquares = 0;
         foreach (var p in parameters)
@@ -119,9 +119,8 @@ public abstract class Optimizer : IOptimizer
             double norm = Math.Sqrt(sumSquares);
             if (norm > max) scale = max / norm;
         }
-        for (int i = 0; i < work.Count; i++)
+        foreach (var (p, source) in work)
         {
-            var (p, source) = work[i];
             var state = _states.GetValue(p, static _ => new ParameterState());
             state.Step++;
             var value = p.Value;
@@ -138,10 +137,9 @@ public abstract class Optimizer : IOptimizer
                     }
                     s.Optimizer.Step(s.Value.AsSpan(), g, s.State, next);
                 }, zeroed: false).Tracked();
-            bool readLater = false;
-            for (int j = i + 1; j < work.Count && !readLater; j++) readLater = ReferenceEquals(work[j].Source, source);
-            if (!readLater) source.ClearGradient();
         }
+        // after every slot has read its gradient: the buffers go back to the cache
+        foreach (var (_, source) in work) source.ClearGradient();
         foreach (var p in parameters) p.ClearGradient();
     }
 

@@ -19,19 +19,9 @@ public class BufferCacheReviewTests
 {
     private const int Rows = 89, Cols = 103;
 
-    // values s * ((i % 13) - 6): integers in [-6s, 6s]
-    private static Tensor Ramp(double scale = 1) =>
-        Tensor.Create(new[] { Rows, Cols }, scale, static (span, s) =>
-        {
-            for (int i = 0; i < span.Length; i++) span[i] = s * ((i % 13) - 6);
-        });
+    private static Tensor Ramp(double scale = 1) => RampData.Ramp(Rows, Cols, scale);
 
-    private static double[] Expected(Func<double, double> f, double scale = 1)
-    {
-        var values = new double[Rows * Cols];
-        for (int i = 0; i < values.Length; i++) values[i] = f(scale * ((i % 13) - 6));
-        return values;
-    }
+    private static double[] Expected(Func<double, double> f, double scale = 1) => RampData.Expected(Rows * Cols, f, scale);
 
     /// <summary>Makes results of the cached length, so that any buffer handed back is overwritten.</summary>
     private static void Churn()

@@ -21,18 +21,9 @@ public class BufferCacheTests
 {
     private const int Rows = 97, Cols = 101; // 9797 elements: cached, and a length no other test uses
 
-    private static Tensor Ramp(double scale = 1) =>
-        Tensor.Create(new[] { Rows, Cols }, scale, static (span, s) =>
-        {
-            for (int i = 0; i < span.Length; i++) span[i] = s * ((i % 13) - 6);
-        });
+    private static Tensor Ramp(double scale = 1) => RampData.Ramp(Rows, Cols, scale);
 
-    private static double[] Expected(Func<double, double> f, double scale = 1)
-    {
-        var values = new double[Rows * Cols];
-        for (int i = 0; i < values.Length; i++) values[i] = f(scale * ((i % 13) - 6));
-        return values;
-    }
+    private static double[] Expected(Func<double, double> f, double scale = 1) => RampData.Expected(Rows * Cols, f, scale);
 
     private static double[] Filled(int n, double value)
     {

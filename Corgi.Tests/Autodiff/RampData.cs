@@ -1,0 +1,23 @@
+using System;
+
+namespace Corgi.Tests.Autodiff;
+
+/// <summary>
+/// Test data for the buffer-cache tests: a [rows, cols] tensor with values s * ((i % 13) - 6) (integers in
+/// [-6s, 6s], so sums and products are exact), and the expected values of a function of it.
+/// </summary>
+internal static class RampData
+{
+    public static Tensor Ramp(int rows, int cols, double scale) =>
+        Tensor.Create(new[] { rows, cols }, scale, static (span, s) =>
+        {
+            for (int i = 0; i < span.Length; i++) span[i] = s * ((i % 13) - 6);
+        });
+
+    public static double[] Expected(int count, Func<double, double> f, double scale)
+    {
+        var values = new double[count];
+        for (int i = 0; i < values.Length; i++) values[i] = f(scale * ((i % 13) - 6));
+        return values;
+    }
+}
