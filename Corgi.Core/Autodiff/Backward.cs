@@ -108,7 +108,7 @@ public sealed partial class Tensor
 
         bool previous = createGraph ? false : GradMode.EnterPlainBackward();
         PassBuffers? buffers = null;
-        PassBuffers? interrupted = createGraph ? null : PassBuffers.Enter(out buffers);
+        HashSet<double[]>? interrupted = createGraph ? null : PassBuffers.Enter(out buffers);
         try
         {
             PendingGradient = seed;

@@ -22,44 +22,27 @@ namespace Corgi.Autodiff;
 /// </remarks>
 internal sealed class PassBuffers
 {
-    [ThreadStatic] private static PassBuffers? t_current;
-
-    // Both made on the first large rent: passes over small tensors (scalar graphs) pay nothing.
-    private HashSet<double[]>? _fresh;
+    // The buffers rented on this thread while the pass runs (BufferPool's rent log), minus those released or escaped.
+    private readonly HashSet<double[]> _fresh = new(ReferenceEqualityComparer.Instance);
     private Dictionary<double[], int>? _holds;
 
-    /// <summary>Starts tracking for a new pass on this thread; returns the pass it interrupts (nested passes).</summary>
-    public static PassBuffers? Enter(out PassBuffers pass)
+    /// <summary>Starts recording this thread's rents for a new pass; returns the log it replaces (nested passes).</summary>
+    public static HashSet<double[]>? Enter(out PassBuffers pass)
     {
-        var previous = t_current;
         pass = new PassBuffers();
-        t_current = pass;
-        return previous;
+        return BufferPool.SwapRentLog(pass._fresh);
     }
 
-    /// <summary>Ends the current pass (restores the interrupted one) or a suspension.</summary>
-    public static void Restore(PassBuffers? previous) => t_current = previous;
+    /// <summary>Ends the current pass or a suspension: puts back the log <see cref="Enter"/> or <see cref="Suspend"/> returned.</summary>
+    public static void Restore(HashSet<double[]>? previous) => BufferPool.SwapRentLog(previous);
 
-    /// <summary>Stops registering rents (around user code); returns what <see cref="Restore"/> needs.</summary>
-    public static PassBuffers? Suspend()
-    {
-        var previous = t_current;
-        t_current = null;
-        return previous;
-    }
-
-    /// <summary>Called by <see cref="BufferPool.Rent"/> for every large buffer.</summary>
-    public static void OnRent(double[] buffer)
-    {
-        var pass = t_current;
-        if (pass is null) return;
-        (pass._fresh ??= new HashSet<double[]>(ReferenceEqualityComparer.Instance)).Add(buffer);
-    }
+    /// <summary>Stops recording rents (around user code); returns what <see cref="Restore"/> needs.</summary>
+    public static HashSet<double[]>? Suspend() => BufferPool.SwapRentLog(null);
 
     /// <summary>A slot now holds <paramref name="gradient"/>.</summary>
     public void Hold(Tensor gradient)
     {
-        if (_fresh is null || !_fresh.Contains(gradient.Data)) return;
+        if (!_fresh.Contains(gradient.Data)) return;
         _holds ??= new Dictionary<double[], int>(ReferenceEqualityComparer.Instance);
         CollectionsMarshal.GetValueRefOrAddDefault(_holds, gradient.Data, out _)++;
     }
@@ -74,7 +57,7 @@ internal sealed class PassBuffers
     }
 
     /// <summary><paramref name="gradient"/>'s buffer is seen outside the engine: never release it.</summary>
-    public void Escape(Tensor gradient) => _fresh?.Remove(gradient.Data);
+    public void Escape(Tensor gradient) => _fresh.Remove(gradient.Data);
 
     /// <summary>
     /// Whether the buffer is a candidate held by at most <paramref name="slots"/> slots: with
@@ -82,7 +65,7 @@ internal sealed class PassBuffers
     /// </summary>
     public bool IsExclusive(double[] buffer, int slots)
     {
-        if (_fresh is null || !_fresh.Contains(buffer)) return false;
+        if (!_fresh.Contains(buffer)) return false;
         int held = _holds is not null && _holds.TryGetValue(buffer, out var n) ? n : 0;
         return held <= slots;
     }
@@ -95,7 +78,7 @@ internal sealed class PassBuffers
     public void Release(Tensor dead, Tensor? keep1 = null, Tensor? keep2 = null)
     {
         var buffer = dead.Data;
-        if (_fresh is null || !_fresh.Contains(buffer)) return;
+        if (!_fresh.Contains(buffer)) return;
         if ((keep1 is not null && ReferenceEquals(buffer, keep1.Data)) || (keep2 is not null && ReferenceEquals(buffer, keep2.Data))) return;
         if (_holds is not null && _holds.ContainsKey(buffer)) return;
         _fresh.Remove(buffer);

@@ -60,6 +60,19 @@ internal static class BufferPool
     public static (long Hits, long Misses, long Returns, long Dropped) Counters =>
         (Interlocked.Read(ref s_hits), Interlocked.Read(ref s_misses), Interlocked.Read(ref s_returns), Interlocked.Read(ref s_dropped));
 
+    [ThreadStatic] private static HashSet<double[]>? t_rentLog;
+
+    /// <summary>
+    /// When set, every cached-size buffer rented on this thread is added to it (the backward engine uses
+    /// this to know which buffers its own pass made); null records nothing. Returns the previous log.
+    /// </summary>
+    public static HashSet<double[]>? SwapRentLog(HashSet<double[]>? log)
+    {
+        var previous = t_rentLog;
+        t_rentLog = log;
+        return previous;
+    }
+
     /// <summary>A buffer of exactly <paramref name="length"/> elements with unspecified contents.</summary>
     public static double[] Rent(int length)
     {
@@ -77,7 +90,7 @@ internal static class BufferPool
             else s_misses++;
         }
         buffer ??= GC.AllocateUninitializedArray<double>(length);
-        Autodiff.PassBuffers.OnRent(buffer);
+        t_rentLog?.Add(buffer);
         return buffer;
     }
 
