@@ -25,6 +25,7 @@ public sealed partial class Tensor
     /// </summary>
     public override string ToString()
     {
+        if (IsDisposed) return $"tensor(disposed, shape={ShapeUtil.Format(_shape)})";
         var sb = new StringBuilder("tensor(");
         bool summarise = Count > TensorPrintOptions.Threshold;
         var fmt = ChooseFormat(summarise);
@@ -97,16 +98,18 @@ public sealed partial class Tensor
         sb.Append(']');
     }
 
-    /// <summary>Value equality: the same shape and exactly the same values (NaN equals NaN here).</summary>
+    /// <summary>Value equality: the same shape and exactly the same values (NaN equals NaN here). A disposed tensor equals only itself.</summary>
     public override bool Equals(object? obj) =>
-        obj is Tensor t && ShapeUtil.SameShape(t._shape, _shape) && t.Data.AsSpan().SequenceEqual(Data);
+        obj is Tensor t && (ReferenceEquals(t, this)
+            || (!t.IsDisposed && !IsDisposed && ShapeUtil.SameShape(t._shape, _shape) && t.Data.AsSpan().SequenceEqual(Data)));
 
     /// <summary>A hash of the shape and values, consistent with <see cref="Equals(object?)"/>.</summary>
     public override int GetHashCode()
     {
         var h = new HashCode();
         foreach (var d in _shape) h.Add(d);
-        for (int i = 0; i < Math.Min(Data.Length, 16); i++) h.Add(Data[i]);
+        var data = _data ?? Array.Empty<double>(); // a disposed tensor hashes by its shape
+        for (int i = 0; i < Math.Min(data.Length, 16); i++) h.Add(data[i]);
         return h.ToHashCode();
     }
 

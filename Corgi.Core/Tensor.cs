@@ -27,8 +27,20 @@ namespace Corgi;
 /// </remarks>
 public sealed partial class Tensor
 {
+    // The row-major values; never written after construction. Null once the tensor's DisposeScope has
+    // ended (its buffer may then belong to a new tensor): every read goes through Data, which throws.
+    private double[]? _data;
+
     /// <summary>The row-major values; exactly <see cref="Count"/> long and never written after construction.</summary>
-    internal readonly double[] Data;
+    /// <exception cref="ObjectDisposedException">The tensor was disposed with its <see cref="DisposeScope"/>.</exception>
+    internal double[] Data
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _data ?? ThrowDisposed();
+    }
+
+    // The dispose scope this tensor was made in (null: none, or detached from it); see DisposeScope.
+    internal DisposeScope? Scope;
     private readonly int[] _shape;
 
     /// <summary>The graph node (inputs and local derivative) of a recorded result; null for leaves.</summary>
@@ -52,10 +64,11 @@ public sealed partial class Tensor
     /// <summary>Wraps a buffer the caller hands over (it must not be written afterwards).</summary>
     internal Tensor(double[] data, int[] shape, Node? node = null, bool tracked = false)
     {
-        Data = data;
+        _data = data;
         _shape = shape;
         Node = node;
         _tracked = tracked || node is not null;
+        DisposeScope.Register(this);
     }
 
     /// <summary>
@@ -74,7 +87,8 @@ public sealed partial class Tensor
         if (n != values.Length)
             throw new TensorShapeException(
                 $"tensor: shape {ShapeUtil.Format(shape)} needs {n} values but {values.Length} were given");
-        Data = (double[])values.Clone();
+        _data = (double[])values.Clone();
+        DisposeScope.Register(this);
     }
 
     internal static int[] ValidateShape(string op, ReadOnlySpan<int> shape)
@@ -96,7 +110,7 @@ public sealed partial class Tensor
     public int Rank => _shape.Length;
 
     /// <summary>The number of elements.</summary>
-    public int Count => Data.Length;
+    public int Count => _data?.Length ?? ShapeUtil.Count(_shape);
 
     /// <summary>The size of one dimension (negative counts from the end).</summary>
     public int Size(int dim) => _shape[ShapeUtil.Axis("size", dim, _shape.Length, _shape)];
@@ -277,6 +291,7 @@ public sealed partial class Tensor
         // g, and its local derivative may hand g or a view of it to its inputs (x + 1 passes dy on as it
         // is, a reshape as a view), whose stored gradients would then share the buffer. A sum made here
         // is never propagated.
+        stored.Scope?.Forget(stored); // a stored gradient outlives any dispose scope the pass ran in
         bool owned = buffers is not null && (old is not null || Node is null) && buffers.IsExclusive(stored.Data, 0);
         buffers?.Escape(stored);
         if (Interlocked.Exchange(ref _gradientOwned, 0) == 1 && old is not null) Kernels.BufferPool.Return(old.Data);

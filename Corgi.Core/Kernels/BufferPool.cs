@@ -73,6 +73,23 @@ internal static class BufferPool
         return previous;
     }
 
+    /// <summary>
+    /// The buffers rented on one thread while a dispose scope is open, innermost scope first (see
+    /// <see cref="RentLog"/>); a buffer given back on the thread leaves every open scope's log.
+    /// </summary>
+    [ThreadStatic] private static RentLog? t_scopeLog;
+
+    /// <summary>Opens a log of the cached-size buffers this thread rents until <see cref="CloseScopeLog"/>.</summary>
+    public static RentLog OpenScopeLog() => t_scopeLog = new RentLog(t_scopeLog);
+
+    /// <summary>Closes the innermost open log (it must be <paramref name="log"/>).</summary>
+    public static void CloseScopeLog(RentLog log)
+    {
+        if (!ReferenceEquals(t_scopeLog, log))
+            throw new InvalidOperationException("buffer cache: scope logs must be closed innermost first, on the thread that opened them");
+        t_scopeLog = log.Outer;
+    }
+
     /// <summary>A buffer of exactly <paramref name="length"/> elements with unspecified contents.</summary>
     public static double[] Rent(int length)
     {
@@ -91,6 +108,7 @@ internal static class BufferPool
         }
         buffer ??= GC.AllocateUninitializedArray<double>(length);
         t_rentLog?.Add(buffer);
+        t_scopeLog?.Rented.Add(buffer);
         return buffer;
     }
 
@@ -102,6 +120,8 @@ internal static class BufferPool
     {
         int length = buffer.Length;
         if (length < MinLength) return;
+        // no open scope may give it back again: it is the cache's now, then its next renter's
+        for (var log = t_scopeLog; log is not null; log = log.Outer) log.Rented.Remove(buffer);
         long bytes = (long)length * sizeof(double);
         if (s_poison) Array.Fill(buffer, double.NaN);
         lock (s_lock)
@@ -144,4 +164,14 @@ internal static class BufferPool
             return mb << 20;
         return 256L << 20;
     }
+}
+
+/// <summary>The cached-size buffers one thread rented while a scope was open (see <see cref="BufferPool.OpenScopeLog"/>).</summary>
+internal sealed class RentLog(RentLog? outer)
+{
+    /// <summary>The log of the enclosing scope, or null.</summary>
+    public RentLog? Outer { get; } = outer;
+
+    /// <summary>The buffers rented and not given back since the log opened.</summary>
+    public HashSet<double[]> Rented { get; } = new(ReferenceEqualityComparer.Instance);
 }

@@ -19,7 +19,7 @@ public sealed class Parameter
 
     /// <summary>Creates a parameter holding <paramref name="value"/> as a tracked leaf.</summary>
     /// <param name="name">The parameter's name inside its layer ("weight", "bias"); used for saving.</param>
-    /// <param name="value">The initial value; it is detached from any graph and tracked.</param>
+    /// <param name="value">The initial value; it is detached from any graph and from its <see cref="DisposeScope"/>, and tracked.</param>
     public Parameter(string name, Tensor value)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -33,7 +33,8 @@ public sealed class Parameter
 
     /// <summary>
     /// The current value: a tracked leaf tensor. Setting it replaces the tensor (the old one is not
-    /// modified); a value that is not a tracked leaf is detached and tracked first.
+    /// modified); a value that is not a tracked leaf is detached and tracked first. The value is taken
+    /// out of its <see cref="DisposeScope"/>, so optimizers can update parameters inside one.
     /// </summary>
     /// <exception cref="TensorShapeException">The new value's shape differs from the parameter's.</exception>
     public Tensor Value
@@ -70,5 +71,7 @@ public sealed class Parameter
     /// <inheritdoc/>
     public override string ToString() => $"Parameter {Name} {Tensor.FormatShape(_value.ShapeSpan)}";
 
-    private static Tensor AsLeaf(Tensor value) => value.IsLeaf && value.IsTracked ? value : value.Detach().Tracked();
+    // A parameter's value outlives any dispose scope it was made in.
+    private static Tensor AsLeaf(Tensor value) =>
+        (value.IsLeaf && value.IsTracked ? value : value.Detach().Tracked()).DetachFromDisposeScope();
 }

@@ -1,0 +1,222 @@
+using System;
+using System.Threading;
+using Corgi.NN;
+using Xunit;
+using static Corgi.Tests.TestUtil;
+
+namespace Corgi.Tests.Autodiff;
+
+/// <summary>
+/// Dispose scopes: what they dispose, what survives, and that a buffer goes back to the cache only when no
+/// surviving tensor can read it. Tensors are [89,103] (9167 elements: cached, a length no other test uses)
+/// ramps with exact integer values, so every expected value below is exact.
+/// </summary>
+[Collection(nameof(BufferCacheCollection))]
+public class DisposeScopeTests
+{
+    private const int Rows = 89, Cols = 103;
+
+    private static Tensor Ramp(double scale = 1) => RampData.Ramp(Rows, Cols, scale);
+
+    private static double[] Expected(Func<double, double> f, double scale = 1) => RampData.Expected(Rows * Cols, f, scale);
+
+    [Fact]
+    public void TensorsMadeInTheScope_AreDisposed_AndSayWhyWhenRead()
+    {
+        var x = Ramp();
+        Tensor y;
+        using (Tensor.NewDisposeScope())
+        {
+            y = x * 2.0;
+            Assert.False(y.IsDisposed);
+        }
+        Assert.True(y.IsDisposed);
+        Assert.False(x.IsDisposed); // made before the scope
+        Assert.Equal(new[] { Rows, Cols }, y.Shape); // the shape stays readable
+        Assert.Equal(Rows * Cols, y.Count);
+        var e = Assert.Throws<ObjectDisposedException>(() => y.ToArray());
+        Assert.Contains("[89,103]", e.Message);
+        Assert.Contains("DisposeScope", e.Message);
+        Assert.Throws<ObjectDisposedException>(() => y + 1.0);
+        Assert.Equal("tensor(disposed, shape=[89,103])", y.ToString());
+        AssertClose(Expected(v => v), x); // the input is untouched
+    }
+
+    [Fact]
+    public void TheBufferOfADisposedResult_IsReusedByTheNextStep()
+    {
+        var x = Ramp();
+        using (Tensor.NewDisposeScope()) _ = x * 3.0;
+        var before = BufferCache.Statistics;
+        Tensor z;
+        using (Tensor.NewDisposeScope()) z = (x * 5.0).DetachFromDisposeScope();
+        var after = BufferCache.Statistics;
+        Assert.True(after.Hits > before.Hits, $"expected the disposed buffer to be rented again: {before} -> {after}");
+        AssertClose(Expected(v => 5 * v), z);
+    }
+
+    [Fact]
+    public void GradientsStoredInTheScope_SurviveIt_WithTheirValues()
+    {
+        var a = Ramp().Tracked();
+        var b = Ramp(2).Tracked();
+        double loss;
+        using (Tensor.NewDisposeScope())
+        {
+            var l = (a * b).Sum();
+            l.Backward();
+            loss = l.Item();
+        }
+        // d(sum a*b)/da = b, d/db = a; sum a*b = sum 2 v^2
+        AssertClose(Expected(v => 2 * v), a.Gradient);
+        AssertClose(Expected(v => v), b.Gradient);
+        double sum = 0;
+        foreach (var v in Expected(v => 2 * v * v)) sum += v;
+        Assert.Equal(sum, loss);
+        // more steps of the same size must not reuse the gradients' buffers
+        for (int i = 0; i < 3; i++)
+            using (Tensor.NewDisposeScope()) _ = (Ramp(7) * 3.0).Exp();
+        AssertClose(Expected(v => 2 * v), a.Gradient);
+    }
+
+    [Fact]
+    public void AResultMovedOut_CanBeDifferentiatedAfterTheScope()
+    {
+        var x = Ramp().Tracked();
+        Tensor loss;
+        using (Tensor.NewDisposeScope())
+        {
+            var y = x * x;           // kept: loss's graph reaches it
+            loss = (y * 3.0).Sum().MoveToOuterDisposeScope();
+        }
+        for (int i = 0; i < 3; i++)
+            using (Tensor.NewDisposeScope()) _ = Ramp(9) + 1.0;
+        Assert.False(loss.IsDisposed);
+        loss.Backward();
+        AssertClose(Expected(v => 6 * v), x.Gradient); // d(sum 3x^2)/dx = 6x
+    }
+
+    [Fact]
+    public void NestedScopes_MoveToTheOuterScope_WhichDisposesAtItsEnd()
+    {
+        var x = Ramp();
+        Tensor inner, outerOnly;
+        using (Tensor.NewDisposeScope())
+        {
+            using (Tensor.NewDisposeScope())
+            {
+                inner = (x * 2.0).MoveToOuterDisposeScope();
+                outerOnly = x * 3.0;
+            }
+            Assert.True(outerOnly.IsDisposed);
+            Assert.False(inner.IsDisposed);
+            AssertClose(Expected(v => 2 * v), inner);
+        }
+        Assert.True(inner.IsDisposed);
+    }
+
+    [Fact]
+    public void MovingOutOfTheOutermostScope_Detaches()
+    {
+        Tensor y;
+        using (Tensor.NewDisposeScope()) y = (Ramp() * 2.0).MoveToOuterDisposeScope();
+        Assert.False(y.IsDisposed);
+        for (int i = 0; i < 3; i++)
+            using (Tensor.NewDisposeScope()) _ = Ramp(5) * 4.0;
+        AssertClose(Expected(v => 2 * v), y);
+    }
+
+    [Fact]
+    public void AViewThatSurvives_KeepsTheBufferItShares()
+    {
+        var x = Ramp();
+        Tensor view;
+        using (Tensor.NewDisposeScope())
+        {
+            var y = x * 2.0;                                 // disposed
+            view = y.Reshape(Cols, Rows).DetachFromDisposeScope(); // shares y's buffer
+        }
+        for (int i = 0; i < 3; i++)
+            using (Tensor.NewDisposeScope()) _ = Ramp(11) * 3.0;
+        AssertClose(Expected(v => 2 * v), view);
+    }
+
+    [Fact]
+    public void AViewOfATensorMadeOutside_IsDisposed_ButTheBufferStays()
+    {
+        var x = Ramp();
+        using (Tensor.NewDisposeScope()) _ = x.Reshape(Cols, Rows);
+        for (int i = 0; i < 3; i++)
+            using (Tensor.NewDisposeScope()) _ = Ramp(13) * 3.0;
+        AssertClose(Expected(v => v), x);
+    }
+
+    [Fact]
+    public void AnOptimizerStepInTheScope_KeepsTheNewParameterValues()
+    {
+        var dense = new Dense(Cols, 3);
+        var x = Ramp(0.01);
+        var before = dense.Weights.Value.ToArray();
+        var optimizer = new GradientDescent(0.1);
+        using (Tensor.NewDisposeScope())
+        {
+            var loss = dense.Forward(x).Sum();
+            loss.Backward();
+            optimizer.Update(dense.Parameters);
+        }
+        Assert.False(dense.Weights.Value.IsDisposed);
+        Assert.False(dense.Bias!.Value.IsDisposed);
+        // d(sum (x W^T + b))/dW[o, i] = sum over rows of x[r, i]; W' = W - 0.1 * that
+        var columnSums = new double[Cols];
+        var xs = x.ToArray();
+        for (int r = 0; r < Rows; r++)
+            for (int i = 0; i < Cols; i++) columnSums[i] += xs[r * Cols + i];
+        var expected = new double[before.Length];
+        for (int o = 0; o < 3; o++)
+            for (int i = 0; i < Cols; i++) expected[o * Cols + i] = before[o * Cols + i] - 0.1 * columnSums[i];
+        AssertClose(expected, dense.Weights.Value, 1e-12);
+        using (Tensor.NewDisposeScope()) _ = dense.Forward(x); // the updated values are usable
+    }
+
+    [Fact]
+    public void ScopesEndInnermostFirst_AndTwiceIsHarmless()
+    {
+        var outer = Tensor.NewDisposeScope();
+        var inner = Tensor.NewDisposeScope();
+        Assert.Same(inner, DisposeScope.Current);
+        var e = Assert.Throws<InvalidOperationException>(() => outer.Dispose());
+        Assert.Contains("innermost first", e.Message);
+        inner.Dispose();
+        inner.Dispose();
+        Assert.Same(outer, DisposeScope.Current);
+        outer.Dispose();
+        Assert.Null(DisposeScope.Current);
+    }
+
+    [Fact]
+    public void AScopeBelongsToItsThread()
+    {
+        var x = Ramp();
+        Tensor? other = null;
+        using (Tensor.NewDisposeScope())
+        {
+            // a tensor made on another thread is not in this thread's scope
+            var thread = new Thread(() => other = x * 2.0);
+            thread.Start();
+            thread.Join();
+            Assert.Equal(0, DisposeScope.Current!.Count);
+        }
+        Assert.False(other!.IsDisposed);
+    }
+
+    [Fact]
+    public void Count_IsWhatTheScopeWillDispose()
+    {
+        using var scope = Tensor.NewDisposeScope();
+        var a = Tensor.Of(1.0, 2.0);
+        var b = a.Exp();
+        Assert.Equal(2, scope.Count);
+        b.DetachFromDisposeScope();
+        Assert.Equal(1, scope.Count);
+    }
+}
