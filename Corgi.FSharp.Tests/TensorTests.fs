@@ -250,6 +250,40 @@ let ``noGrad records nothing`` () =
     Assert.True(Tensor.isGradEnabled ())
 
 [<Fact>]
+let ``scoped disposes what it makes, keeps its tensor result, gradients and what the result's graph reaches`` () =
+    let x = tensor [ 1.; 2.; 3. ] |> Tensor.tracked
+    let mutable inside = Unchecked.defaultof<Corgi.Tensor>
+    // loss = sum(x * x) = 1 + 4 + 9 = 14; d/dx = 2x
+    let loss =
+        Tensor.scoped (fun () ->
+            inside <- x + 1.
+            x * x |> Tensor.sum)
+    Assert.True(Tensor.isDisposed inside)
+    Assert.Throws<ObjectDisposedException>(fun () -> inside.ToArray() |> ignore) |> ignore
+    Assert.False(Tensor.isDisposed loss)
+    loss |> assertTensor [] [ 14. ]
+    Tensor.backward loss // x * x was kept: loss's graph reaches it
+    (Tensor.gradient x).Value |> assertTensor [ 3 ] [ 2.; 4.; 6. ]
+    // a float result, with backward inside: the gradient survives
+    Tensor.clearGradient x
+    let value = Tensor.scoped (fun () -> let l = x * 3. |> Tensor.sum in Tensor.backward l; Tensor.item l)
+    Assert.Equal(18., value)
+    (Tensor.gradient x).Value |> assertTensor [ 3 ] [ 3.; 3.; 3. ]
+
+[<Fact>]
+let ``moveToOuterScope and detachFromScope keep tensors past their scope`` () =
+    let x = tensor [ 1.; 2. ]
+    let mutable moved = Unchecked.defaultof<Corgi.Tensor>
+    let mutable detached = Unchecked.defaultof<Corgi.Tensor>
+    Tensor.scoped (fun () ->
+        Tensor.scoped (fun () ->
+            moved <- x * 2. |> Tensor.moveToOuterScope
+            detached <- x * 3. |> Tensor.detachFromScope)
+        Assert.False(Tensor.isDisposed moved))
+    Assert.True(Tensor.isDisposed moved) // the outer scope disposed it
+    detached |> assertTensor [ 2 ] [ 3.; 6. ]
+
+[<Fact>]
 let ``custom operations are differentiable`` () =
     // cube with its derivative 3x^2: at 2, value 8 and gradient 12
     let cube x =

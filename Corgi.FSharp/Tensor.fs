@@ -176,6 +176,33 @@ module Tensor =
     [<CompiledName("IsGradEnabled")>]
     let isGradEnabled () : bool = Tensor.IsGradEnabled
 
+    /// <summary>
+    /// Runs <paramref name="f"/> in a dispose scope (TorchSharp's <c>NewDisposeScope</c>): the tensors it makes are
+    /// disposed when it returns and their large buffers reused by the next step. A tensor result is moved out of
+    /// the scope (with everything its graph reaches); gradients stored by <see cref="backward"/> and parameter values
+    /// survive too. <c>Tensor.scoped (fun () -> let loss = x |> Tensor.matmul w |> Tensor.sum in Tensor.backward loss; Tensor.item loss)</c>.
+    /// </summary>
+    [<CompiledName("Scoped")>]
+    let scoped (f: unit -> 'T) : 'T =
+        use _scope = Tensor.NewDisposeScope()
+        let result = f ()
+        match box result with
+        | :? Tensor as t -> t.MoveToOuterDisposeScope() |> ignore
+        | _ -> ()
+        result
+
+    /// <summary>Hands the tensor to the dispose scope enclosing its own (or out of scopes when there is none); returns it.</summary>
+    [<CompiledName("MoveToOuterDisposeScope")>]
+    let moveToOuterScope (x: Tensor) : Tensor = x.MoveToOuterDisposeScope()
+
+    /// <summary>Takes the tensor out of its dispose scope, so no scope disposes it; returns it.</summary>
+    [<CompiledName("DetachFromDisposeScope")>]
+    let detachFromScope (x: Tensor) : Tensor = x.DetachFromDisposeScope()
+
+    /// <summary>Whether the tensor was disposed with its dispose scope (its values are gone; its shape remains).</summary>
+    [<CompiledName("IsDisposed")>]
+    let isDisposed (x: Tensor) : bool = x.IsDisposed
+
     // ------------------------------------------------------------------ values and shape information
 
     /// <summary>The dimension sizes: <c>Tensor.shape (Tensor.zeros [2; 3])</c> is <c>[2; 3]</c>; a scalar gives <c>[]</c>.</summary>

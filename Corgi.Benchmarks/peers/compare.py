@@ -25,8 +25,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 CORGI_WORKLOADS = ["W1", "W1-dense", "W2", "W3", "W3L", "W4", "W5"]
 TORCH_WORKLOADS = ["W1", "W2", "W3", "W3L", "W4"]
 # the rows of the table, in order
-ROWS = [("W1", "float64"), ("W1-dense", "float64"), ("W1", "float32"), ("W2", "float64"), ("W3", "float64"), ("W3-provider", "float64"),
-        ("W3L", "float64"), ("W3L-provider", "float64"), ("W4", "float64"), ("W5", "float64")]
+ROWS = [("W1", "float64"), ("W1-dense", "float64"), ("W1", "float32"), ("W2", "float64"), ("W3", "float64"), ("W3-scoped", "float64"), ("W3-provider", "float64"),
+        ("W3L", "float64"), ("W3L-scoped", "float64"), ("W3L-provider", "float64"), ("W4", "float64"), ("W5", "float64")]
 
 
 def run(cmd, env, sink, records, relabel=None):
@@ -116,7 +116,9 @@ def table(records, threads):
             vs = by_key.get(("corgi", w + "-vs-raw", "float64", t))
             if vs and vs.get("share_of_raw"):
                 notes.append(f"corgi threads={t}: {w} reaches {100 * vs['share_of_raw']:.0f}% of raw cblas_dgemm of the same size, "
-                             f"measured alternately ({fmt(vs['ms_per_step'])} ms per step, {fmt(vs['raw_gemm_ms'])} ms per raw GEMM)")
+                             f"measured alternately ({fmt(vs['ms_per_step'])} ms per step, {fmt(vs['raw_gemm_ms'])} ms per raw GEMM)"
+                             + (f"; in a dispose scope {100 * vs['scoped_share_of_raw']:.0f}%; the floor (the three products raw "
+                                f"plus the step's sum and fill) {100 * vs['floor_share_of_raw']:.0f}%" if "floor_share_of_raw" in vs else ""))
         prof = by_key.get(("corgi", "W2-profile", "float64", t))
         if prof:
             notes.append(f"corgi threads={t}: W2 forward {fmt(prof['forward_us_per_op'])} us/op "
