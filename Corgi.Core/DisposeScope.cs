@@ -27,7 +27,8 @@ namespace Corgi;
 /// </para>
 /// <para>
 /// Scopes belong to the thread that opened them: they nest, and must be disposed innermost first on
-/// that thread (a <c>using</c> block does both). Spans taken with <see cref="Tensor.AsSpan"/> from a
+/// that thread (a <c>using</c> block does both). A scope holds every tensor made in it until it ends, so
+/// open one per step, not around a whole training run. Spans taken with <see cref="Tensor.AsSpan"/> from a
 /// disposed tensor must not be used after the scope ends.
 /// </para>
 /// </remarks>
