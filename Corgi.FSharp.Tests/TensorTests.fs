@@ -260,6 +260,7 @@ let ``scoped disposes what it makes, keeps its tensor result, gradients and what
             x * x |> Tensor.sum)
     Assert.True(Tensor.isDisposed inside)
     Assert.Throws<ObjectDisposedException>(fun () -> inside.ToArray() |> ignore) |> ignore
+    Assert.Equal("tensor(disposed, shape=[3])", Tensor.format inside) // FSI can still print it
     Assert.False(Tensor.isDisposed loss)
     loss |> assertTensor [] [ 14. ]
     Tensor.backward loss // x * x was kept: loss's graph reaches it
