@@ -82,6 +82,12 @@ public sealed class DisposeScope : IDisposable
         scope._tensors.Add(tensor);
     }
 
+    /// <summary>How many tensors have been recorded in this scope so far (a mark for <see cref="MadeSince"/>).</summary>
+    internal int Recorded => _tensors.Count;
+
+    /// <summary>The tensors recorded in this scope since <paramref name="mark"/> (<see cref="Recorded"/>), or null if none.</summary>
+    internal Tensor[]? MadeSince(int mark) => _tensors.Count > mark ? _tensors.GetRange(mark, _tensors.Count - mark).ToArray() : null;
+
     /// <summary>Takes a tensor out of this scope: it will not be disposed by it.</summary>
     internal void Forget(Tensor tensor)
     {
@@ -94,6 +100,16 @@ public sealed class DisposeScope : IDisposable
         if (!ReferenceEquals(tensor.Scope, this)) return;
         tensor.Scope = _outer;
         _outer?._tensors.Add(tensor);
+    }
+
+    /// <summary>Pushes what <paramref name="t"/>'s graph node refers to: its inputs and the tensors its derivative reads.</summary>
+    private static void PushGraph(Tensor t, Stack<Tensor> stack)
+    {
+        var node = t.Node;
+        if (node is null) return;
+        foreach (var input in node.Inputs) stack.Push(input);
+        if (node.Saved is not null)
+            foreach (var saved in node.Saved) stack.Push(saved);
     }
 
     /// <summary>
@@ -121,8 +137,27 @@ public sealed class DisposeScope : IDisposable
         while (stack.Count > 0)
         {
             var t = stack.Pop();
-            if (!kept.Add(t) || t.Node is null) continue;
-            foreach (var input in t.Node.Inputs) stack.Push(input);
+            if (!kept.Add(t)) continue;
+            PushGraph(t, stack);
+        }
+
+        // A survivor that leaves every scope (detached: also a stored gradient or a parameter value) may reach
+        // or share (views) tensors of the enclosing scopes, which would dispose them and give their buffers back
+        // while it still reads them: what it reaches leaves its scope too, and no enclosing scope may give back
+        // a buffer it holds. (A survivor moved to the outer scope is in that scope's list, which then decides.)
+        if (_outer is not null)
+        {
+            var escaped = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+            foreach (var t in tensors)
+                if (t.Scope is null) stack.Push(t);
+            while (stack.Count > 0)
+            {
+                var t = stack.Pop();
+                if (!escaped.Add(t)) continue;
+                if (t.Scope is { } owner && !ReferenceEquals(owner, this)) owner.Forget(t);
+                if (t.DataOrNull is { } data) BufferPool.Unlog(data); // the enclosing scopes' logs: this one is closed
+                PushGraph(t, stack);
+            }
         }
 
         // A buffer a survivor holds stays where it is; one that only tensors moved out hold goes to the outer

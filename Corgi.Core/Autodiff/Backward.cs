@@ -293,6 +293,13 @@ public sealed partial class Tensor
     internal static Tensor Result(string op, double[] data, int[] shape, Tensor a, Tensor b, LocalGradient derivative) =>
         Records(a, b) ? new Tensor(data, shape, new Node(op, new[] { a, b }, derivative)) : new Tensor(data, shape);
 
+    /// <summary>Records on <paramref name="result"/>'s node (if any) a tensor its local derivative reads besides its inputs (see <see cref="Node.Saved"/>).</summary>
+    internal static Tensor Saving(Tensor result, Tensor? saved)
+    {
+        if (saved is not null && result.Node is not null) result.Node.Saved = new[] { saved };
+        return result;
+    }
+
     internal static Tensor Result(string op, double[] data, int[] shape, Tensor[] inputs, LocalGradient derivative)
     {
         if (GradMode.IsEnabled)

@@ -21,6 +21,13 @@ internal sealed class Node
     public readonly LocalGradient? PerInput;
     public readonly Func<Tensor, Tensor, Tensor?[]>? AllInputs;
 
+    /// <summary>
+    /// Tensors the derivative reads besides the inputs and the result (captured by its closure: relu's input in
+    /// relu_backward, a convolution's gate, a custom op's forward intermediates), or null. Nothing flows back to
+    /// them; a <see cref="DisposeScope"/> keeps them alive with the graph, as it keeps the inputs.
+    /// </summary>
+    public Tensor[]? Saved;
+
     public Node(string op, Tensor[] inputs, LocalGradient perInput)
     {
         Op = op;

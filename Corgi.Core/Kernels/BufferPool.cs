@@ -90,6 +90,12 @@ internal static class BufferPool
         t_scopeLog = log.Outer;
     }
 
+    /// <summary>Takes a buffer out of every open scope log on this thread: something outliving those scopes holds it.</summary>
+    public static void Unlog(double[] buffer)
+    {
+        for (var log = t_scopeLog; log is not null; log = log.Outer) log.Rented.Remove(buffer);
+    }
+
     /// <summary>A buffer of exactly <paramref name="length"/> elements with unspecified contents.</summary>
     public static double[] Rent(int length)
     {
@@ -121,7 +127,7 @@ internal static class BufferPool
         int length = buffer.Length;
         if (length < MinLength) return;
         // no open scope may give it back again: it is the cache's now, then its next renter's
-        for (var log = t_scopeLog; log is not null; log = log.Outer) log.Rented.Remove(buffer);
+        Unlog(buffer);
         long bytes = (long)length * sizeof(double);
         if (s_poison) Array.Fill(buffer, double.NaN);
         lock (s_lock)

@@ -21,7 +21,7 @@ public sealed partial class Tensor
     {
         var data = Buffers.Uninitialized(Count);
         UnaryKernels.KeepWherePositive<double>(Data, x.Data, data);
-        return Result("relu_backward", data, _shape, this, (g, _, _, _) => g.KeepWherePositive(x));
+        return Saving(Result("relu_backward", data, _shape, this, (g, _, _, _) => g.KeepWherePositive(x)), x);
     }
 
     /// <summary>Element-wise x where x &gt; 0, else slope * x.</summary>

@@ -129,7 +129,7 @@ public sealed partial class Tensor
             gate is null ? default : gate.Data, data);
         var inputs = bias is null ? new[] { x, filters } : new[] { x, filters, bias };
         string op = relu ? "conv2d_relu" : gate is null ? "conv2d" : "conv2d_gated";
-        return Result(op, data, new[] { w.Batch, o, w.OutHeight, w.OutWidth }, inputs, (g, y, t, i) =>
+        return Saving(Result(op, data, new[] { w.Batch, o, w.OutHeight, w.OutWidth }, inputs, (g, y, t, i) =>
         {
             // relu's gate is the op's own output, positive exactly where the pre-activation is
             var m = relu ? y : gate;
@@ -139,7 +139,7 @@ public sealed partial class Tensor
                 1 => ConvolveFilterGradient(t[0], g, w, m),
                 _ => m is null ? g.Sum(s_batchAndSpace) : ConvolveBiasGradient(g, m),
             };
-        });
+        }), gate);
     }
 
     private static readonly int[] s_batchAndSpace = { 0, 2, 3 };
@@ -152,12 +152,12 @@ public sealed partial class Tensor
     {
         var data = Buffers.Uninitialized(w.Batch * w.Channels * w.Height * w.Width);
         ConvolutionKernels.ConvolveInputGradient(g.Data, filters.Data, w, filters._shape[0], gate is null ? default : gate.Data, data);
-        return Result("conv2d_input_grad", data, new[] { w.Batch, w.Channels, w.Height, w.Width }, g, filters, (u, _, t, i) => i switch
+        return Saving(Result("conv2d_input_grad", data, new[] { w.Batch, w.Channels, w.Height, w.Width }, g, filters, (u, _, t, i) => i switch
         {
             // <u, dx(g, W)> = T(u, W, M ⊙ g)
             0 => Convolve(u, t[1], null, w, relu: false, gate),
             _ => ConvolveFilterGradient(u, t[0], w, gate),
-        });
+        }), gate);
     }
 
     /// <summary>
@@ -169,12 +169,12 @@ public sealed partial class Tensor
         int o = g._shape[1];
         var data = Buffers.Uninitialized(o * w.PatchSize);
         ConvolutionKernels.ConvolveFilterGradient(x.Data, g.Data, w, o, gate is null ? default : gate.Data, data);
-        return Result("conv2d_filter_grad", data, new[] { o, w.Channels, w.KernelHeight, w.KernelWidth }, x, g, (u, _, t, i) => i switch
+        return Saving(Result("conv2d_filter_grad", data, new[] { o, w.Channels, w.KernelHeight, w.KernelWidth }, x, g, (u, _, t, i) => i switch
         {
             // <u, dW(x, g)> = T(x, u, M ⊙ g)
             0 => ConvolveInputGradient(t[1], u, w, gate),
             _ => Convolve(t[0], u, null, w, relu: false, gate),
-        });
+        }), gate);
     }
 
     /// <summary>
@@ -187,8 +187,8 @@ public sealed partial class Tensor
         var data = Buffers.Uninitialized(o);
         ConvolutionKernels.GatedChannelSum(g.Data, gate.Data, n, o, area, data);
         var shape = g._shape;
-        return Result("conv2d_bias_grad", data, new[] { o }, g,
-            (u, _, _, _) => u.Reshape(1, o, 1, 1).BroadcastTo(shape).KeepWherePositive(gate));
+        return Saving(Result("conv2d_bias_grad", data, new[] { o }, g,
+            (u, _, _, _) => u.Reshape(1, o, 1, 1).BroadcastTo(shape).KeepWherePositive(gate)), gate);
     }
 
     /// <summary>Validates a rank-4 input against a kernel, stride and padding and returns the window geometry.</summary>

@@ -17,6 +17,11 @@ public sealed partial class Tensor
     /// gradient per input (of the input's shape, or of the result's shape when the input was broadcast),
     /// or null for inputs that need none. Written with tensor operations it can itself be differentiated.</param>
     /// <exception cref="ArgumentException">backward returned the wrong number of gradients.</exception>
+    /// <remarks>
+    /// In a <see cref="DisposeScope"/>, the tensors <paramref name="forward"/> makes stay alive as long as the result's
+    /// graph does, so <paramref name="backward"/> may capture them; a tensor it captures that was made elsewhere in
+    /// the scope must be kept by the caller (<see cref="DetachFromDisposeScope"/>) if the result outlives the scope.
+    /// </remarks>
     /// <example>
     /// <code>
     /// // y = x^3 with its derivative 3x^2
@@ -33,6 +38,9 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(backward);
         var ins = (Tensor[])inputs.Clone();
         Tensor value;
+        // the tensors the forward makes in the current dispose scope: backward may have captured them
+        var scope = DisposeScope.Current;
+        int mark = scope?.Recorded ?? 0;
         using (NoGrad())
         {
             value = forward(ins) ?? throw new InvalidOperationException($"{name}: the forward function returned null");
@@ -49,6 +57,6 @@ public sealed partial class Tensor
             if (grads is null || grads.Length != ins.Length)
                 throw new ArgumentException($"{name}: the backward function returned {grads?.Length ?? 0} gradients for {ins.Length} inputs");
             return grads;
-        }));
+        }) { Saved = scope?.MadeSince(mark) });
     }
 }

@@ -155,6 +155,106 @@ public class DisposeScopeTests
     }
 
     [Fact]
+    public void AViewDetachedInAnInnerScope_KeepsTheBufferOfATensorOfTheOuterScope()
+    {
+        var x = Ramp();
+        Tensor view;
+        using (Tensor.NewDisposeScope())
+        {
+            var y = x * 2.0; // the outer scope's: it disposes y
+            using (Tensor.NewDisposeScope())
+                view = y.Reshape(Cols, Rows).DetachFromDisposeScope(); // shares y's buffer, outlives both scopes
+        }
+        ChurnInScopes();
+        AssertClose(Expected(v => 2 * v), view);
+    }
+
+    [Fact]
+    public void AParameterValueSetInAnInnerScope_KeepsTheBufferOfATensorOfTheOuterScope()
+    {
+        var p = new Parameter("weight", Ramp());
+        using (Tensor.NewDisposeScope())
+        {
+            var y = Ramp() * 3.0; // the outer scope's, untracked: the value is a tracked leaf sharing its buffer
+            using (Tensor.NewDisposeScope()) p.Value = y;
+        }
+        ChurnInScopes();
+        AssertClose(Expected(v => 3 * v), p.Value);
+    }
+
+    [Fact]
+    public void AResultDetachedInAnInnerScope_KeepsWhatItsGraphReachesInTheOuterScope()
+    {
+        var x = Ramp().Tracked();
+        Tensor loss;
+        using (Tensor.NewDisposeScope())
+        {
+            var y = x * 2.0; // the outer scope's; loss's backward reads it
+            using (Tensor.NewDisposeScope()) loss = (y * y).Sum().DetachFromDisposeScope();
+        }
+        ChurnInScopes();
+        loss.Backward();
+        AssertClose(Expected(v => 8 * v), x.Gradient); // d(sum (2x)^2)/dx = 8x
+    }
+
+    [Fact]
+    public void ASecondOrderGraphMovedOut_KeepsTheTensorsReluBackwardReads()
+    {
+        // relu's derivative, recorded with createGraph, reads its input h besides its own inputs: the penalty's
+        // graph (sum(2 [h > 0] w), with h = 2x) never reaches h through the inputs, but its backward needs h.
+        var x = Ramp().Tracked();
+        var w = Ramp(0.5).Tracked();
+        Tensor penalty;
+        using (Tensor.NewDisposeScope())
+        {
+            var h = x * 2.0;
+            var loss = (h.Relu() * w).Sum();
+            var gx = Tensor.Gradients(loss, new[] { x }, createGraph: true)[0]!; // 2 [h > 0] w
+            penalty = gx.Sum().MoveToOuterDisposeScope();
+        }
+        ChurnInScopes();
+        penalty.Backward();
+        AssertClose(Expected(v => v > 0 ? 2 : 0), w.Gradient); // d(sum 2 [2x > 0] w)/dw = 2 [x > 0]
+    }
+
+    [Fact]
+    public void ASecondOrderConvolutionGraphMovedOut_KeepsItsGate()
+    {
+        // conv2d_relu with a 1x1 filter 2: y = relu(2x); the input gradient 2 [y > 0] c reads the gate y in its backward
+        var x = Ramp().Reshape(1, 1, Rows, Cols).Tracked();
+        var c = Ramp(0.5).Reshape(1, 1, Rows, Cols).Tracked();
+        var filter = Tensor.FromArray(new[] { 1, 1, 1, 1 }, new[] { 2.0 });
+        Tensor penalty;
+        using (Tensor.NewDisposeScope())
+        {
+            var loss = (x.Conv2dRelu(filter) * c).Sum();
+            var gx = Tensor.Gradients(loss, new[] { x }, createGraph: true)[0]!; // 2 [2x > 0] c
+            penalty = gx.Sum().MoveToOuterDisposeScope();
+        }
+        ChurnInScopes();
+        penalty.Backward();
+        AssertClose(Expected(v => v > 0 ? 2 : 0), c.Gradient!.Reshape(Rows, Cols)); // d(sum 2 [x > 0] c)/dc
+    }
+
+    [Fact]
+    public void ACustomOpMovedOut_KeepsTheTensorsItsBackwardCapturedInItsForward()
+    {
+        var x = Ramp().Tracked();
+        Tensor loss;
+        using (Tensor.NewDisposeScope())
+        {
+            Tensor? twice = null; // made by the forward, read by the backward
+            var y = Tensor.Custom("twice_square", new[] { x },
+                xs => (twice = xs[0] * 2.0) * xs[0],         // 2x^2
+                (xs, tracked, g) => new Tensor?[] { g * twice! * 2.0 }); // 4x
+            loss = y.Sum().MoveToOuterDisposeScope();
+        }
+        ChurnInScopes();
+        loss.Backward();
+        AssertClose(Expected(v => 4 * v), x.Gradient);
+    }
+
+    [Fact]
     public void AnOptimizerStepInTheScope_KeepsTheNewParameterValues()
     {
         var dense = new Dense(Cols, 3);
