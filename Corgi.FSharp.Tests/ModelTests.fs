@@ -111,7 +111,7 @@ let ``fitWith reports progress`` () =
 [<Fact>]
 let ``fit options have the documented defaults and bad ones are refused`` () =
     Assert.Equal(
-        ({ Epochs = 1; BatchSize = 32; Shuffle = true; Seed = 0; DropLast = false; ProgressInterval = 0 }: Model.FitOptions),
+        ({ Epochs = 1; BatchSize = 32; Shuffle = true; Seed = 0; DropLast = false; ProgressInterval = 0; DisposeScopePerStep = true }: Model.FitOptions),
         Model.FitOptions.defaults)
     Assert.Throws<ArgumentOutOfRangeException>(fun () ->
         oneWeight () |> Model.fit { Model.FitOptions.defaults with BatchSize = 0 } (x, y) |> ignore)

@@ -101,14 +101,16 @@ module Model =
             DropLast: bool
             /// <summary>Report progress every this many steps as well as at the end of each epoch (default 0: only at the end of each epoch).</summary>
             ProgressInterval: int
+            /// <summary>Run each step in a dispose scope, so the step's tensors are disposed and their buffers reused (default true; false when a layer keeps a tensor across steps).</summary>
+            DisposeScopePerStep: bool
         }
 
     /// <summary>The defaults of <see cref="T:Corgi.FSharp.ModelModule.FitOptions"/>.</summary>
     [<RequireQualifiedAccess>]
     module FitOptions =
-        /// <summary>One epoch of shuffled batches of 32 (seed 0), keeping the last small batch, progress at epoch ends.</summary>
+        /// <summary>One epoch of shuffled batches of 32 (seed 0), keeping the last small batch, progress at epoch ends, each step in a dispose scope.</summary>
         let defaults: FitOptions =
-            { Epochs = 1; BatchSize = 32; Shuffle = true; Seed = 0; DropLast = false; ProgressInterval = 0 }
+            { Epochs = 1; BatchSize = 32; Shuffle = true; Seed = 0; DropLast = false; ProgressInterval = 0; DisposeScopePerStep = true }
 
     /// <summary>
     /// Builds the layers of the blueprint (new parameters) into a model with an optimizer and a cost:
@@ -168,7 +170,8 @@ module Model =
             Shuffle = options.Shuffle,
             Seed = options.Seed,
             DropLast = options.DropLast,
-            ProgressInterval = options.ProgressInterval
+            ProgressInterval = options.ProgressInterval,
+            DisposeScopePerStep = options.DisposeScopePerStep
         )
 
     /// <summary>

@@ -165,7 +165,8 @@ public sealed class Model
 
     /// <summary>
     /// Trains over mini-batches of (inputs, targets) rows for a number of epochs: for each batch
-    /// Forward, Backward, Update. Reports progress after every <see cref="FitOptions.ProgressInterval"/>
+    /// Forward, Backward, Update (each step in a <see cref="DisposeScope"/> unless
+    /// <see cref="FitOptions.DisposeScopePerStep"/> is false). Reports progress after every <see cref="FitOptions.ProgressInterval"/>
     /// steps and at the end of every epoch. Returns the mean loss of each epoch.
     /// </summary>
     /// <param name="inputs">All inputs; the first dimension indexes samples.</param>
@@ -192,9 +193,13 @@ public sealed class Model
             long epochSeen = 0;
             foreach (var batch in MiniBatches.Iterate(inputs, targets, options.BatchSize, random, options.DropLast))
             {
-                Forward(batch.Inputs);
-                double loss = Backward(batch.Targets);
-                Update();
+                double loss;
+                using (options.DisposeScopePerStep ? Tensor.NewDisposeScope() : null)
+                {
+                    Forward(batch.Inputs);
+                    loss = Backward(batch.Targets);
+                    Update();
+                }
                 step++;
                 total += loss;
                 int rows = batch.Inputs.ShapeSpan[0];
@@ -284,6 +289,14 @@ public sealed class FitOptions
 
     /// <summary>Report progress every this many steps as well as at the end of each epoch (0: only at the end of each epoch).</summary>
     public int ProgressInterval { get; init; }
+
+    /// <summary>
+    /// Run each step (forward, backward, update) in a <see cref="DisposeScope"/> (default true): the tensors the
+    /// step makes (layer outputs, the loss, intermediate results) are disposed when it ends and their large
+    /// buffers reused by the next step; gradients and parameter values survive. Set it to false when a layer
+    /// keeps a tensor it makes in one step for a later one.
+    /// </summary>
+    public bool DisposeScopePerStep { get; init; } = true;
 
     internal void Validate()
     {

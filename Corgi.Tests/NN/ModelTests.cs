@@ -136,6 +136,50 @@ public class ModelTests
         Assert.Equal(2, lines.Count);
     }
 
+    /// <summary>A layer that keeps the output it made in the last step (what DisposeScopePerStep = false is for).</summary>
+    private sealed class KeepsLastOutput(ILayer inner) : ILayer
+    {
+        public Tensor? Last { get; private set; }
+
+        public IReadOnlyList<Parameter> Parameters => inner.Parameters;
+
+        public Tensor Forward(Tensor input) => Last = inner.Forward(input);
+    }
+
+    private static (Model Model, KeepsLastOutput Keeper) WideModel()
+    {
+        // [64, 150] activations (9600 elements): large enough to go through the buffer cache
+        var keeper = new KeepsLastOutput(new Dense(20, 150, Initializer.He(new Random(5)), Activation.Relu()));
+        var model = new Model(new ILayer[] { keeper, new Dense(150, 3, Initializer.He(new Random(6))) }, new GradientDescent(0.05), Cost.Mse());
+        return (model, keeper);
+    }
+
+    [Fact]
+    public void FitInADisposeScopePerStep_TrainsExactlyAsWithout_AndDisposesTheStepsTensors()
+    {
+        var random = new Random(7);
+        var x = Tensor.RandomNormal(new[] { 256, 20 }, random);
+        var y = Tensor.RandomNormal(new[] { 256, 3 }, random);
+        var (scoped, scopedKeeper) = WideModel();
+        var (plain, plainKeeper) = WideModel();
+        var scopedHistory = scoped.Fit(x, y, new FitOptions { Epochs = 3, BatchSize = 64, Seed = 2 });
+        var plainHistory = plain.Fit(x, y, new FitOptions { Epochs = 3, BatchSize = 64, Seed = 2, DisposeScopePerStep = false });
+
+        // the same arithmetic in the same order: the same losses and parameters, to the last bit
+        Assert.Equal(plainHistory, scopedHistory);
+        for (int i = 0; i < plain.Parameters.Count; i++)
+        {
+            Assert.False(scoped.Parameters[i].Value.IsDisposed);
+            Assert.Equal(plain.Parameters[i].Value.ToArray(), scoped.Parameters[i].Value.ToArray());
+        }
+        // a layer's output from the last step is disposed with its step, unless the option is off
+        Assert.True(scopedKeeper.Last!.IsDisposed);
+        Assert.Contains("DisposeScope", Assert.Throws<ObjectDisposedException>(() => scopedKeeper.Last.ToArray()).Message);
+        Assert.False(plainKeeper.Last!.IsDisposed);
+        // the trained model still predicts, outside any scope
+        Assert.Equal(plain.Predict(x).ToArray(), scoped.Predict(x).ToArray());
+    }
+
     [Fact]
     public void FitIsReproducibleFromTheSeed()
     {
