@@ -49,7 +49,7 @@ public sealed class DisposeScope : IDisposable
 
     private readonly DisposeScope? _outer;
     private readonly RentLog _rented;
-    private List<Tensor> _tensors = new();
+    private readonly List<Tensor> _tensors = new();
     private bool _disposed;
 
     internal DisposeScope()
@@ -127,7 +127,6 @@ public sealed class DisposeScope : IDisposable
         t_current = _outer;
         BufferPool.CloseScopeLog(_rented);
         var tensors = _tensors;
-        _tensors = new List<Tensor>();
 
         // What survives: tensors moved or detached, and everything their graphs reach.
         var kept = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
@@ -182,6 +181,7 @@ public sealed class DisposeScope : IDisposable
         }
         foreach (var t in kept)
             if (ReferenceEquals(t.Scope, this)) t.Scope = null;
+        tensors.Clear(); // a scope object kept by the caller holds nothing
         foreach (var data in spent) BufferPool.Return(data);
         if (_outer is not null)
             foreach (var data in moved)

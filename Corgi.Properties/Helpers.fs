@@ -20,24 +20,20 @@ let weighted (y: Tensor) = (y * weightsFor y.Shape).Sum()
 /// Options for a step size, with tolerances derived from it (see GradientCheckOptions.ForStepSize).
 let step (h: float) = GradientCheckOptions.ForStepSize h
 
-/// The gradients of f at the inputs (fresh tracked leaves sharing their values), with backward run by `run`.
-let private gradientsWith (run: (unit -> Tensor) -> Tensor) (f: Tensor[] -> Tensor) (inputs: Tensor[]) =
+/// The gradients left on fresh tracked leaves (sharing the inputs' values) by `step`, which runs f and backward.
+let private gradientsAfter (step: Tensor[] -> unit) (inputs: Tensor[]) =
     let leaves = inputs |> Array.map (fun x -> x.Detach().Tracked())
-    let loss = run (fun () -> f leaves)
-    loss.Backward()
+    step leaves
     leaves |> Array.map (fun x -> x.Gradient)
 
 /// f's gradients are the same (exactly: the same arithmetic runs) when f runs inside a dispose scope:
 /// with the whole step in the scope and the gradients read after it ends, and with the loss moved out of
 /// the scope and differentiated after it (so everything its backward pass reads must survive the scope).
 let scopedAgrees (f: Tensor[] -> Tensor) (inputs: Tensor[]) : Property =
-    let plain = gradientsWith (fun make -> make ()) f inputs
-    let inside =
-        let leaves = inputs |> Array.map (fun x -> x.Detach().Tracked())
-        using (Tensor.NewDisposeScope()) (fun _ -> (f leaves).Backward())
-        leaves |> Array.map (fun x -> x.Gradient)
+    let plain = gradientsAfter (fun xs -> (f xs).Backward()) inputs
+    let inside = gradientsAfter (fun xs -> using (Tensor.NewDisposeScope()) (fun _ -> (f xs).Backward())) inputs
     let movedOut =
-        gradientsWith (fun make -> using (Tensor.NewDisposeScope()) (fun _ -> make().MoveToOuterDisposeScope())) f inputs
+        gradientsAfter (fun xs -> (using (Tensor.NewDisposeScope()) (fun _ -> (f xs).MoveToOuterDisposeScope())).Backward()) inputs
     let same (a: (Tensor | null)[]) (b: (Tensor | null)[]) = Array.forall2 (fun x y -> obj.Equals(x, y)) a b
     (same plain inside |> Prop.label "the step inside a dispose scope gives other gradients")
     .&. (same plain movedOut |> Prop.label "the loss moved out of a dispose scope gives other gradients")

@@ -15,16 +15,10 @@ namespace Corgi.Tests.Autodiff;
 /// poisons returned buffers with NaN on top.
 /// </summary>
 [Collection(nameof(BufferCacheCollection))]
-public class BufferCacheReviewTests
+public class BufferCacheReviewTests() : RampTests(89, 103) // 9167 elements
 {
-    private const int Rows = 89, Cols = 103;
-
-    private static Tensor Ramp(double scale = 1) => RampData.Ramp(Rows, Cols, scale);
-
-    private static double[] Expected(Func<double, double> f, double scale = 1) => RampData.Expected(Rows * Cols, f, scale);
-
     /// <summary>Makes results of the cached length, so that any buffer handed back is overwritten.</summary>
-    private static void Churn()
+    private void Churn()
     {
         for (int i = 0; i < 3; i++)
         {

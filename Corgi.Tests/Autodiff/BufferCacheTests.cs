@@ -17,14 +17,8 @@ public class BufferCacheCollection;
 /// scripts/test.sh's CORGI_BUFFER_CACHE_CHECK=1 run, which poisons returned buffers with NaN).
 /// </summary>
 [Collection(nameof(BufferCacheCollection))]
-public class BufferCacheTests
+public class BufferCacheTests() : RampTests(97, 101) // 9797 elements
 {
-    private const int Rows = 97, Cols = 101; // 9797 elements: cached, and a length no other test uses
-
-    private static Tensor Ramp(double scale = 1) => RampData.Ramp(Rows, Cols, scale);
-
-    private static double[] Expected(Func<double, double> f, double scale = 1) => RampData.Expected(Rows * Cols, f, scale);
-
     private static double[] Filled(int n, double value)
     {
         var values = new double[n];

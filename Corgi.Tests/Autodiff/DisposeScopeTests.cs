@@ -12,17 +12,11 @@ namespace Corgi.Tests.Autodiff;
 /// ramps with exact integer values, so every expected value below is exact.
 /// </summary>
 [Collection(nameof(BufferCacheCollection))]
-public class DisposeScopeTests
+public class DisposeScopeTests() : RampTests(83, 107) // 8881 elements
 {
-    private const int Rows = 83, Cols = 107;
-
-    private static Tensor Ramp(double scale = 1) => RampData.Ramp(Rows, Cols, scale);
-
-    private static double[] Expected(Func<double, double> f, double scale = 1) => RampData.Expected(Rows * Cols, f, scale);
-
     /// <summary>Steps in scopes that make and dispose results of the cached length, so that any buffer a scope
     /// handed back while still readable is overwritten.</summary>
-    private static void ChurnInScopes()
+    private void ChurnInScopes()
     {
         for (int i = 0; i < 3; i++)
             using (Tensor.NewDisposeScope()) _ = (Ramp(7) * 3.0).Exp() + Ramp(9);

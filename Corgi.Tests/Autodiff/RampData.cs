@@ -21,3 +21,22 @@ internal static class RampData
         return values;
     }
 }
+
+/// <summary>
+/// Base of the buffer-cache and dispose-scope test classes: each uses ramps of its own shape (above the cache's
+/// 8192-element threshold, a length no other class uses), so spent buffers really are reused within the class.
+/// </summary>
+public abstract class RampTests(int rows, int cols)
+{
+    /// <summary>The ramps' rows.</summary>
+    protected int Rows { get; } = rows;
+
+    /// <summary>The ramps' columns.</summary>
+    protected int Cols { get; } = cols;
+
+    /// <summary>A [Rows, Cols] ramp times scale.</summary>
+    protected Tensor Ramp(double scale = 1) => RampData.Ramp(Rows, Cols, scale);
+
+    /// <summary>f of every element of <see cref="Ramp"/>(scale).</summary>
+    protected double[] Expected(Func<double, double> f, double scale = 1) => RampData.Expected(Rows * Cols, f, scale);
+}
