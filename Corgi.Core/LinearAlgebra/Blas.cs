@@ -66,6 +66,34 @@ public static class Blas
     }
 
     /// <summary>
+    /// One line naming the provider and CPU kernel in use, for a program to print at start-up:
+    /// <c>linear algebra: OpenBLAS 0.3.21, Haswell kernel, 1 thread</c>, or
+    /// <c>linear algebra: managed (install libopenblas0 for faster products)</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>CORGI_BLAS</c> is invalid or requests an unavailable OpenBLAS.</exception>
+    public static string Summary
+    {
+        get
+        {
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            if (Kind == OpenBlasKind)
+            {
+                var version = OpenBlasNative.Version;
+                var core = OpenBlasNative.CoreName;
+                int threads = OpenBlasNative.GetNumThreads();
+                return "linear algebra: OpenBLAS" + (version.Length > 0 ? " " + version : "")
+                    + (core.Length > 0 ? ", " + core + " kernel" : "")
+                    + ", " + threads.ToString(inv) + (threads == 1 ? " thread" : " threads")
+                    + (OpenBlasNative.CoreTypeHint is { } hint ? " (" + hint + ")" : "");
+            }
+
+            return OpenBlasNative.IsAvailable
+                ? "linear algebra: managed (MathNet's provider, selected by " + EnvironmentVariable + ")"
+                : "linear algebra: managed (install libopenblas0 for faster products)";
+        }
+    }
+
+    /// <summary>
     /// The number of threads used by the active backend.
     /// </summary>
     /// <remarks>

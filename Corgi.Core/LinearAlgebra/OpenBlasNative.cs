@@ -71,6 +71,7 @@ internal static unsafe class OpenBlasNative
     private static readonly delegate* unmanaged<int, void> s_setNumThreads;
     private static readonly delegate* unmanaged<int> s_getNumThreads;
     private static readonly delegate* unmanaged<byte*> s_getConfig;
+    private static readonly delegate* unmanaged<byte*> s_getCoreName;
 
     static OpenBlasNative()
     {
@@ -115,6 +116,7 @@ internal static unsafe class OpenBlasNative
                 nint ddot = Get("cblas_ddot"), sdot = Get("cblas_sdot");
                 nint setThreads = Get("openblas_set_num_threads"), getThreads = Get("openblas_get_num_threads");
                 nint getConfig = Optional("openblas_get_config");
+                nint getCoreName = Optional("openblas_get_corename");
                 if (missing.Count > 0)
                 {
                     errors.Append(name).Append(": loaded, but missing symbols ").Append(string.Join(", ", missing)).Append(". ");
@@ -123,6 +125,7 @@ internal static unsafe class OpenBlasNative
                 }
 
                 s_getConfig = (delegate* unmanaged<byte*>)getConfig;
+                s_getCoreName = (delegate* unmanaged<byte*>)getCoreName;
                 bool ilp64 = suffix.Length > 0 || ConfigOf(s_getConfig).Contains("USE64BITINT", StringComparison.Ordinal);
                 if (ilp64)
                 {
@@ -205,6 +208,22 @@ internal static unsafe class OpenBlasNative
 
     /// <summary>The string returned by <c>openblas_get_config()</c>, or empty when unavailable.</summary>
     public static string Config => IsAvailable ? ConfigOf(s_getConfig) : "";
+
+    /// <summary>
+    /// The CPU kernel OpenBLAS runs (<c>openblas_get_corename()</c>, e.g. "Haswell" or "SkylakeX"), or empty
+    /// when unavailable or when the library does not export it.
+    /// </summary>
+    public static string CoreName => IsAvailable ? ConfigOf(s_getCoreName) : "";
+
+    /// <summary>The OpenBLAS version from <see cref="Config"/> ("0.3.21"), or empty when it does not say.</summary>
+    public static string Version
+    {
+        get
+        {
+            var parts = Config.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return parts.Length >= 2 && parts[0] == "OpenBLAS" ? parts[1] : "";
+        }
+    }
 
     /// <summary>
     /// A hint when OpenBLAS fell back to an old generic x86 kernel on a CPU with AVX2/AVX-512 (it does so

@@ -470,6 +470,12 @@ public sealed class BlasProviderTests
             Assert.Equal("openblas", Blas.ProviderName);
             Assert.StartsWith("openblas", Blas.Description);
             _output.WriteLine(Blas.Description);
+            // "linear algebra: OpenBLAS 0.3.21, Haswell kernel, 1 thread": version and kernel from the library
+            Assert.StartsWith("linear algebra: OpenBLAS", Blas.Summary);
+            if (OpenBlasNative.CoreName.Length > 0) Assert.Contains(OpenBlasNative.CoreName + " kernel", Blas.Summary);
+            Assert.Matches(@", \d+ threads?", Blas.Summary);
+            Blas.UseManaged();
+            Assert.StartsWith("linear algebra: managed", Blas.Summary);
         }
         else
         {

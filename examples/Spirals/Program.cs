@@ -5,7 +5,10 @@ using System;
 using System.Diagnostics;
 using Corgi;
 using Corgi.Data;
+using Corgi.LinearAlgebra;
 using Corgi.NN;
+
+Console.WriteLine(Blas.Summary);
 
 var data = TwoSpirals.Generate(pointsPerClass: 200, seed: 1);
 var init = Initializer.He(seed: 2);
