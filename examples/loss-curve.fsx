@@ -1,18 +1,24 @@
-// Trains a classifier on the three-arm spiral set and draws its loss curve as an SVG file written by
-// hand (no plotting package): the loss of every mini-batch, the mean loss of every epoch, axes with
-// "nice" ticks, grid lines, axis labels, a title and a legend. Writes examples/out/loss-curve.svg and
-// examples/out/loss-curve.html (the same SVG inline in a page), then checks that the SVG is well-formed XML
-// with both curves, and that the loss fell.
+// Trains a classifier on the three-arm spiral set and plots its loss curve with Plotly.NET: the loss of
+// every mini-batch and the mean loss of every epoch, as two traces of one interactive chart (hover, zoom,
+// pan, click a legend entry to hide a trace) with a title and axis titles. Writes
+// examples/out/loss-curve.html, then checks that the loss fell and that the page holds both traces' data
+// and plotly.js itself.
 //
 // Run: bash scripts/run-fsx-examples.sh   (or dotnet fsi examples/loss-curve.fsx after packing to artifacts/;
-// see quickstart.fsx for how the package is found).
+// see quickstart.fsx for how the package is found). Plotly.NET comes from the ordinary NuGet feed; its restore
+// prints a harmless NU1605 warning (Plotly.NET 6.0.0 asks for FSharp.Core >= 10.1.403, F# Interactive
+// pins its own 10.1.401, which is the one loaded; a script cannot reference another FSharp.Core).
+//
+// In F# Interactive the one-liner is `epochLosses |> List.indexed |> Chart.Line |> Chart.show`, which writes
+// a temporary HTML file and opens it in the default browser. A script that runs unattended (here, in the
+// test suite) saves the file instead: `Chart.saveHtml path`.
 #r "nuget: Corgi.FSharp"
+#r "nuget: Plotly.NET, 6.0.0"
 
-open System
 open System.IO
-open System.Text
-open System.Xml.Linq
+open System.Text.Json
 open Corgi.FSharp
+open Plotly.NET
 
 // ---------------------------------------------------------------- training
 let x, labels = Data.spirals 3 0.2 100 5 // 300 points on three arms
@@ -32,98 +38,67 @@ printfn "trained %d steps (%d epochs): epoch loss %.4f -> %.4f, training accurac
     stepLosses.Count options.Epochs (List.head epochLosses) (List.last epochLosses) (100.0 * accuracy)
 
 // ---------------------------------------------------------------- the plot
-/// Tick positions covering [lo, hi] with a step of 1, 2 or 5 times a power of ten (about `count` ticks).
-let niceTicks (count: int) (lo: float) (hi: float) =
-    let raw = (hi - lo) / float count
-    let magnitude = 10.0 ** floor (log10 raw)
-    let step =
-        [ 1.0; 2.0; 5.0; 10.0 ] |> List.map (fun m -> m * magnitude) |> List.find (fun s -> s >= raw)
-    let first = ceil (lo / step - 1e-9) * step
-    [ for k in 0 .. int (floor ((hi - first) / step + 1e-9)) -> first + float k * step ], step
+// The x axis counts training steps; each epoch's mean loss is drawn at the step that ends the epoch.
+let stepTrace =
+    Chart.Line(
+        [ 1 .. stepLosses.Count ], stepLosses,
+        Name = "mini-batch loss", LineColor = Color.fromHex "#6baed6", LineWidth = 1.0)
+let epochTrace =
+    Chart.Line(
+        [ for e in 1 .. options.Epochs -> e * stepsPerEpoch ], epochLosses,
+        Name = "epoch mean loss", ShowMarkers = true,
+        LineColor = Color.fromHex "#d9480f", LineWidth = 2.5, MarkerColor = Color.fromHex "#d9480f")
 
-/// A tick label without float noise: as many decimals as the step needs.
-let tickLabel (step: float) (v: float) =
-    let decimals = max 0 (int (ceil (-(log10 step) - 1e-9)))
-    v.ToString("F" + string decimals, Globalization.CultureInfo.InvariantCulture)
-
-let width, height = 760.0, 460.0
-let left, right, top, bottom = 78.0, 24.0, 54.0, 64.0
-let plotW, plotH = width - left - right, height - top - bottom
-let steps = float stepLosses.Count
-let yMax = Seq.max stepLosses
-let yTicks, yStep =
-    // extend the ticks to one at or above the highest loss, and let the axis end there
-    let ticks, step = niceTicks 6 0.0 yMax
-    (if List.last ticks < yMax then ticks @ [ List.last ticks + step ] else ticks), step
-let yTop = List.last yTicks
-let xTicks, xStep = niceTicks 8 0.0 steps
-let px (step: float) = left + step / steps * plotW
-let py (loss: float) = top + plotH - loss / yTop * plotH
-let f (v: float) = v.ToString("0.##", Globalization.CultureInfo.InvariantCulture)
-
-let svg = StringBuilder()
-let add (s: string) = svg.AppendLine s |> ignore
-add (sprintf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%s\" height=\"%s\" viewBox=\"0 0 %s %s\" font-family=\"DejaVu Sans, Arial, sans-serif\">" (f width) (f height) (f width) (f height))
-add (sprintf "<rect x=\"0\" y=\"0\" width=\"%s\" height=\"%s\" fill=\"white\"/>" (f width) (f height))
-add (sprintf "<text x=\"%s\" y=\"30\" text-anchor=\"middle\" font-size=\"18\" font-weight=\"bold\">Training loss: 3-arm spirals, 2-48-48-3 network, Adam (lr 0.005)</text>" (f (width / 2.0)))
-// grid and ticks
-for t in yTicks do
-    let y = py t
-    add (sprintf "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#e3e3e3\"/>" (f left) (f y) (f (left + plotW)) (f y))
-    add (sprintf "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"black\"/>" (f (left - 5.0)) (f y) (f left) (f y))
-    add (sprintf "<text x=\"%s\" y=\"%s\" text-anchor=\"end\" font-size=\"13\">%s</text>" (f (left - 9.0)) (f (y + 4.5)) (tickLabel yStep t))
-for t in xTicks do
-    let x = px t
-    add (sprintf "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#e3e3e3\"/>" (f x) (f top) (f x) (f (top + plotH)))
-    add (sprintf "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"black\"/>" (f x) (f (top + plotH)) (f x) (f (top + plotH + 5.0)))
-    add (sprintf "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"13\">%s</text>" (f x) (f (top + plotH + 21.0)) (tickLabel xStep t))
-// axes
-add (sprintf "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"black\" stroke-width=\"1.5\"/>" (f left) (f top) (f left) (f (top + plotH)))
-add (sprintf "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"black\" stroke-width=\"1.5\"/>" (f left) (f (top + plotH)) (f (left + plotW)) (f (top + plotH)))
-add (sprintf "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"14\">training step (mini-batches of %d; %d steps per epoch)</text>" (f (left + plotW / 2.0)) (f (height - 16.0)) options.BatchSize stepsPerEpoch)
-add (sprintf "<text x=\"20\" y=\"%s\" text-anchor=\"middle\" font-size=\"14\" transform=\"rotate(-90 20 %s)\">loss (softmax cross-entropy)</text>" (f (top + plotH / 2.0)) (f (top + plotH / 2.0)))
-// curves: every mini-batch (thin), the mean of each epoch drawn at the epoch's last step (bold, with dots)
-let stepPoints = stepLosses |> Seq.mapi (fun i l -> sprintf "%s,%s" (f (px (float (i + 1)))) (f (py l))) |> String.concat " "
-add (sprintf "<polyline id=\"step-loss\" fill=\"none\" stroke=\"#9ecae1\" stroke-width=\"1\" points=\"%s\"/>" stepPoints)
-let epochXY = epochLosses |> List.mapi (fun e l -> px (float ((e + 1) * stepsPerEpoch)), py l)
-let epochPoints = epochXY |> List.map (fun (x, y) -> sprintf "%s,%s" (f x) (f y)) |> String.concat " "
-add (sprintf "<polyline id=\"epoch-loss\" fill=\"none\" stroke=\"#d9480f\" stroke-width=\"2.5\" points=\"%s\"/>" epochPoints)
-for x, y in epochXY do
-    add (sprintf "<circle cx=\"%s\" cy=\"%s\" r=\"2.5\" fill=\"#d9480f\"/>" (f x) (f y))
-// legend
-let lx, ly = left + plotW - 230.0, top + 14.0
-add (sprintf "<rect x=\"%s\" y=\"%s\" width=\"222\" height=\"72\" fill=\"white\" stroke=\"#bbbbbb\"/>" (f lx) (f (ly - 6.0)))
-add (sprintf "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#9ecae1\" stroke-width=\"2\"/>" (f (lx + 10.0)) (f (ly + 10.0)) (f (lx + 40.0)) (f (ly + 10.0)))
-add (sprintf "<text x=\"%s\" y=\"%s\" font-size=\"13\">mini-batch loss</text>" (f (lx + 48.0)) (f (ly + 14.5)))
-add (sprintf "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#d9480f\" stroke-width=\"2.5\"/>" (f (lx + 10.0)) (f (ly + 34.0)) (f (lx + 40.0)) (f (ly + 34.0)))
-add (sprintf "<text x=\"%s\" y=\"%s\" font-size=\"13\">epoch mean loss</text>" (f (lx + 48.0)) (f (ly + 38.5)))
-add (sprintf "<text x=\"%s\" y=\"%s\" font-size=\"12\" fill=\"#555555\">final training accuracy %.1f%%</text>" (f (lx + 10.0)) (f (ly + 54.0)) (100.0 * accuracy))
-add "</svg>"
+// plotly.js is referenced from a CDN by default (PlotlyJSReference.CDN "https://cdn.plot.ly/..."), and such a
+// page shows nothing without internet. PlotlyJSReference.Full inlines the plotly.js that ships inside the
+// Plotly.NET package (~3.5 MB), so the page is self-contained: it renders offline and can be mailed or archived
+// as one file. (Require and NoReference also need plotly.js from elsewhere.)
+let selfContained = DisplayOptions.init (PlotlyJSReference = PlotlyJSReference.Full)
 
 let outDir = Path.Combine(__SOURCE_DIRECTORY__, "out")
 Directory.CreateDirectory outDir |> ignore
-let svgPath = Path.Combine(outDir, "loss-curve.svg")
 let htmlPath = Path.Combine(outDir, "loss-curve.html")
-File.WriteAllText(svgPath, svg.ToString())
-File.WriteAllText(
-    htmlPath,
-    "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Corgi loss curve</title></head>\n<body>\n"
-    + svg.ToString()
-    + sprintf "<p>%d epochs, %d steps; epoch mean loss %.4f &#8594; %.4f.</p>\n</body>\n</html>\n" options.Epochs stepLosses.Count (List.head epochLosses) (List.last epochLosses)
-)
-printfn "wrote %s and %s" svgPath htmlPath
+
+[ stepTrace; epochTrace ]
+|> Chart.combine
+|> Chart.withTitle (
+    sprintf "Training loss: 3-arm spirals, 2-48-48-3 network, Adam (lr 0.005), training accuracy %.1f%%" (100.0 * accuracy))
+|> Chart.withXAxisStyle (sprintf "training step (mini-batches of %d; %d steps per epoch)" options.BatchSize stepsPerEpoch)
+|> Chart.withYAxisStyle "loss (softmax cross-entropy)"
+|> Chart.withLegendStyle ( // inside the plot, top right, where the curves have come down
+    X = 0.99, Y = 0.98, XAnchor = StyleParam.XAnchorPosition.Right, YAnchor = StyleParam.YAnchorPosition.Top,
+    BGColor = Color.fromString "white", BorderColor = Color.fromHex "#bbbbbb", BorderWidth = 1.0)
+|> Chart.withSize (1000, 560)
+|> Chart.withDisplayOptions selfContained
+|> Chart.saveHtml htmlPath // Chart.show would open a browser
+printfn "wrote %s" htmlPath
 
 // ---------------------------------------------------------------- checks
 let expect (what: string) (ok: bool) =
     if not ok then invalidOp (sprintf "loss-curve: %s" what)
     printfn "ok: %s" what
 
-let doc = XDocument.Load svgPath // throws if the SVG is not well-formed XML
-let ns = XNamespace.Get "http://www.w3.org/2000/svg"
-let pointsOf id =
-    doc.Descendants(ns + "polyline")
-    |> Seq.find (fun e -> e.Attribute(XName.Get "id").Value = id)
-    |> fun e -> e.Attribute(XName.Get "points").Value.Split(' ').Length
-expect "the SVG is well-formed with one point per step and per epoch" (pointsOf "step-loss" = stepLosses.Count && pointsOf "epoch-loss" = options.Epochs)
-expect "the SVG has tick labels and axis titles" (doc.Descendants(ns + "text") |> Seq.length >= List.length xTicks + List.length yTicks + 3)
 expect "the epoch loss fell to under a third of the first epoch's" (List.last epochLosses < List.head epochLosses / 3.0)
+expect "the HTML file exists" (File.Exists htmlPath)
+let html = File.ReadAllText htmlPath
+// Plotly.NET writes the figure as `var data = [ trace, ... ];` in a script block.
+let dataLine =
+    html.Split('\n') |> Array.tryFind (fun l -> l.TrimStart().StartsWith "var data = ")
+expect "the HTML has the chart's data" dataLine.IsSome
+let traces =
+    let json = dataLine.Value.Trim()
+    JsonDocument.Parse(json.Substring("var data = ".Length).TrimEnd(';')).RootElement.EnumerateArray() |> List.ofSeq
+let traceNamed (name: string) =
+    traces |> List.tryFind (fun t -> match t.TryGetProperty "name" with | true, n -> n.GetString() = name | _ -> false)
+let values (trace: JsonElement) (axis: string) =
+    trace.GetProperty(axis).EnumerateArray() |> Seq.map (fun v -> v.GetDouble()) |> List.ofSeq
+let holds (name: string) (xs: int list) (ys: float list) =
+    match traceNamed name with
+    | Some t -> values t "x" = List.map float xs && values t "y" = ys
+    | None -> false
+expect "the HTML has exactly the two traces" (List.length traces = 2)
+expect "the mini-batch trace holds every step's loss" (holds "mini-batch loss" [ 1 .. stepLosses.Count ] (List.ofSeq stepLosses))
+expect "the epoch trace holds every epoch's mean loss"
+    (holds "epoch mean loss" [ for e in 1 .. options.Epochs -> e * stepsPerEpoch ] epochLosses)
+expect "plotly.js is inline (no external script), so the page renders offline"
+    (html.Contains "plotly.js v" && not (html.Contains "<script src="))
