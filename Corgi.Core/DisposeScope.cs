@@ -161,8 +161,8 @@ public sealed class DisposeScope : IDisposable
 
         // A buffer a survivor holds stays where it is; one that only tensors moved out hold goes to the outer
         // scope's log, so that the outer scope can give it back when they end there.
-        var pinned = new HashSet<double[]>(ReferenceEqualityComparer.Instance);
-        var moved = new HashSet<double[]>(ReferenceEqualityComparer.Instance);
+        var pinned = new HashSet<Array>(ReferenceEqualityComparer.Instance);
+        var moved = new HashSet<Array>(ReferenceEqualityComparer.Instance);
         foreach (var t in kept)
         {
             var data = t.DataOrNull;
@@ -171,7 +171,7 @@ public sealed class DisposeScope : IDisposable
             else pinned.Add(data);
         }
 
-        var spent = new HashSet<double[]>(ReferenceEqualityComparer.Instance);
+        var spent = new HashSet<Array>(ReferenceEqualityComparer.Instance);
         foreach (var t in tensors)
         {
             if (!ReferenceEquals(t.Scope, this) || kept.Contains(t)) continue;

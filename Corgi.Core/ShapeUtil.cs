@@ -17,6 +17,19 @@ internal static class ShapeUtil
         return (int)n;
     }
 
+    /// <summary>Number of elements of a shape, with an error naming <paramref name="op"/> when it overflows an array.</summary>
+    public static int CountChecked(string op, ReadOnlySpan<int> shape)
+    {
+        long n = 1;
+        foreach (var d in shape)
+        {
+            n *= d;
+            if (n > Array.MaxLength)
+                throw new TensorShapeException($"{op}: shape {Format(shape)} has more elements than an array can hold ({Array.MaxLength})");
+        }
+        return (int)n;
+    }
+
     /// <summary>Row-major strides of a shape.</summary>
     public static int[] Strides(ReadOnlySpan<int> shape)
     {

@@ -34,13 +34,13 @@ public sealed partial class Tensor
     }
 
     /// <summary>The values, or null when disposed (for the scope's own bookkeeping).</summary>
-    internal double[]? DataOrNull => _data;
+    internal Array? DataOrNull => _data;
 
     /// <summary>
     /// Disposes this tensor (called by its scope only): forgets its values and returns the buffer that held
     /// them, for the scope to decide whether to reuse. An owned, never-read gradient goes back to the cache.
     /// </summary>
-    internal double[]? Dispose()
+    internal Array? Dispose()
     {
         var data = _data;
         _data = null;
@@ -50,7 +50,7 @@ public sealed partial class Tensor
     }
 
     [DoesNotReturn]
-    private double[] ThrowDisposed() =>
+    private Array ThrowDisposed() =>
         throw new ObjectDisposedException(nameof(Tensor),
             $"the tensor of shape {ShapeUtil.Format(_shape)} was disposed when its DisposeScope ended; "
             + "call DetachFromDisposeScope() or MoveToOuterDisposeScope() on tensors used after the scope");

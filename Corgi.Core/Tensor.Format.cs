@@ -29,9 +29,11 @@ public sealed partial class Tensor
         var sb = new StringBuilder("tensor(");
         bool summarise = Count > TensorPrintOptions.Threshold;
         var fmt = ChooseFormat(summarise);
-        if (Rank == 0) sb.Append(FormatValue(Data[0], fmt));
+        if (Rank == 0) sb.Append(FormatValue(ValueAt(0), fmt));
         else AppendDim(sb, 0, 0, summarise, fmt, "tensor(".Length);
         if (summarise || Count == 0) sb.Append(", shape=").Append(ShapeUtil.Format(_shape));
+        // like PyTorch, the dtype is shown when it is not the default one
+        if (_dtype != DTypes.Default) sb.Append(", dtype=").Append(_dtype.Name());
         if (_tracked) sb.Append(_gradient is null ? ", tracked" : ", tracked, has gradient");
         return sb.Append(')').ToString();
     }
@@ -42,8 +44,9 @@ public sealed partial class Tensor
     {
         bool integral = true;
         double maxAbs = 0, minAbs = double.PositiveInfinity;
-        foreach (var v in Data)
+        for (int i = 0; i < Count; i++)
         {
+            double v = ValueAt(i);
             if (!double.IsFinite(v)) continue;
             if (v != Math.Floor(v)) integral = false;
             var a = Math.Abs(v);
@@ -53,7 +56,7 @@ public sealed partial class Tensor
         bool sci = maxAbs >= 1e8 || (!integral && minAbs < 1e-4) || (maxAbs / minAbs > 1e6 && !integral);
         var f = new NumberFormat(integral && !sci, sci, 0);
         int width = 0;
-        foreach (var v in Data) width = Math.Max(width, FormatValue(v, f).Length);
+        for (int i = 0; i < Count; i++) width = Math.Max(width, FormatValue(ValueAt(i), f).Length);
         _ = summarise;
         return f with { Width = width };
     }
@@ -87,7 +90,7 @@ public sealed partial class Tensor
                 i = n - edge - 1;
                 continue;
             }
-            if (last) sb.Append(FormatValue(Data[offset + i], fmt));
+            if (last) sb.Append(FormatValue(ValueAt(offset + i), fmt));
             else AppendDim(sb, dim + 1, offset + i * stride, summarise, fmt, indent);
             if (i < n - 1)
             {
@@ -98,18 +101,20 @@ public sealed partial class Tensor
         sb.Append(']');
     }
 
-    /// <summary>Value equality: the same shape and exactly the same values (NaN equals NaN here). A disposed tensor equals only itself.</summary>
+    /// <summary>Value equality: the same dtype, the same shape and exactly the same values (NaN equals NaN here). A disposed tensor equals only itself.</summary>
     public override bool Equals(object? obj) =>
         obj is Tensor t && (ReferenceEquals(t, this)
-            || (!t.IsDisposed && !IsDisposed && ShapeUtil.SameShape(t._shape, _shape) && t.Data.AsSpan().SequenceEqual(Data)));
+            || (!t.IsDisposed && !IsDisposed && t._dtype == _dtype && ShapeUtil.SameShape(t._shape, _shape)
+                && (_dtype == DType.Float32 ? t.F32.AsSpan().SequenceEqual(F32) : t.F64.AsSpan().SequenceEqual(F64))));
 
     /// <summary>A hash of the shape and values, consistent with <see cref="Equals(object?)"/>.</summary>
     public override int GetHashCode()
     {
         var h = new HashCode();
         foreach (var d in _shape) h.Add(d);
-        var data = _data ?? Array.Empty<double>(); // a disposed tensor hashes by its shape
-        for (int i = 0; i < Math.Min(data.Length, 16); i++) h.Add(data[i]);
+        h.Add(_dtype);
+        if (_data is not null) // a disposed tensor hashes by its shape
+            for (int i = 0; i < Math.Min(_data.Length, 16); i++) h.Add(ValueAt(i));
         return h.ToHashCode();
     }
 
@@ -121,8 +126,11 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(other);
         if (!ShapeUtil.SameShape(other._shape, _shape)) return false;
-        for (int i = 0; i < Data.Length; i++)
-            if (!(Math.Abs(Data[i] - other.Data[i]) <= atol + rtol * Math.Abs(other.Data[i]))) return false;
+        for (int i = 0; i < Count; i++)
+        {
+            double a = ValueAt(i), b = other.ValueAt(i);
+            if (!(Math.Abs(a - b) <= atol + rtol * Math.Abs(b))) return false;
+        }
         return true;
     }
 }

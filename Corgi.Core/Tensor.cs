@@ -6,8 +6,8 @@ using Corgi.Autodiff;
 namespace Corgi;
 
 /// <summary>
-/// An immutable N-dimensional array of float64 values in row-major order, with dynamic reverse-mode
-/// automatic differentiation.
+/// An immutable N-dimensional array of float64 or float32 values (its <see cref="DType"/>) in row-major
+/// order, with dynamic reverse-mode automatic differentiation.
 /// </summary>
 /// <remarks>
 /// <para>Values are never modified after creation: every operation returns a new tensor (the seed's
@@ -27,17 +27,46 @@ namespace Corgi;
 /// </remarks>
 public sealed partial class Tensor
 {
-    // The row-major values; never written after construction. Null once the tensor's DisposeScope has
-    // ended (its buffer may then belong to a new tensor): every read goes through Data, which throws.
-    private double[]? _data;
+    // The row-major values, a double[] or a float[] (the dtype belongs to the storage); never written after
+    // construction. Null once the tensor's DisposeScope has ended (its buffer may then belong to a new
+    // tensor): every read goes through Data, which throws. A future device (GPU memory) plugs in here.
+    private Array? _data;
+    private readonly DType _dtype;
 
-    /// <summary>The row-major values; exactly <see cref="Count"/> long and never written after construction.</summary>
+    /// <summary>The row-major values (a <c>double[]</c> or <c>float[]</c>, as <see cref="DType"/> says); exactly <see cref="Count"/> long and never written after construction.</summary>
     /// <exception cref="ObjectDisposedException">The tensor was disposed with its <see cref="DisposeScope"/>.</exception>
-    internal double[] Data
+    internal Array Data
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => _data ?? ThrowDisposed();
     }
+
+    /// <summary>The float64 values; only for a float64 tensor (the caller has dispatched on <see cref="DType"/>).</summary>
+    internal double[] F64
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _dtype == DType.Float64 ? Unsafe.As<double[]>(Data) : throw WrongDType(typeof(double), "values");
+    }
+
+    /// <summary>The float32 values; only for a float32 tensor (the caller has dispatched on <see cref="DType"/>).</summary>
+    internal float[] F32
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _dtype == DType.Float32 ? Unsafe.As<float[]>(Data) : throw WrongDType(typeof(float), "values");
+    }
+
+    /// <summary>The values as <typeparamref name="T"/>[] (float or double, matching <see cref="DType"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal T[] Values<T>() where T : unmanaged
+    {
+        if (typeof(T) == typeof(double)) return _dtype == DType.Float64 ? Unsafe.As<T[]>(Data) : throw WrongDType(typeof(T), "values");
+        if (typeof(T) == typeof(float)) return _dtype == DType.Float32 ? Unsafe.As<T[]>(Data) : throw WrongDType(typeof(T), "values");
+        throw WrongDType(typeof(T), "values");
+    }
+
+    private InvalidOperationException WrongDType(Type requested, string what) =>
+        new($"{what}: the tensor of shape {ShapeUtil.Format(_shape)} is {_dtype.Name()}, not {(requested == typeof(float) ? "float32" : requested == typeof(double) ? "float64" : requested.Name)}; "
+            + $"use To(DType.{(requested == typeof(float) ? "Float32" : "Float64")}) to convert, or ask for {(_dtype == DType.Float32 ? "float" : "double")}");
 
     // The dispose scope this tensor was made in (null: none, or detached from it); see DisposeScope.
     internal DisposeScope? Scope;
@@ -45,6 +74,10 @@ public sealed partial class Tensor
 
     /// <summary>The graph node (inputs and local derivative) of a recorded result; null for leaves.</summary>
     internal readonly Node? Node;
+
+    // A number the caller wrote as a C# double (t * 2.0, Number(2)): like PyTorch's wrapped numbers it
+    // takes the other operand's dtype instead of promoting it.
+    private bool _wrappedScalar;
 
     private bool _tracked;
     private bool _retainsGradient;
@@ -61,10 +94,11 @@ public sealed partial class Tensor
     internal Tensor? PendingGradient;
     private bool _pendingOwned;
 
-    /// <summary>Wraps a buffer the caller hands over (it must not be written afterwards).</summary>
-    internal Tensor(double[] data, int[] shape, Node? node = null, bool tracked = false)
+    /// <summary>Wraps a buffer (a double[] or float[]) the caller hands over (it must not be written afterwards).</summary>
+    internal Tensor(Array data, int[] shape, Node? node = null, bool tracked = false)
     {
         _data = data;
+        _dtype = data is float[] ? DType.Float32 : DType.Float64;
         _shape = shape;
         Node = node;
         _tracked = tracked || node is not null;
@@ -72,23 +106,36 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// Creates a tensor of the given shape from row-major values (the seed's
+    /// Creates a float64 tensor of the given shape from row-major values (the seed's
     /// <c>Array::from((shape, values))</c>). The values are copied.
     /// </summary>
     /// <param name="shape">Dimension sizes, each &gt;= 0; an empty shape is a scalar.</param>
     /// <param name="values">Row-major values; their count must equal the product of the shape.</param>
     /// <exception cref="ArgumentException">A negative dimension, or a value count that does not match the shape.</exception>
-    public Tensor(int[] shape, double[] values)
+    public Tensor(int[] shape, double[] values) : this(CheckedCopy(shape, values), ValidateShape("tensor", shape))
+    {
+    }
+
+    /// <summary>
+    /// Creates a float32 tensor of the given shape from row-major values. The values are copied.
+    /// </summary>
+    /// <param name="shape">Dimension sizes, each &gt;= 0; an empty shape is a scalar.</param>
+    /// <param name="values">Row-major values; their count must equal the product of the shape.</param>
+    /// <exception cref="ArgumentException">A negative dimension, or a value count that does not match the shape.</exception>
+    public Tensor(int[] shape, float[] values) : this(CheckedCopy(shape, values), ValidateShape("tensor", shape))
+    {
+    }
+
+    private static T[] CheckedCopy<T>(int[] shape, T[] values)
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(values);
-        _shape = ValidateShape("tensor", shape);
-        int n = ShapeUtil.Count(_shape);
+        ValidateShape("tensor", shape);
+        int n = ShapeUtil.CountChecked("tensor", shape);
         if (n != values.Length)
             throw new TensorShapeException(
                 $"tensor: shape {ShapeUtil.Format(shape)} needs {n} values but {values.Length} were given");
-        _data = (double[])values.Clone();
-        DisposeScope.Register(this);
+        return (T[])values.Clone();
     }
 
     internal static int[] ValidateShape(string op, ReadOnlySpan<int> shape)
@@ -112,20 +159,46 @@ public sealed partial class Tensor
     /// <summary>The number of elements.</summary>
     public int Count => _data?.Length ?? ShapeUtil.Count(_shape);
 
+    /// <summary>The bytes the values occupy (<see cref="Count"/> times the dtype's element size).</summary>
+    public long ByteCount => (long)Count * _dtype.ElementSize();
+
     /// <summary>The size of one dimension (negative counts from the end).</summary>
     public int Size(int dim) => _shape[ShapeUtil.Axis("size", dim, _shape.Length, _shape)];
 
-    /// <summary>The values in row-major order, without copying.</summary>
-    public ReadOnlySpan<double> AsSpan() => Data;
+    /// <summary>The element type of the values (float64 or float32).</summary>
+    public DType DType => _dtype;
 
-    /// <summary>A copy of the values in row-major order.</summary>
-    public double[] ToArray() => (double[])Data.Clone();
+    /// <summary>The values of a float64 tensor in row-major order, without copying.</summary>
+    /// <exception cref="InvalidOperationException">The tensor is float32: use <see cref="AsSpan{T}"/> with float, or <see cref="ToArray()"/>.</exception>
+    public ReadOnlySpan<double> AsSpan() => F64;
+
+    /// <summary>The values in row-major order, without copying, as <typeparamref name="T"/> (<c>double</c> for float64, <c>float</c> for float32).</summary>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the tensor's element type.</exception>
+    public ReadOnlySpan<T> AsSpan<T>() where T : unmanaged => Values<T>();
+
+    /// <summary>A copy of the values in row-major order, as doubles (exact for both dtypes).</summary>
+    public double[] ToArray()
+    {
+        if (_dtype == DType.Float64) return (double[])F64.Clone();
+        var f = F32;
+        var d = new double[f.Length];
+        Kernels.ConversionKernels.Widen(f, d);
+        return d;
+    }
+
+    /// <summary>A copy of the values in row-major order as <typeparamref name="T"/> (<c>double</c> for float64, <c>float</c> for float32).</summary>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the tensor's element type.</exception>
+    public T[] ToArray<T>() where T : unmanaged => (T[])Values<T>().Clone();
+
+    /// <summary>The value at a flat position as a double (exact for both dtypes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal double ValueAt(int flat) => _dtype == DType.Float32 ? F32[flat] : F64[flat];
 
     /// <summary>The element at an N-dimensional index (one index per dimension, negative counts from the end).</summary>
     /// <exception cref="ArgumentException">The number of indices differs from the rank.</exception>
     /// <exception cref="IndexOutOfRangeException">An index is out of range.</exception>
     [IndexerName("At")]
-    public double this[params int[] index] => Data[FlatIndex(index)];
+    public double this[params int[] index] => ValueAt(FlatIndex(index));
 
     /// <summary>The element at an index of a rank-1 tensor (negative counts from the end): <c>c[0]</c>.</summary>
     /// <exception cref="ArgumentException">The tensor is not rank 1.</exception>
@@ -135,11 +208,11 @@ public sealed partial class Tensor
     {
         get
         {
-            if (_shape.Length != 1) return Data[FlatIndex(new[] { index })];
+            if (_shape.Length != 1) return ValueAt(FlatIndex(new[] { index }));
             int ix = index < 0 ? index + _shape[0] : index;
             if ((uint)ix >= (uint)_shape[0])
                 throw new IndexOutOfRangeException($"index: index {index} is out of range for dimension 0 of shape {ShapeUtil.Format(_shape)}");
-            return Data[ix];
+            return ValueAt(ix);
         }
     }
 
@@ -148,7 +221,7 @@ public sealed partial class Tensor
     {
         if ((uint)flatIndex >= (uint)Data.Length)
             throw new IndexOutOfRangeException($"index: flat index {flatIndex} is out of range for a tensor of {Data.Length} elements (shape {ShapeUtil.Format(_shape)})");
-        return Data[flatIndex];
+        return ValueAt(flatIndex);
     }
 
     private int FlatIndex(int[] index)
@@ -173,7 +246,7 @@ public sealed partial class Tensor
     {
         if (Data.Length != 1)
             throw new InvalidOperationException($"item: only a one-element tensor has an item; this one has shape {ShapeUtil.Format(_shape)}");
-        return Data[0];
+        return ValueAt(0);
     }
 
     // ---------------------------------------------------------------- tracking
@@ -189,6 +262,9 @@ public sealed partial class Tensor
     /// values, or this tensor itself when it is tracked already.
     /// </summary>
     public Tensor Tracked() => _tracked ? this : new Tensor(Data, _shape, null, tracked: true);
+
+    /// <summary>Whether this tensor stands for a C# number (see <see cref="Scalar"/>): it never promotes the other operand's dtype.</summary>
+    internal bool IsWrappedScalar => _wrappedScalar;
 
     /// <summary>
     /// Returns an untracked tensor with the same values and no graph (the seed's <c>untracked()</c>;
@@ -254,7 +330,22 @@ public sealed partial class Tensor
     /// until the gradient is cleared or replaced (ClearGradient, TakeGradient, the next backward pass);
     /// take <see cref="Gradient"/> to keep the values.
     /// </summary>
-    public ReadOnlySpan<double> GradientSpan => _gradient is null ? default : _gradient.Data;
+    public ReadOnlySpan<double> GradientSpan => _gradient is null ? default : _gradient.F64;
+
+    /// <summary>
+    /// The accumulated gradient's values as <typeparamref name="T"/> (the tensor's element type), empty when
+    /// there is none; the same contract as <see cref="GradientSpan"/>, for both dtypes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the tensor's element type.</exception>
+    public ReadOnlySpan<T> GetGradientSpan<T>() where T : unmanaged
+    {
+        if (_gradient is null)
+        {
+            _ = Values<T>(); // the same error for the wrong T whether or not a gradient is there
+            return default;
+        }
+        return _gradient.Values<T>();
+    }
 
     /// <summary>Forgets the accumulated gradient.</summary>
     /// <remarks>A gradient that was never read (through <see cref="Gradient"/> or <see cref="TakeGradient"/>)

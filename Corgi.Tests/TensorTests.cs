@@ -33,7 +33,8 @@ public class TensorTests
         Assert.IsAssignableFrom<ArgumentException>(ex);
         ThrowsShape(() => new Tensor(new[] { 2, -1 }, new double[2]), "tensor", "[2,-1]", "negative");
         Assert.Throws<ArgumentNullException>(() => new Tensor(null!, new double[1]));
-        Assert.Throws<ArgumentNullException>(() => new Tensor(new[] { 1 }, null!));
+        Assert.Throws<ArgumentNullException>(() => new Tensor(new[] { 1 }, (double[])null!));
+        Assert.Throws<ArgumentNullException>(() => new Tensor(new[] { 1 }, (float[])null!));
         ThrowsShape(() => Tensor.FromArray(new[] { 4 }, new double[3]), "tensor", "[4]");
         ThrowsShape(() => Tensor.Zeros(2, -3), "full", "[2,-3]");
     }

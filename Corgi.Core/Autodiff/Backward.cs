@@ -98,7 +98,8 @@ public sealed partial class Tensor
         if (seed is not null && !ShapeUtil.SameShape(seed._shape, _shape))
             throw new TensorShapeException(
                 $"backward: the seed has shape {ShapeUtil.Format(seed._shape)} but the tensor has shape {ShapeUtil.Format(_shape)}");
-        seed ??= Ones(_shape);
+        // the seed takes this tensor's dtype (a gradient has its tensor's dtype)
+        seed = seed is null ? Full(_shape, 1.0, _dtype) : seed.DType == _dtype ? seed : seed.Detach().To(_dtype);
 
         int mark = Interlocked.Increment(ref s_backwardMark);
         var runningMarks = t_runningMarks ??= new List<int>();
@@ -108,7 +109,7 @@ public sealed partial class Tensor
 
         bool previous = createGraph ? false : GradMode.EnterPlainBackward();
         PassBuffers? buffers = null;
-        HashSet<double[]>? interrupted = createGraph ? null : PassBuffers.Enter(out buffers);
+        HashSet<Array>? interrupted = createGraph ? null : PassBuffers.Enter(out buffers);
         try
         {
             PendingGradient = seed;
@@ -154,6 +155,13 @@ public sealed partial class Tensor
                             {
                                 var reduced = gi.ReduceToShape(node.Op, input._shape);
                                 if (buffers is not null && !ReferenceEquals(reduced, gi)) buffers.Release(gi, g, reduced);
+                                // a gradient has its tensor's dtype: an op that promoted (or a custom op) may return another
+                                if (reduced._dtype != input._dtype)
+                                {
+                                    var converted = reduced.To(input._dtype);
+                                    buffers?.Release(reduced, g);
+                                    reduced = converted;
+                                }
                                 input.AddPendingGradient(reduced, g, buffers);
                             }
                         }
@@ -205,14 +213,16 @@ public sealed partial class Tensor
         else if (_pendingOwned
             || (!ReferenceEquals(pending.Data, upstream.Data) && !ReferenceEquals(pending.Data, g.Data) && buffers.IsExclusive(pending.Data, 1)))
         {
-            TensorPrimitives.Add(pending.Data, g.Data, pending.Data);
+            if (_dtype == DType.Float32) TensorPrimitives.Add(pending.F32, g.F32, pending.F32);
+            else TensorPrimitives.Add(pending.F64, g.F64, pending.F64);
             _pendingOwned = true;
             buffers.Release(g, upstream, pending);
         }
         else
         {
-            var sum = Buffers.Uninitialized(Data.Length);
-            TensorPrimitives.Add(pending.Data, g.Data, sum);
+            Array sum;
+            if (_dtype == DType.Float32) { var f = Buffers.Uninitialized<float>(Count); TensorPrimitives.Add(pending.F32, g.F32, f); sum = f; }
+            else { var d = Buffers.Uninitialized<double>(Count); TensorPrimitives.Add(pending.F64, g.F64, d); sum = d; }
             var summed = new Tensor(sum, _shape);
             buffers.Unhold(pending);
             buffers.Hold(summed);
@@ -287,10 +297,10 @@ public sealed partial class Tensor
 
     // ---------------------------------------------------------------- recording helpers for the ops
 
-    internal static Tensor Result(string op, double[] data, int[] shape, Tensor a, LocalGradient derivative) =>
+    internal static Tensor Result(string op, Array data, int[] shape, Tensor a, LocalGradient derivative) =>
         Records(a) ? new Tensor(data, shape, new Node(op, new[] { a }, derivative)) : new Tensor(data, shape);
 
-    internal static Tensor Result(string op, double[] data, int[] shape, Tensor a, Tensor b, LocalGradient derivative) =>
+    internal static Tensor Result(string op, Array data, int[] shape, Tensor a, Tensor b, LocalGradient derivative) =>
         Records(a, b) ? new Tensor(data, shape, new Node(op, new[] { a, b }, derivative)) : new Tensor(data, shape);
 
     /// <summary>Records on <paramref name="result"/>'s node (if any) a tensor its local derivative reads besides its inputs (see <see cref="Node.Saved"/>).</summary>
@@ -300,7 +310,7 @@ public sealed partial class Tensor
         return result;
     }
 
-    internal static Tensor Result(string op, double[] data, int[] shape, Tensor[] inputs, LocalGradient derivative)
+    internal static Tensor Result(string op, Array data, int[] shape, Tensor[] inputs, LocalGradient derivative)
     {
         if (GradMode.IsEnabled)
             foreach (var t in inputs)

@@ -23,27 +23,27 @@ namespace Corgi.Autodiff;
 internal sealed class PassBuffers
 {
     // The buffers rented on this thread while the pass runs (BufferPool's rent log), minus those released or escaped.
-    private readonly HashSet<double[]> _fresh = new(ReferenceEqualityComparer.Instance);
-    private Dictionary<double[], int>? _holds;
+    private readonly HashSet<Array> _fresh = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<Array, int>? _holds;
 
     /// <summary>Starts recording this thread's rents for a new pass; returns the log it replaces (nested passes).</summary>
-    public static HashSet<double[]>? Enter(out PassBuffers pass)
+    public static HashSet<Array>? Enter(out PassBuffers pass)
     {
         pass = new PassBuffers();
         return BufferPool.SwapRentLog(pass._fresh);
     }
 
     /// <summary>Ends the current pass or a suspension: puts back the log <see cref="Enter"/> or <see cref="Suspend"/> returned.</summary>
-    public static void Restore(HashSet<double[]>? previous) => BufferPool.SwapRentLog(previous);
+    public static void Restore(HashSet<Array>? previous) => BufferPool.SwapRentLog(previous);
 
     /// <summary>Stops recording rents (around user code); returns what <see cref="Restore"/> needs.</summary>
-    public static HashSet<double[]>? Suspend() => BufferPool.SwapRentLog(null);
+    public static HashSet<Array>? Suspend() => BufferPool.SwapRentLog(null);
 
     /// <summary>A slot now holds <paramref name="gradient"/>.</summary>
     public void Hold(Tensor gradient)
     {
         if (!_fresh.Contains(gradient.Data)) return;
-        _holds ??= new Dictionary<double[], int>(ReferenceEqualityComparer.Instance);
+        _holds ??= new Dictionary<Array, int>(ReferenceEqualityComparer.Instance);
         CollectionsMarshal.GetValueRefOrAddDefault(_holds, gradient.Data, out _)++;
     }
 
@@ -63,7 +63,7 @@ internal sealed class PassBuffers
     /// Whether the buffer is a candidate held by at most <paramref name="slots"/> slots: with
     /// <paramref name="slots"/> 0 nothing in the engine refers to it; with 1, only the slot asking.
     /// </summary>
-    public bool IsExclusive(double[] buffer, int slots)
+    public bool IsExclusive(Array buffer, int slots)
     {
         if (!_fresh.Contains(buffer)) return false;
         int held = _holds is not null && _holds.TryGetValue(buffer, out var n) ? n : 0;

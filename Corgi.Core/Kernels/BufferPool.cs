@@ -25,15 +25,29 @@ internal static class BufferPool
     /// </summary>
     public static readonly int MinLength = CheckMode ? 1 : 8192;
 
+    // The same threshold in bytes, so float32 buffers are cached from the same size in memory (16384 floats).
+    private static readonly long s_minBytes = CheckMode ? 1 : (long)MinLength * sizeof(double);
+
+    /// <summary>Whether a buffer of <paramref name="length"/> elements of <typeparamref name="T"/> goes through the cache.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static bool IsCached<T>(int length) where T : unmanaged =>
+        (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() >= s_minBytes;
+
+    private static bool IsCached(Array buffer) =>
+        (long)buffer.Length * (buffer is float[] ? sizeof(float) : sizeof(double)) >= s_minBytes;
+
+    // The cache's key: the length and the element type (float32 and float64 buffers of one length differ).
+    private static long Key(int length, bool single) => ((long)length << 1) | (single ? 1L : 0L);
+
     private static bool CheckMode => Environment.GetEnvironmentVariable("CORGI_BUFFER_CACHE_CHECK") == "1";
 
     private static readonly bool s_poison = CheckMode;
 
     // Check mode only: the buffers in the cache now, to catch a buffer given back twice.
-    private static readonly HashSet<double[]>? s_inCache = CheckMode ? new HashSet<double[]>(ReferenceEqualityComparer.Instance) : null;
+    private static readonly HashSet<Array>? s_inCache = CheckMode ? new HashSet<Array>(ReferenceEqualityComparer.Instance) : null;
 
     private static readonly object s_lock = new();
-    private static readonly Dictionary<int, Stack<double[]>> s_free = new();
+    private static readonly Dictionary<long, Stack<Array>> s_free = new();
     private static long s_cachedBytes;
     private static long s_limitBytes = InitialLimit();
     private static long s_hits, s_misses, s_returns, s_dropped;
@@ -60,13 +74,13 @@ internal static class BufferPool
     public static (long Hits, long Misses, long Returns, long Dropped) Counters =>
         (Interlocked.Read(ref s_hits), Interlocked.Read(ref s_misses), Interlocked.Read(ref s_returns), Interlocked.Read(ref s_dropped));
 
-    [ThreadStatic] private static HashSet<double[]>? t_rentLog;
+    [ThreadStatic] private static HashSet<Array>? t_rentLog;
 
     /// <summary>
     /// When set, every cached-size buffer rented on this thread is added to it (the backward engine uses
     /// this to know which buffers its own pass made); null records nothing. Returns the previous log.
     /// </summary>
-    public static HashSet<double[]>? SwapRentLog(HashSet<double[]>? log)
+    public static HashSet<Array>? SwapRentLog(HashSet<Array>? log)
     {
         var previous = t_rentLog;
         t_rentLog = log;
@@ -91,28 +105,29 @@ internal static class BufferPool
     }
 
     /// <summary>Takes a buffer out of every open scope log on this thread: something outliving those scopes holds it.</summary>
-    public static void Unlog(double[] buffer)
+    public static void Unlog(Array buffer)
     {
         for (var log = t_scopeLog; log is not null; log = log.Outer) log.Rented.Remove(buffer);
     }
 
     /// <summary>A buffer of exactly <paramref name="length"/> elements with unspecified contents.</summary>
-    public static double[] Rent(int length)
+    public static T[] Rent<T>(int length) where T : unmanaged
     {
-        if (length < MinLength) return GC.AllocateUninitializedArray<double>(length);
-        double[]? buffer = null;
+        if (!IsCached<T>(length)) return GC.AllocateUninitializedArray<T>(length);
+        T[]? buffer = null;
+        long key = Key(length, typeof(T) == typeof(float));
         lock (s_lock)
         {
-            if (s_free.TryGetValue(length, out var stack) && stack.Count > 0)
+            if (s_free.TryGetValue(key, out var stack) && stack.Count > 0)
             {
-                buffer = stack.Pop();
+                buffer = (T[])stack.Pop();
                 s_inCache?.Remove(buffer);
-                s_cachedBytes -= (long)length * sizeof(double);
+                s_cachedBytes -= (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
                 s_hits++;
             }
             else s_misses++;
         }
-        buffer ??= GC.AllocateUninitializedArray<double>(length);
+        buffer ??= GC.AllocateUninitializedArray<T>(length);
         t_rentLog?.Add(buffer);
         t_scopeLog?.Rented.Add(buffer);
         return buffer;
@@ -122,14 +137,19 @@ internal static class BufferPool
     /// Takes back a buffer that nothing references any more (the caller guarantees it: a buffer returned
     /// while still reachable would be handed to a new owner and change under the old one).
     /// </summary>
-    public static void Return(double[] buffer)
+    public static void Return(Array buffer)
     {
-        int length = buffer.Length;
-        if (length < MinLength) return;
+        if (!IsCached(buffer)) return;
         // no open scope may give it back again: it is the cache's now, then its next renter's
         Unlog(buffer);
-        long bytes = (long)length * sizeof(double);
-        if (s_poison) Array.Fill(buffer, double.NaN);
+        bool single = buffer is float[];
+        long bytes = (long)buffer.Length * (single ? sizeof(float) : sizeof(double));
+        if (s_poison)
+        {
+            if (single) Array.Fill((float[])buffer, float.NaN);
+            else Array.Fill((double[])buffer, double.NaN);
+        }
+        long key = Key(buffer.Length, single);
         lock (s_lock)
         {
             if (s_inCache is not null && !s_inCache.Add(buffer))
@@ -140,7 +160,7 @@ internal static class BufferPool
                 s_dropped++;
                 return;
             }
-            if (!s_free.TryGetValue(length, out var stack)) s_free[length] = stack = new Stack<double[]>();
+            if (!s_free.TryGetValue(key, out var stack)) s_free[key] = stack = new Stack<Array>();
             stack.Push(buffer);
             s_cachedBytes += bytes;
             s_returns++;
@@ -179,5 +199,5 @@ internal sealed class RentLog(RentLog? outer)
     public RentLog? Outer { get; } = outer;
 
     /// <summary>The buffers rented and not given back since the log opened.</summary>
-    public HashSet<double[]> Rented { get; } = new(ReferenceEqualityComparer.Instance);
+    public HashSet<Array> Rented { get; } = new(ReferenceEqualityComparer.Instance);
 }

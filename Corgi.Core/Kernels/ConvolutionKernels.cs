@@ -66,19 +66,19 @@ internal static class ConvolutionKernels
     /// the bias ([O, CK+1] · [CK+1, P]), so the result is written once, by the GEMM, instead of being filled
     /// with the bias first and then updated.
     /// </remarks>
-    public static void Convolve(ReadOnlySpan<double> x, ReadOnlySpan<double> filters, ReadOnlySpan<double> bias,
-        in Window2d w, int outChannels, bool relu, ReadOnlySpan<double> gate, Span<double> y)
+    public static void Convolve<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> filters, ReadOnlySpan<T> bias,
+        in Window2d w, int outChannels, bool relu, ReadOnlySpan<T> gate, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int ck = w.PatchSize, area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
         var one = w with { Batch = 1 };
         bool hasBias = !bias.IsEmpty, direct = IsPointwise(w) && !hasBias;
         int rows = hasBias ? ck + 1 : ck;
         int filterLength = outChannels * rows;
-        double[]? scratch = direct ? null : ArrayPool<double>.Shared.Rent(rows * area + filterLength);
+        T[]? scratch = direct ? null : ArrayPool<T>.Shared.Rent(rows * area + filterLength);
         try
         {
-            ReadOnlySpan<double> weights = filters;
-            Span<double> cols = default;
+            ReadOnlySpan<T> weights = filters;
+            Span<T> cols = default;
             if (!direct)
             {
                 cols = scratch.AsSpan(0, rows * area);
@@ -92,28 +92,28 @@ internal static class ConvolutionKernels
                         augmented[o * rows + ck] = bias[o];
                     }
                     weights = augmented;
-                    cols.Slice(ck * area, area).Fill(1.0);
+                    cols.Slice(ck * area, area).Fill(T.One);
                 }
             }
             for (int n = 0; n < w.Batch; n++)
             {
                 var xn = x.Slice(n * image, image);
-                ReadOnlySpan<double> b = xn;
+                ReadOnlySpan<T> b = xn;
                 if (!direct)
                 {
                     if (IsPointwise(w)) xn.CopyTo(cols);
-                    else Im2Col<double>(xn, one, cols.Slice(0, ck * area));
+                    else Im2Col<T>(xn, one, cols.Slice(0, ck * area));
                     b = cols;
                 }
                 var yn = y.Slice(n * block, block);
-                Gemm.RowMajor(false, false, outChannels, area, rows, 1.0, weights, b, 0.0, yn);
-                if (relu) TensorPrimitives.Max(yn, 0.0, yn);
-                else if (!gate.IsEmpty) UnaryKernels.KeepWherePositive<double>(yn, gate.Slice(n * block, block), yn);
+                Gemm.RowMajor(false, false, outChannels, area, rows, T.One, weights, b, T.Zero, yn);
+                if (relu) TensorPrimitives.Max(yn, T.Zero, yn);
+                else if (!gate.IsEmpty) UnaryKernels.KeepWherePositive<T>(yn, gate.Slice(n * block, block), yn);
             }
         }
         finally
         {
-            if (scratch is not null) ArrayPool<double>.Shared.Return(scratch);
+            if (scratch is not null) ArrayPool<T>.Shared.Return(scratch);
         }
     }
 
@@ -122,39 +122,39 @@ internal static class ConvolutionKernels
     /// col2im(filtersᵀ[CK, O] · g[n][O, P]). A non-empty <paramref name="gate"/> [N, O, P] first keeps g
     /// only where gate &gt; 0 (image by image, in a scratch block). dx is overwritten.
     /// </summary>
-    public static void ConvolveInputGradient(ReadOnlySpan<double> g, ReadOnlySpan<double> filters, in Window2d w,
-        int outChannels, ReadOnlySpan<double> gate, Span<double> dx)
+    public static void ConvolveInputGradient<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> filters, in Window2d w,
+        int outChannels, ReadOnlySpan<T> gate, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int ck = w.PatchSize, area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
         var one = w with { Batch = 1 };
         bool pointwise = IsPointwise(w), gated = !gate.IsEmpty;
         int colsLength = pointwise ? 0 : ck * area;
         if (!pointwise) dx.Clear();
-        double[]? scratch = pointwise && !gated ? null : ArrayPool<double>.Shared.Rent(colsLength + (gated ? block : 0));
+        T[]? scratch = pointwise && !gated ? null : ArrayPool<T>.Shared.Rent(colsLength + (gated ? block : 0));
         try
         {
             var cols = pointwise ? default : scratch.AsSpan(0, colsLength);
             var gatedBlock = gated ? scratch.AsSpan(colsLength, block) : default;
             for (int n = 0; n < w.Batch; n++)
             {
-                ReadOnlySpan<double> gn = g.Slice(n * block, block);
+                ReadOnlySpan<T> gn = g.Slice(n * block, block);
                 if (gated)
                 {
-                    UnaryKernels.KeepWherePositive<double>(gn, gate.Slice(n * block, block), gatedBlock);
+                    UnaryKernels.KeepWherePositive<T>(gn, gate.Slice(n * block, block), gatedBlock);
                     gn = gatedBlock;
                 }
                 if (pointwise)
-                    Gemm.RowMajor(true, false, ck, area, outChannels, 1.0, filters, gn, 0.0, dx.Slice(n * image, image));
+                    Gemm.RowMajor(true, false, ck, area, outChannels, T.One, filters, gn, T.Zero, dx.Slice(n * image, image));
                 else
                 {
-                    Gemm.RowMajor(true, false, ck, area, outChannels, 1.0, filters, gn, 0.0, cols);
-                    Col2Im<double>(cols, one, dx.Slice(n * image, image));
+                    Gemm.RowMajor(true, false, ck, area, outChannels, T.One, filters, gn, T.Zero, cols);
+                    Col2Im<T>(cols, one, dx.Slice(n * image, image));
                 }
             }
         }
         finally
         {
-            if (scratch is not null) ArrayPool<double>.Shared.Return(scratch);
+            if (scratch is not null) ArrayPool<T>.Shared.Return(scratch);
         }
     }
 
@@ -163,39 +163,39 @@ internal static class ConvolutionKernels
     /// Σ_n g[n][O, P] · im2col(x[n])ᵀ[P, CK]. A non-empty <paramref name="gate"/> [N, O, P] first keeps g
     /// only where gate &gt; 0 (image by image, in a scratch block). dW [O, CK] is overwritten.
     /// </summary>
-    public static void ConvolveFilterGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> g, in Window2d w,
-        int outChannels, ReadOnlySpan<double> gate, Span<double> dw)
+    public static void ConvolveFilterGradient<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, in Window2d w,
+        int outChannels, ReadOnlySpan<T> gate, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int ck = w.PatchSize, area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
         var one = w with { Batch = 1 };
         bool direct = IsPointwise(w), gated = !gate.IsEmpty;
         if (w.Batch == 0) { dw.Clear(); return; }
         int colsLength = direct ? 0 : ck * area;
-        double[]? scratch = direct && !gated ? null : ArrayPool<double>.Shared.Rent(colsLength + (gated ? block : 0));
+        T[]? scratch = direct && !gated ? null : ArrayPool<T>.Shared.Rent(colsLength + (gated ? block : 0));
         try
         {
             var gatedBlock = gated ? scratch.AsSpan(colsLength, block) : default;
             for (int n = 0; n < w.Batch; n++)
             {
                 var xn = x.Slice(n * image, image);
-                ReadOnlySpan<double> cols = xn;
+                ReadOnlySpan<T> cols = xn;
                 if (!direct)
                 {
-                    Im2Col<double>(xn, one, scratch.AsSpan(0, colsLength));
+                    Im2Col<T>(xn, one, scratch.AsSpan(0, colsLength));
                     cols = scratch.AsSpan(0, colsLength);
                 }
-                ReadOnlySpan<double> gn = g.Slice(n * block, block);
+                ReadOnlySpan<T> gn = g.Slice(n * block, block);
                 if (gated)
                 {
-                    UnaryKernels.KeepWherePositive<double>(gn, gate.Slice(n * block, block), gatedBlock);
+                    UnaryKernels.KeepWherePositive<T>(gn, gate.Slice(n * block, block), gatedBlock);
                     gn = gatedBlock;
                 }
-                Gemm.RowMajor(false, true, outChannels, ck, area, 1.0, gn, cols, n == 0 ? 0.0 : 1.0, dw);
+                Gemm.RowMajor(false, true, outChannels, ck, area, T.One, gn, cols, n == 0 ? T.Zero : T.One, dw);
             }
         }
         finally
         {
-            if (scratch is not null) ArrayPool<double>.Shared.Return(scratch);
+            if (scratch is not null) ArrayPool<T>.Shared.Return(scratch);
         }
     }
 
@@ -203,7 +203,7 @@ internal static class ConvolutionKernels
     /// sums[o] = Σ over n and p of g[n, o, p] where gate[n, o, p] &gt; 0: the bias gradient of a gated
     /// (rectified) convolution, without a gated copy of g. sums is overwritten.
     /// </summary>
-    public static void GatedChannelSum(ReadOnlySpan<double> g, ReadOnlySpan<double> gate, int batch, int channels, int area, Span<double> sums)
+    public static void GatedChannelSum<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> gate, int batch, int channels, int area, Span<T> sums) where T : unmanaged, IFloatingPointIeee754<T>
     {
         sums.Clear();
         int i = 0;
@@ -213,13 +213,13 @@ internal static class ConvolutionKernels
                 var gp = g.Slice(i, area);
                 var mp = gate.Slice(i, area);
                 int j = 0;
-                var acc = Vector<double>.Zero;
+                var acc = Vector<T>.Zero;
                 if (Vector.IsHardwareAccelerated)
-                    for (; j <= area - Vector<double>.Count; j += Vector<double>.Count)
-                        acc += Vector.ConditionalSelect(Vector.GreaterThan(new Vector<double>(mp.Slice(j)), Vector<double>.Zero),
-                            new Vector<double>(gp.Slice(j)), Vector<double>.Zero);
-                double s = Vector.Sum(acc);
-                for (; j < area; j++) if (mp[j] > 0) s += gp[j];
+                    for (; j <= area - Vector<T>.Count; j += Vector<T>.Count)
+                        acc += Vector.ConditionalSelect(Vector.GreaterThan(new Vector<T>(mp.Slice(j)), Vector<T>.Zero),
+                            new Vector<T>(gp.Slice(j)), Vector<T>.Zero);
+                T s = Vector.Sum(acc);
+                for (; j < area; j++) if (mp[j] > T.Zero) s += gp[j];
                 sums[o] += s;
             }
     }

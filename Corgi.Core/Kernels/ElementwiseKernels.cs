@@ -5,7 +5,7 @@ namespace Corgi.Kernels;
 
 /// <summary>
 /// Element-wise kernels with NumPy broadcasting over raw row-major buffers. No graph, no allocation per
-/// element: the innermost run of each broadcast is handed to a SIMD <see cref="IBinaryOperator{T}"/>.
+/// element: the innermost run of each broadcast is handed to a SIMD <see cref="IBinaryOperator"/>.
 /// </summary>
 internal static class ElementwiseKernels
 {
@@ -13,7 +13,7 @@ internal static class ElementwiseKernels
     public static void Binary<TOp, T>(
         ReadOnlySpan<T> x, ReadOnlySpan<int> xShape, ReadOnlySpan<T> y, ReadOnlySpan<int> yShape,
         ReadOnlySpan<int> outShape, Span<T> d)
-        where TOp : IBinaryOperator<T> where T : IFloatingPointIeee754<T>
+        where TOp : IBinaryOperator where T : IFloatingPointIeee754<T>
     {
         if (d.Length == 0) return;
         if (d.Length == 1) { d[0] = TOp.Apply(x[0], y[0]); return; }

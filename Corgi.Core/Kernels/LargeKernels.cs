@@ -21,7 +21,7 @@ internal static class LargeKernels
     }
 
     /// <summary>Fills <paramref name="destination"/> with <paramref name="value"/>.</summary>
-    public static void Fill(double[] destination, double value)
+    public static void Fill<T>(T[] destination, T value)
     {
         int ways = Ways(destination.Length);
         if (ways == 1)
@@ -38,19 +38,19 @@ internal static class LargeKernels
     }
 
     /// <summary>The sum of all elements (chunk sums added in chunk order, so the result does not depend on timing).</summary>
-    public static double Sum(double[] source)
+    public static T Sum<T>(T[] source) where T : System.Numerics.IFloatingPointIeee754<T>
     {
         int ways = Ways(source.Length);
-        if (ways == 1) return TensorPrimitives.Sum<double>(source);
+        if (ways == 1) return ReductionKernels.Sum<T>(source);
         int chunk = (source.Length + ways - 1) / ways;
         var partial = new double[ways];
         Parallel.For(0, ways, new ParallelOptions { MaxDegreeOfParallelism = ways }, w =>
         {
             int start = w * chunk, length = Math.Min(chunk, source.Length - start);
-            partial[w] = TensorPrimitives.Sum<double>(source.AsSpan(start, length));
+            partial[w] = double.CreateTruncating(ReductionKernels.Sum<T>(source.AsSpan(start, length)));
         });
         double sum = 0;
         foreach (var p in partial) sum += p;
-        return sum;
+        return T.CreateTruncating(sum);
     }
 }

@@ -7,13 +7,35 @@ namespace Corgi.Kernels;
 /// <summary>Reductions along one axis of a buffer seen as [outer, size, inner].</summary>
 internal static class ReductionKernels
 {
+    /// <summary>
+    /// The sum of a span, accurate for float32: float values are summed in double (blocks converted with SIMD,
+    /// then TensorPrimitives' multi-accumulator sum), so a float32 sum carries one rounding at the end
+    /// instead of one per element. Float64 sums use TensorPrimitives directly.
+    /// </summary>
+    public static T Sum<T>(ReadOnlySpan<T> x) where T : IFloatingPointIeee754<T>
+    {
+        if (typeof(T) != typeof(float)) return TensorPrimitives.Sum(x);
+        var f = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(
+            ref System.Runtime.CompilerServices.Unsafe.As<T, float>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x)), x.Length);
+        const int Block = 512;
+        Span<double> wide = stackalloc double[Block];
+        double total = 0;
+        for (int i = 0; i < f.Length; i += Block)
+        {
+            int n = Math.Min(Block, f.Length - i);
+            ConversionKernels.Widen(f.Slice(i, n), wide[..n]);
+            total += TensorPrimitives.Sum<double>(wide[..n]);
+        }
+        return T.CreateTruncating(total);
+    }
+
     /// <summary>d[o, i] = sum_j x[o, j, i]; d has outer*inner elements.</summary>
     public static void SumAxis<T>(ReadOnlySpan<T> x, int outer, int size, int inner, Span<T> d)
         where T : IFloatingPointIeee754<T>
     {
         if (inner == 1)
         {
-            for (int o = 0; o < outer; o++) d[o] = TensorPrimitives.Sum(x.Slice(o * size, size));
+            for (int o = 0; o < outer; o++) d[o] = Sum(x.Slice(o * size, size));
             return;
         }
         d.Clear();
@@ -69,14 +91,14 @@ internal static class ReductionKernels
                 if (log)
                 {
                     // log softmax = (x - m) - log(sum exp(x - m)), computed without a second buffer
-                    T s = T.Zero;
-                    for (int j = 0; j < size; j++) s += T.Exp(dst[j]);
-                    TensorPrimitives.Subtract(dst, T.Log(s), dst);
+                    double s = 0; // a wide accumulator: float32 rows sum with one rounding
+                    for (int j = 0; j < size; j++) s += double.CreateTruncating(T.Exp(dst[j]));
+                    TensorPrimitives.Subtract(dst, T.CreateTruncating(Math.Log(s)), dst);
                 }
                 else
                 {
                     TensorPrimitives.Exp(dst, dst);
-                    T s = TensorPrimitives.Sum(dst);
+                    T s = Sum<T>(dst);
                     TensorPrimitives.Divide(dst, s, dst);
                 }
             }
@@ -90,11 +112,12 @@ internal static class ReductionKernels
                 T m = T.NegativeInfinity;
                 for (int j = 0; j < size; j++) m = T.Max(m, x[b + j * inner]);
                 if (T.IsInfinity(m)) m = T.Zero;
-                T s = T.Zero;
-                for (int j = 0; j < size; j++) s += T.Exp(x[b + j * inner] - m);
+                double sw = 0; // a wide accumulator, as above
+                for (int j = 0; j < size; j++) sw += double.CreateTruncating(T.Exp(x[b + j * inner] - m));
+                T s = T.CreateTruncating(sw);
                 if (log)
                 {
-                    T ls = T.Log(s);
+                    T ls = T.CreateTruncating(Math.Log(sw));
                     for (int j = 0; j < size; j++) d[b + j * inner] = x[b + j * inner] - m - ls;
                 }
                 else

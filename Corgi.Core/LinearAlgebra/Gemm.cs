@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using Corgi.Kernels;
 using MathNet.Numerics.Providers.LinearAlgebra;
 
@@ -21,50 +22,58 @@ internal static class Gemm
     /// c = alpha * op(a) * op(b) + beta * c, all row-major; op(a) is m x k, op(b) is k x n, c is m x n.
     /// The spans must cover exactly their matrices.
     /// </summary>
-    public static void RowMajor(
-        bool transA, bool transB, int m, int n, int k, double alpha,
-        double[] a, double[] b, double beta, double[] c)
+    public static void RowMajor<T>(
+        bool transA, bool transB, int m, int n, int k, T alpha,
+        T[] a, T[] b, T beta, T[] c) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (Blas.UseNativeGemm || IsSkinny(transA, transB, m, n, k))
+        if (Blas.UseNativeGemm || IsSkinny<T>(transA, transB, m, n, k))
         {
-            RowMajor(transA, transB, m, n, k, alpha, (ReadOnlySpan<double>)a, b, beta, (Span<double>)c);
+            RowMajor(transA, transB, m, n, k, alpha, (ReadOnlySpan<T>)a, b, beta, (Span<T>)c);
             return;
         }
 
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
-            if (beta == 0) Array.Clear(c);
-            else if (beta != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(c, beta, c);
+            if (beta == T.Zero) Array.Clear(c);
+            else if (beta != T.One) System.Numerics.Tensors.TensorPrimitives.Multiply(c, beta, c);
             return;
         }
         // Result buffers may come uninitialised (Buffers.Uninitialized); BLAS never reads C when beta is 0,
         // but a provider that scales C by beta first would turn garbage NaNs into NaNs.
-        if (beta == 0) Array.Clear(c);
-        LinearAlgebraControl.Provider.MatrixMultiplyWithUpdate(
-            transB ? Transpose.Transpose : Transpose.DontTranspose,
-            transA ? Transpose.Transpose : Transpose.DontTranspose,
-            alpha,
-            b, transB ? k : n, transB ? n : k,
-            a, transA ? m : k, transA ? k : m,
-            beta, c);
+        if (beta == T.Zero) Array.Clear(c);
+        var ta = transB ? Transpose.Transpose : Transpose.DontTranspose;
+        var tb = transA ? Transpose.Transpose : Transpose.DontTranspose;
+        if (typeof(T) == typeof(float))
+            LinearAlgebraControl.Provider.MatrixMultiplyWithUpdate(ta, tb, float.CreateTruncating(alpha),
+                (float[])(object)b, transB ? k : n, transB ? n : k,
+                (float[])(object)a, transA ? m : k, transA ? k : m,
+                float.CreateTruncating(beta), (float[])(object)c);
+        else
+            LinearAlgebraControl.Provider.MatrixMultiplyWithUpdate(ta, tb, double.CreateTruncating(alpha),
+                (double[])(object)b, transB ? k : n, transB ? n : k,
+                (double[])(object)a, transA ? m : k, transA ? k : m,
+                double.CreateTruncating(beta), (double[])(object)c);
     }
 
     /// <summary>
-    /// Span form of <see cref="RowMajor(bool,bool,int,int,int,double,double[],double[],double,double[])"/>
+    /// Span form of the array form
     /// for operands that are slices of larger buffers (batched products). With OpenBLAS it works in place;
     /// on the managed path it copies the slices into exact arrays, because MathNet's provider interface
     /// takes whole arrays.
     /// </summary>
-    public static void RowMajor(
-        bool transA, bool transB, int m, int n, int k, double alpha,
-        ReadOnlySpan<double> a, ReadOnlySpan<double> b, double beta, Span<double> c)
+    public static void RowMajor<T>(
+        bool transA, bool transB, int m, int n, int k, T alpha,
+        ReadOnlySpan<T> a, ReadOnlySpan<T> b, T beta, Span<T> c) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (IsSkinny(transA, transB, m, n, k))
+        if (IsSkinny<T>(transA, transB, m, n, k))
         {
             CheckSizes(m, n, k, a, b, c);
-            if (transB) SkinnyGemmKernels.DotRows(m, n, k, alpha, a, b, beta, c);
-            else SkinnyGemmKernels.BroadcastRows(transA, m, n, k, alpha, a, b, beta, c);
+            var ad = MemoryMarshal.Cast<T, double>(a);
+            var bd = MemoryMarshal.Cast<T, double>(b);
+            var cd = MemoryMarshal.Cast<T, double>(c);
+            if (transB) SkinnyGemmKernels.DotRows(m, n, k, double.CreateTruncating(alpha), ad, bd, double.CreateTruncating(beta), cd);
+            else SkinnyGemmKernels.BroadcastRows(transA, m, n, k, double.CreateTruncating(alpha), ad, bd, double.CreateTruncating(beta), cd);
             return;
         }
         if (Blas.UseNativeGemm)
@@ -75,7 +84,7 @@ internal static class Gemm
 
         var aa = a.ToArray();
         var bb = b.ToArray();
-        var cc = beta == 0 ? new double[c.Length] : c.ToArray();
+        var cc = beta == T.Zero ? new T[c.Length] : c.ToArray();
         RowMajor(transA, transB, m, n, k, alpha, aa, bb, beta, cc);
         cc.CopyTo(c);
     }
@@ -92,13 +101,17 @@ internal static class Gemm
     /// </list>
     /// Everything else goes to the provider (OpenBLAS wins on small and square products).
     /// </summary>
+    /// <summary>Whether a product of element type <typeparamref name="T"/> goes to the skinny kernels (float64 only so far).</summary>
+    internal static bool IsSkinny<T>(bool transA, bool transB, int m, int n, int k) =>
+        typeof(T) == typeof(double) && IsSkinny(transA, transB, m, n, k);
+
     internal static bool IsSkinny(bool transA, bool transB, int m, int n, int k) =>
         transB
             ? !transA && n >= 1 && n <= 10 && m >= 32 && (long)m * k >= 128 * 1024
             : k >= 8 && k <= 32 && m >= 1 && m <= 32 && n >= 4096;
 
     /// <summary>Checks that the buffers hold exactly op(a) [m, k], op(b) [k, n] and c [m, n] (native code and the skinny kernels never check).</summary>
-    private static void CheckSizes(int m, int n, int k, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c)
+    private static void CheckSizes<T>(int m, int n, int k, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c)
     {
         if (m < 0 || n < 0 || k < 0)
         {
@@ -114,31 +127,48 @@ internal static class Gemm
     }
 
     /// <summary>The OpenBLAS path: validates sizes, then one cblas_dgemm(CblasRowMajor) on the pinned spans.</summary>
-    private static unsafe void RowMajorNative(
-        bool transA, bool transB, int m, int n, int k, double alpha,
-        ReadOnlySpan<double> a, ReadOnlySpan<double> b, double beta, Span<double> c)
+    private static unsafe void RowMajorNative<T>(
+        bool transA, bool transB, int m, int n, int k, T alpha,
+        ReadOnlySpan<T> a, ReadOnlySpan<T> b, T beta, Span<T> c) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         // Native code must never read or write outside the buffers, so check what MathNet would have.
         CheckSizes(m, n, k, a, b, c);
         if (m == 0 || n == 0) return;
-        if (k == 0 || alpha == 0)
+        if (k == 0 || alpha == T.Zero)
         {
-            if (beta == 0) c.Clear();
-            else if (beta != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(c, beta, c);
+            if (beta == T.Zero) c.Clear();
+            else if (beta != T.One) System.Numerics.Tensors.TensorPrimitives.Multiply(c, beta, c);
             return;
         }
 
-        fixed (double* pa = a)
-        fixed (double* pb = b)
-        fixed (double* pc = c)
+        if (typeof(T) == typeof(float))
+        {
+            fixed (float* pa = MemoryMarshal.Cast<T, float>(a))
+            fixed (float* pb = MemoryMarshal.Cast<T, float>(b))
+            fixed (float* pc = MemoryMarshal.Cast<T, float>(c))
+            {
+                OpenBlasNative.Sgemm(OpenBlasNative.RowMajor,
+                    transA ? OpenBlasNative.Trans : OpenBlasNative.NoTrans,
+                    transB ? OpenBlasNative.Trans : OpenBlasNative.NoTrans,
+                    m, n, k, float.CreateTruncating(alpha),
+                    pa, transA ? m : k,
+                    pb, transB ? k : n,
+                    float.CreateTruncating(beta), pc, n);
+            }
+            return;
+        }
+
+        fixed (double* pa = MemoryMarshal.Cast<T, double>(a))
+        fixed (double* pb = MemoryMarshal.Cast<T, double>(b))
+        fixed (double* pc = MemoryMarshal.Cast<T, double>(c))
         {
             OpenBlasNative.Dgemm(OpenBlasNative.RowMajor,
                 transA ? OpenBlasNative.Trans : OpenBlasNative.NoTrans,
                 transB ? OpenBlasNative.Trans : OpenBlasNative.NoTrans,
-                m, n, k, alpha,
+                m, n, k, double.CreateTruncating(alpha),
                 pa, transA ? m : k,
                 pb, transB ? k : n,
-                beta, pc, n);
+                double.CreateTruncating(beta), pc, n);
         }
     }
 }

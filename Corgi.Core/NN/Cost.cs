@@ -54,7 +54,7 @@ public sealed class Cost
     {
         SameShape("cross_entropy", o, t);
         double batch = o.Rank < 2 ? 1 : Math.Max(1, o.ShapeSpan[0]);
-        return t.Mul(o.Log()).Sum().Mul(Tensor.Scalar(-1.0 / batch));
+        return t.Mul(o.Log()).Sum() * (-1.0 / batch);
     });
 
     /// <summary>
@@ -76,7 +76,7 @@ public sealed class Cost
         else
             throw new TensorShapeException(
                 $"softmax_cross_entropy: the target must be class indices [{batch}] or rows [{batch},{classes}] for logits {Tensor.FormatShape(logits.ShapeSpan)}, got {Tensor.FormatShape(t.ShapeSpan)}");
-        return target.Mul(logits.LogSoftmax(-1)).Sum().Mul(Tensor.Scalar(-1.0 / Math.Max(1, batch)));
+        return target.Mul(logits.LogSoftmax(-1)).Sum() * (-1.0 / Math.Max(1, batch));
     });
 
     /// <summary>
@@ -88,8 +88,7 @@ public sealed class Cost
         SameShape("binary_cross_entropy", o, t);
         const double eps = 1e-12;
         var p = o.Clamp(eps, 1 - eps);
-        var one = Tensor.Scalar(1);
-        return t.Mul(p.Log()).Add(one.Sub(t).Mul(one.Sub(p).Log())).Mean().Neg();
+        return t.Mul(p.Log()).Add((1.0 - t).Mul((1.0 - p).Log())).Mean().Neg();
     });
 
     /// <summary>

@@ -8,9 +8,7 @@ namespace Corgi;
 public sealed partial class Tensor
 {
     /// <summary>Element-wise max(x, 0); the derivative is 1 where x &gt; 0, else 0.</summary>
-    public Tensor Relu() =>
-        Unary("relu", static (x, d) => TensorPrimitives.Max(x, 0.0, d),
-            static (g, _, x, _) => g.KeepWherePositive(x[0]));
+    public Tensor Relu() => Unary<ReluOperator>("relu", static (g, _, x, _) => g.KeepWherePositive(x[0]));
 
     /// <summary>
     /// The upstream gradient where <paramref name="x"/> &gt; 0, else 0: relu's derivative fused into one
@@ -19,33 +17,66 @@ public sealed partial class Tensor
     /// <remarks>Only x's values are read: x is not an input of this op, so nothing flows back to it.</remarks>
     private Tensor KeepWherePositive(Tensor x)
     {
-        var data = Buffers.Uninitialized(Count);
-        UnaryKernels.KeepWherePositive<double>(Data, x.Data, data);
+        var dt = ResultDType(this, x);
+        Array data;
+        if (dt == DType.Float32)
+        {
+            var f = Buffers.Uninitialized<float>(Count);
+            UnaryKernels.KeepWherePositive<float>(ValuesAs<float>(), x.ValuesAs<float>(), f);
+            data = f;
+        }
+        else
+        {
+            var d = Buffers.Uninitialized<double>(Count);
+            UnaryKernels.KeepWherePositive<double>(ValuesAs<double>(), x.ValuesAs<double>(), d);
+            data = d;
+        }
         return Saving(Result("relu_backward", data, _shape, this, (g, _, _, _) => g.KeepWherePositive(x)), x);
     }
 
     /// <summary>Element-wise x where x &gt; 0, else slope * x.</summary>
     public Tensor LeakyRelu(double slope = 0.01)
     {
-        var data = Buffers.Uninitialized(Data.Length);
-        UnaryKernels.LeakyRelu<double>(Data, slope, data);
+        Array data;
+        if (_dtype == DType.Float32)
+        {
+            var f = Buffers.Uninitialized<float>(Count);
+            UnaryKernels.LeakyRelu(F32, (float)slope, f);
+            data = f;
+        }
+        else
+        {
+            var d = Buffers.Uninitialized<double>(Count);
+            UnaryKernels.LeakyRelu(F64, slope, d);
+            data = d;
+        }
         return Result("leaky_relu", data, _shape, this, (g, _, x, _) =>
         {
-            var m = Buffers.Uninitialized(x[0].Count);
-            UnaryKernels.LeakyReluSlope<double>(x[0].Data, slope, m);
-            return g.Mul(new Tensor(m, x[0]._shape));
+            var t = x[0];
+            Array m;
+            if (t._dtype == DType.Float32)
+            {
+                var f = Buffers.Uninitialized<float>(t.Count);
+                UnaryKernels.LeakyReluSlope(t.F32, (float)slope, f);
+                m = f;
+            }
+            else
+            {
+                var d = Buffers.Uninitialized<double>(t.Count);
+                UnaryKernels.LeakyReluSlope(t.F64, slope, d);
+                m = d;
+            }
+            return g.Mul(new Tensor(m, t._shape));
         });
     }
 
     /// <summary>Element-wise logistic function 1 / (1 + e^-x); derivative s (1 - s).</summary>
     public Tensor Sigmoid() =>
-        Unary("sigmoid", static (x, d) => TensorPrimitives.Sigmoid(x, d),
-            static (g, r, _, _) => g.Mul(r).Mul(Scalar(1).Sub(r)));
+        Unary<SigmoidOperator>("sigmoid", static (g, r, _, _) => g.Mul(r).Mul(Number(1).Sub(r)));
 
     /// <summary>Element-wise hyperbolic tangent; derivative 1 - tanh^2.</summary>
     public Tensor Tanh() =>
-        Unary("tanh", static (x, d) => UnaryKernels.Tanh<double>(x, d),
-            static (g, r, _, _) => g.Mul(Scalar(1).Sub(r.Mul(r))));
+        Unary<TanhOperator>("tanh", static (g, r, _, _) => g.Mul(Number(1).Sub(r.Mul(r))));
 
     /// <summary>
     /// Softmax along a dimension (default the last), shifted by the maximum so that large inputs stay
@@ -56,10 +87,22 @@ public sealed partial class Tensor
     {
         int axis = ShapeUtil.Axis("softmax", dim, Rank, _shape);
         var (outer, size, inner) = ShapeUtil.Split(_shape, axis);
-        var data = Buffers.Uninitialized(Data.Length);
-        ReductionKernels.SoftmaxAxis<double>(Data, outer, size, inner, log: false, data);
+        var data = SoftmaxValues(outer, size, inner, log: false);
         return Result("softmax", data, _shape, this,
             (g, y, _, _) => y.Mul(g.Sub(g.Mul(y).Sum(new[] { axis }, keepDim: true))));
+    }
+
+    private Array SoftmaxValues(int outer, int size, int inner, bool log)
+    {
+        if (_dtype == DType.Float32)
+        {
+            var f = Buffers.Uninitialized<float>(Count);
+            ReductionKernels.SoftmaxAxis<float>(F32, outer, size, inner, log, f);
+            return f;
+        }
+        var d = Buffers.Uninitialized<double>(Count);
+        ReductionKernels.SoftmaxAxis<double>(F64, outer, size, inner, log, d);
+        return d;
     }
 
     /// <summary>Log-softmax along a dimension (default the last), computed stably as x - max - log(sum(exp(x - max))).</summary>
@@ -68,8 +111,7 @@ public sealed partial class Tensor
     {
         int axis = ShapeUtil.Axis("log_softmax", dim, Rank, _shape);
         var (outer, size, inner) = ShapeUtil.Split(_shape, axis);
-        var data = Buffers.Uninitialized(Data.Length);
-        ReductionKernels.SoftmaxAxis<double>(Data, outer, size, inner, log: true, data);
+        var data = SoftmaxValues(outer, size, inner, log: true);
         return Result("log_softmax", data, _shape, this,
             (g, y, _, _) => g.Sub(y.Exp().Mul(g.Sum(new[] { axis }, keepDim: true))));
     }

@@ -9,63 +9,76 @@ namespace Corgi;
 public sealed partial class Tensor
 {
     private static Tensor Binary<TOp>(string op, Tensor a, Tensor b, LocalGradient derivative)
-        where TOp : IBinaryOperator<double>
+        where TOp : IBinaryOperator
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var shape = ShapeUtil.SameShape(a._shape, b._shape) ? a._shape : ShapeUtil.Broadcast(op, a._shape, b._shape);
-        var data = Buffers.Uninitialized(ShapeUtil.Count(shape));
-        ElementwiseKernels.Binary<TOp, double>(a.Data, a._shape, b.Data, b._shape, shape, data);
+        int n = ShapeUtil.Count(shape);
+        // one dispatch on the dtype per call; mixed operands are converted to the promoted dtype first
+        Array data;
+        if (ResultDType(a, b) == DType.Float32)
+        {
+            var d = Buffers.Uninitialized<float>(n);
+            ElementwiseKernels.Binary<TOp, float>(a.ValuesAs<float>(), a._shape, b.ValuesAs<float>(), b._shape, shape, d);
+            data = d;
+        }
+        else
+        {
+            var d = Buffers.Uninitialized<double>(n);
+            ElementwiseKernels.Binary<TOp, double>(a.ValuesAs<double>(), a._shape, b.ValuesAs<double>(), b._shape, shape, d);
+            data = d;
+        }
         return Result(op, data, shape, a, b, derivative);
     }
 
     /// <summary>Element-wise sum with broadcasting.</summary>
     /// <exception cref="TensorShapeException">The shapes do not broadcast.</exception>
     public Tensor Add(Tensor other) =>
-        Binary<AddOperator<double>>("add", this, other, static (g, _, _, _) => g);
+        Binary<AddOperator>("add", this, other, static (g, _, _, _) => g);
 
     /// <summary>Element-wise difference with broadcasting.</summary>
     /// <exception cref="TensorShapeException">The shapes do not broadcast.</exception>
     public Tensor Sub(Tensor other) =>
-        Binary<SubtractOperator<double>>("sub", this, other, static (g, _, _, i) => i == 0 ? g : g.Neg());
+        Binary<SubtractOperator>("sub", this, other, static (g, _, _, i) => i == 0 ? g : g.Neg());
 
     /// <summary>Element-wise product with broadcasting.</summary>
     /// <exception cref="TensorShapeException">The shapes do not broadcast.</exception>
     public Tensor Mul(Tensor other) =>
-        Binary<MultiplyOperator<double>>("mul", this, other, static (g, _, x, i) => g.Mul(x[1 - i]));
+        Binary<MultiplyOperator>("mul", this, other, static (g, _, x, i) => g.Mul(x[1 - i]));
 
     /// <summary>Element-wise quotient with broadcasting.</summary>
     /// <exception cref="TensorShapeException">The shapes do not broadcast.</exception>
     public Tensor Div(Tensor other) =>
         // d(a/b)/da = 1/b;  d(a/b)/db = -a/b^2 = -(a/b)/b
-        Binary<DivideOperator<double>>("div", this, other,
+        Binary<DivideOperator>("div", this, other,
             static (g, r, x, i) => i == 0 ? g.Div(x[1]) : g.Mul(r).Div(x[1]).Neg());
 
     /// <summary>Element-wise power with a tensor exponent and broadcasting.</summary>
     /// <remarks>d/da a^b = b a^(b-1); d/db a^b = a^b ln a, taken as 0 where a = 0 (as PyTorch does).</remarks>
     public Tensor Pow(Tensor exponent) =>
-        Binary<PowOperator<double>>("pow", this, exponent, static (g, r, x, i) =>
+        Binary<PowOperator>("pow", this, exponent, static (g, r, x, i) =>
         {
             var (a, b) = (x[0], x[1]);
-            if (i == 0) return g.Mul(b).Mul(a.Pow(b.Sub(Scalar(1))));
+            if (i == 0) return g.Mul(b).Mul(a.Pow(b.Sub(Number(1))));
             var zero = a.ZeroMask();
-            return g.Mul(r).Mul(a.Add(zero).Log().Mul(zero.Neg().Add(Scalar(1))));
+            return g.Mul(r).Mul(a.Add(zero).Log().Mul(zero.Neg().Add(Number(1))));
         });
 
     /// <summary>Element-wise maximum of two tensors with broadcasting; ties send the gradient to this tensor.</summary>
     public Tensor Maximum(Tensor other) =>
-        Binary<MaxOperator<double>>("maximum", this, other, static (g, _, x, i) =>
+        Binary<MaxOperator>("maximum", this, other, static (g, _, x, i) =>
         {
-            var mask = Binary<GreaterOrEqualMaskOperator<double>>("maximum", x[0].Detach(), x[1].Detach(), static (_, _, _, _) => null);
-            return i == 0 ? g.Mul(mask) : g.Mul(Scalar(1).Sub(mask));
+            var mask = Binary<GreaterOrEqualMaskOperator>("maximum", x[0].Detach(), x[1].Detach(), static (_, _, _, _) => null);
+            return i == 0 ? g.Mul(mask) : g.Mul(Number(1).Sub(mask));
         });
 
     /// <summary>Element-wise minimum of two tensors with broadcasting; ties send the gradient to this tensor.</summary>
     public Tensor Minimum(Tensor other) =>
-        Binary<MinOperator<double>>("minimum", this, other, static (g, _, x, i) =>
+        Binary<MinOperator>("minimum", this, other, static (g, _, x, i) =>
         {
-            var mask = Binary<LessOrEqualMaskOperator<double>>("minimum", x[0].Detach(), x[1].Detach(), static (_, _, _, _) => null);
-            return i == 0 ? g.Mul(mask) : g.Mul(Scalar(1).Sub(mask));
+            var mask = Binary<LessOrEqualMaskOperator>("minimum", x[0].Detach(), x[1].Detach(), static (_, _, _, _) => null);
+            return i == 0 ? g.Mul(mask) : g.Mul(Number(1).Sub(mask));
         });
 
     /// <summary>
@@ -77,37 +90,48 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        if (!ShapeUtil.SameShape(x._shape, y._shape)) return x.Mul(Scalar(alpha)).Add(y);
-        var data = Buffers.Uninitialized(x.Count);
-        TensorPrimitives.MultiplyAdd<double>(x.Data, alpha, y.Data, data);
+        if (!ShapeUtil.SameShape(x._shape, y._shape) || x._dtype != y._dtype) return x.Mul(Number(alpha)).Add(y);
+        Array data;
+        if (x._dtype == DType.Float32)
+        {
+            var d = Buffers.Uninitialized<float>(x.Count);
+            TensorPrimitives.MultiplyAdd(x.F32, (float)alpha, y.F32, d);
+            data = d;
+        }
+        else
+        {
+            var d = Buffers.Uninitialized<double>(x.Count);
+            TensorPrimitives.MultiplyAdd(x.F64, alpha, y.F64, d);
+            data = d;
+        }
         // d/dx = alpha, d/dy = 1
-        return Result("axpy", data, x._shape, x, y, (g, _, _, i) => i == 0 ? g.Mul(Scalar(alpha)) : g);
+        return Result("axpy", data, x._shape, x, y, (g, _, _, i) => i == 0 ? g.Mul(Number(alpha)) : g);
     }
 
     /// <summary>Element-wise sum: <c>a + b</c>.</summary>
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
     /// <summary>Adds a scalar to every element.</summary>
-    public static Tensor operator +(Tensor a, double b) => a.Add(Scalar(b));
+    public static Tensor operator +(Tensor a, double b) => a.Add(Number(b));
     /// <summary>Adds a scalar to every element.</summary>
-    public static Tensor operator +(double a, Tensor b) => Scalar(a).Add(b);
+    public static Tensor operator +(double a, Tensor b) => Number(a).Add(b);
     /// <summary>Element-wise difference: <c>a - b</c>.</summary>
     public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
     /// <summary>Subtracts a scalar from every element.</summary>
-    public static Tensor operator -(Tensor a, double b) => a.Sub(Scalar(b));
+    public static Tensor operator -(Tensor a, double b) => a.Sub(Number(b));
     /// <summary>Subtracts every element from a scalar.</summary>
-    public static Tensor operator -(double a, Tensor b) => Scalar(a).Sub(b);
+    public static Tensor operator -(double a, Tensor b) => Number(a).Sub(b);
     /// <summary>Element-wise product: <c>a * b</c>.</summary>
     public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
     /// <summary>Multiplies every element by a scalar.</summary>
-    public static Tensor operator *(Tensor a, double b) => a.Mul(Scalar(b));
+    public static Tensor operator *(Tensor a, double b) => a.Mul(Number(b));
     /// <summary>Multiplies every element by a scalar.</summary>
-    public static Tensor operator *(double a, Tensor b) => Scalar(a).Mul(b);
+    public static Tensor operator *(double a, Tensor b) => Number(a).Mul(b);
     /// <summary>Element-wise quotient: <c>a / b</c>.</summary>
     public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
     /// <summary>Divides every element by a scalar.</summary>
-    public static Tensor operator /(Tensor a, double b) => a.Div(Scalar(b));
+    public static Tensor operator /(Tensor a, double b) => a.Div(Number(b));
     /// <summary>Divides a scalar by every element.</summary>
-    public static Tensor operator /(double a, Tensor b) => Scalar(a).Div(b);
+    public static Tensor operator /(double a, Tensor b) => Number(a).Div(b);
     /// <summary>Element-wise negation.</summary>
     public static Tensor operator -(Tensor a) => a.Neg();
 }

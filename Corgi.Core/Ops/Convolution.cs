@@ -124,9 +124,23 @@ public sealed partial class Tensor
     private static Tensor Convolve(Tensor x, Tensor filters, Tensor? bias, Window2d w, bool relu, Tensor? gate)
     {
         int o = filters._shape[0];
-        var data = Buffers.Uninitialized(w.Batch * o * w.OutArea);
-        ConvolutionKernels.Convolve(x.Data, filters.Data, bias is null ? default : bias.Data, w, o, relu,
-            gate is null ? default : gate.Data, data);
+        var dt = bias is null ? ResultDType(x, filters) : ResultDType(new[] { x, filters, bias });
+        int n = ShapeUtil.CountChecked("conv2d", new[] { w.Batch, o, w.OutHeight, w.OutWidth });
+        Array data;
+        if (dt == DType.Float32)
+        {
+            var d = Buffers.Uninitialized<float>(n);
+            ConvolutionKernels.Convolve<float>(x.ValuesAs<float>(), filters.ValuesAs<float>(), bias is null ? default : bias.ValuesAs<float>(), w, o, relu,
+                gate is null ? default : gate.ValuesAs<float>(), d);
+            data = d;
+        }
+        else
+        {
+            var d = Buffers.Uninitialized<double>(n);
+            ConvolutionKernels.Convolve<double>(x.ValuesAs<double>(), filters.ValuesAs<double>(), bias is null ? default : bias.ValuesAs<double>(), w, o, relu,
+                gate is null ? default : gate.ValuesAs<double>(), d);
+            data = d;
+        }
         var inputs = bias is null ? new[] { x, filters } : new[] { x, filters, bias };
         string op = relu ? "conv2d_relu" : gate is null ? "conv2d" : "conv2d_gated";
         return Saving(Result(op, data, new[] { w.Batch, o, w.OutHeight, w.OutWidth }, inputs, (g, y, t, i) =>
@@ -150,8 +164,20 @@ public sealed partial class Tensor
     /// </summary>
     internal static Tensor ConvolveInputGradient(Tensor g, Tensor filters, Window2d w, Tensor? gate = null)
     {
-        var data = Buffers.Uninitialized(w.Batch * w.Channels * w.Height * w.Width);
-        ConvolutionKernels.ConvolveInputGradient(g.Data, filters.Data, w, filters._shape[0], gate is null ? default : gate.Data, data);
+        int count = ShapeUtil.CountChecked("conv2d_input_grad", new[] { w.Batch, w.Channels, w.Height, w.Width });
+        Array data;
+        if (ResultDType(g, filters) == DType.Float32)
+        {
+            var d = Buffers.Uninitialized<float>(count);
+            ConvolutionKernels.ConvolveInputGradient<float>(g.ValuesAs<float>(), filters.ValuesAs<float>(), w, filters._shape[0], gate is null ? default : gate.ValuesAs<float>(), d);
+            data = d;
+        }
+        else
+        {
+            var d = Buffers.Uninitialized<double>(count);
+            ConvolutionKernels.ConvolveInputGradient<double>(g.ValuesAs<double>(), filters.ValuesAs<double>(), w, filters._shape[0], gate is null ? default : gate.ValuesAs<double>(), d);
+            data = d;
+        }
         return Saving(Result("conv2d_input_grad", data, new[] { w.Batch, w.Channels, w.Height, w.Width }, g, filters, (u, _, t, i) => i switch
         {
             // <u, dx(g, W)> = T(u, W, M ⊙ g)
@@ -167,8 +193,19 @@ public sealed partial class Tensor
     internal static Tensor ConvolveFilterGradient(Tensor x, Tensor g, Window2d w, Tensor? gate = null)
     {
         int o = g._shape[1];
-        var data = Buffers.Uninitialized(o * w.PatchSize);
-        ConvolutionKernels.ConvolveFilterGradient(x.Data, g.Data, w, o, gate is null ? default : gate.Data, data);
+        Array data;
+        if (ResultDType(x, g) == DType.Float32)
+        {
+            var d = Buffers.Uninitialized<float>(o * w.PatchSize);
+            ConvolutionKernels.ConvolveFilterGradient<float>(x.ValuesAs<float>(), g.ValuesAs<float>(), w, o, gate is null ? default : gate.ValuesAs<float>(), d);
+            data = d;
+        }
+        else
+        {
+            var d = Buffers.Uninitialized<double>(o * w.PatchSize);
+            ConvolutionKernels.ConvolveFilterGradient<double>(x.ValuesAs<double>(), g.ValuesAs<double>(), w, o, gate is null ? default : gate.ValuesAs<double>(), d);
+            data = d;
+        }
         return Saving(Result("conv2d_filter_grad", data, new[] { o, w.Channels, w.KernelHeight, w.KernelWidth }, x, g, (u, _, t, i) => i switch
         {
             // <u, dW(x, g)> = T(x, u, M ⊙ g)
@@ -184,8 +221,19 @@ public sealed partial class Tensor
     private static Tensor ConvolveBiasGradient(Tensor g, Tensor gate)
     {
         int n = g._shape[0], o = g._shape[1], area = g._shape[2] * g._shape[3];
-        var data = Buffers.Uninitialized(o);
-        ConvolutionKernels.GatedChannelSum(g.Data, gate.Data, n, o, area, data);
+        Array data;
+        if (g._dtype == DType.Float32)
+        {
+            var d = Buffers.Uninitialized<float>(o);
+            ConvolutionKernels.GatedChannelSum<float>(g.F32, gate.ValuesAs<float>(), n, o, area, d);
+            data = d;
+        }
+        else
+        {
+            var d = Buffers.Uninitialized<double>(o);
+            ConvolutionKernels.GatedChannelSum<double>(g.F64, gate.ValuesAs<double>(), n, o, area, d);
+            data = d;
+        }
         var shape = g._shape;
         return Saving(Result("conv2d_bias_grad", data, new[] { o }, g,
             (u, _, _, _) => u.Reshape(1, o, 1, 1).BroadcastTo(shape).KeepWherePositive(gate)), gate);

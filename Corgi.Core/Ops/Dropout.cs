@@ -28,6 +28,6 @@ public sealed partial class Tensor
             double keep = 1.0 / (1.0 - probability);
             for (int i = 0; i < mask.Length; i++) mask[i] = random.NextDouble() < probability ? 0.0 : keep;
         }
-        return Mul(new Tensor(mask, _shape));
+        return Mul(new Tensor(mask, _shape).AsDType(_dtype));
     }
 }

@@ -90,19 +90,40 @@ public sealed partial class Tensor
         batch.CopyTo(outShape, 0);
         outShape[^2] = m;
         outShape[^1] = n;
-        var data = Buffers.Uninitialized(ShapeUtil.Count(outShape));
-        double beta = 0;
+        if (bias is not null && !ShapeUtil.BroadcastsTo(bias._shape, outShape))
+            throw new TensorShapeException($"matmul: the bias of shape {ShapeUtil.Format(bias._shape)} does not broadcast to the product's shape {ShapeUtil.Format(outShape)}");
+        var dt = bias is null ? ResultDType(this, other) : ResultDType(new[] { this, other, bias });
+        Array data = dt == DType.Float32
+            ? Product<float>(other, bias, tA, tB, m, k, n, batch, batchA, batchB, outShape)
+            : Product<double>(other, bias, tA, tB, m, k, n, batch, batchA, batchB, outShape);
+        var inputs = bias is null ? new[] { this, other } : new[] { this, other, bias };
+        return Result("matmul", data, outShape, inputs, (g, _, x, i) => i switch
+        {
+            // C = op(A) op(B): dop(A) = g op(B)^T, dop(B) = op(A)^T g, transposed back where the flag is set
+            0 => tA ? x[1].MatMul(g, tB, true) : g.MatMul(x[1], false, !tB),
+            1 => tB ? g.MatMul(x[0], true, tA) : x[0].MatMul(g, !tA, false),
+            _ => g,
+        });
+    }
+
+    /// <summary>The raw (batched) product in element type <typeparamref name="T"/>, the bias copied in first (beta = 1).</summary>
+    private T[] Product<T>(Tensor other, Tensor? bias, bool tA, bool tB, int m, int k, int n,
+        int[] batch, ReadOnlySpan<int> batchA, ReadOnlySpan<int> batchB, int[] outShape)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var data = Buffers.Uninitialized<T>(ShapeUtil.CountChecked("matmul", outShape));
+        var a = ValuesAs<T>();
+        var b = other.ValuesAs<T>();
+        T beta = T.Zero;
         if (bias is not null)
         {
-            if (!ShapeUtil.BroadcastsTo(bias._shape, outShape))
-                throw new TensorShapeException($"matmul: the bias of shape {ShapeUtil.Format(bias._shape)} does not broadcast to the product's shape {ShapeUtil.Format(outShape)}");
-            ElementwiseKernels.StridedCopy<double>(bias.Data, 0, ShapeUtil.BroadcastStrides(bias._shape, outShape), outShape, data);
-            beta = 1;
+            ElementwiseKernels.StridedCopy<T>(bias.ValuesAs<T>(), 0, ShapeUtil.BroadcastStrides(bias._shape, outShape), outShape, data);
+            beta = T.One;
         }
         int batches = ShapeUtil.Count(batch);
         if (batches == 1 && Rank == 2 && other.Rank == 2)
         {
-            Gemm.RowMajor(tA, tB, m, n, k, 1.0, Data, other.Data, beta, data);
+            Gemm.RowMajor(tA, tB, m, n, k, T.One, a, b, beta, data);
         }
         else
         {
@@ -119,19 +140,12 @@ public sealed partial class Tensor
                     ia += c * sa[d];
                     ib += c * sb[d];
                 }
-                Gemm.RowMajor(tA, tB, m, n, k, 1.0,
-                    Data.AsSpan(ia * m * k, m * k), other.Data.AsSpan(ib * k * n, k * n), beta,
+                Gemm.RowMajor(tA, tB, m, n, k, T.One,
+                    (ReadOnlySpan<T>)a.AsSpan(ia * m * k, m * k), b.AsSpan(ib * k * n, k * n), beta,
                     data.AsSpan(bi * m * n, m * n));
             }
         }
-        var inputs = bias is null ? new[] { this, other } : new[] { this, other, bias };
-        return Result("matmul", data, outShape, inputs, (g, _, x, i) => i switch
-        {
-            // C = op(A) op(B): dop(A) = g op(B)^T, dop(B) = op(A)^T g, transposed back where the flag is set
-            0 => tA ? x[1].MatMul(g, tB, true) : g.MatMul(x[1], false, !tB),
-            1 => tB ? g.MatMul(x[0], true, tA) : x[0].MatMul(g, !tA, false),
-            _ => g,
-        });
+        return data;
     }
 
     /// <summary>The dot product of two vectors of equal length, as a scalar tensor.</summary>
@@ -154,13 +168,13 @@ public sealed partial class Tensor
         return Unsqueeze(1).Mul(other.Unsqueeze(0));
     }
 
-    /// <summary>A MathNet dense matrix holding a copy of this rank-2 tensor's values.</summary>
+    /// <summary>A MathNet dense matrix holding a copy of this rank-2 tensor's values (as doubles, whatever the dtype).</summary>
     /// <exception cref="InvalidOperationException">The tensor is not rank 2.</exception>
     public Matrix<double> ToMatrix()
     {
         if (Rank != 2) throw new InvalidOperationException($"to_matrix: needs a rank-2 tensor, got shape {ShapeUtil.Format(_shape)}");
         // the row-major buffer is the column-major transpose; transposing it gives a fresh matrix
-        return new DenseMatrix(_shape[1], _shape[0], Data).Transpose();
+        return new DenseMatrix(_shape[1], _shape[0], ToArray()).Transpose();
     }
 
     /// <summary>A rank-2 tensor holding a copy of a MathNet matrix's values.</summary>

@@ -29,9 +29,11 @@ public sealed partial class Tensor
     {
         var w = MakePoolWindow("max_pool2d", kernelSize, stride, padding);
         var outShape = new[] { w.Batch, w.Channels, w.OutHeight, w.OutWidth };
-        var data = new double[ShapeUtil.Count(outShape)];
-        var argmax = new int[data.Length];
-        ConvolutionKernels.MaxPool<double>(Data, w, data, argmax);
+        int count = ShapeUtil.CountChecked("max_pool2d", outShape);
+        var argmax = new int[count];
+        Array data;
+        if (_dtype == DType.Float32) { var d = new float[count]; ConvolutionKernels.MaxPool<float>(F32, w, d, argmax); data = d; }
+        else { var d = new double[count]; ConvolutionKernels.MaxPool<double>(F64, w, d, argmax); data = d; }
         var inShape = _shape;
         return Result("max_pool2d", data, outShape, this, (g, _, _, _) => g.ScatterFlat(argmax, inShape));
     }
@@ -70,16 +72,20 @@ public sealed partial class Tensor
     private Tensor AvgPoolCore(Window2d w)
     {
         var outShape = new[] { w.Batch, w.Channels, w.OutHeight, w.OutWidth };
-        var data = new double[ShapeUtil.Count(outShape)];
-        ConvolutionKernels.AvgPool<double>(Data, w, data);
+        int count = ShapeUtil.CountChecked("avg_pool2d", outShape);
+        Array data;
+        if (_dtype == DType.Float32) { var d = new float[count]; ConvolutionKernels.AvgPool<float>(F32, w, d); data = d; }
+        else { var d = new double[count]; ConvolutionKernels.AvgPool<double>(F64, w, d); data = d; }
         return Result("avg_pool2d", data, outShape, this, (g, _, _, _) => g.AvgPoolAdjoint(w));
     }
 
     /// <summary>The adjoint of average pooling (spreads each value / kernel² over its window); derivative: average pooling.</summary>
     private Tensor AvgPoolAdjoint(Window2d w)
     {
-        var data = Buffers.Zeroed(w.Batch * w.Channels * w.Height * w.Width);
-        ConvolutionKernels.AvgPoolAdjoint<double>(Data, w, data);
+        int count = w.Batch * w.Channels * w.Height * w.Width;
+        Array data;
+        if (_dtype == DType.Float32) { var d = Buffers.Zeroed<float>(count); ConvolutionKernels.AvgPoolAdjoint<float>(F32, w, d); data = d; }
+        else { var d = Buffers.Zeroed<double>(count); ConvolutionKernels.AvgPoolAdjoint<double>(F64, w, d); data = d; }
         return Result("avg_pool2d_adjoint", data, new[] { w.Batch, w.Channels, w.Height, w.Width }, this,
             (g, _, _, _) => g.AvgPoolCore(w));
     }
@@ -87,8 +93,10 @@ public sealed partial class Tensor
     /// <summary>Zeros of <paramref name="shape"/> with this tensor's values added at flat positions <paramref name="index"/> (-1 skipped); derivative: the gather.</summary>
     internal Tensor ScatterFlat(int[] index, int[] shape)
     {
-        var data = Buffers.Zeroed(ShapeUtil.Count(shape));
-        ConvolutionKernels.ScatterAdd<double>(Data, index, data);
+        int count = ShapeUtil.Count(shape);
+        Array data;
+        if (_dtype == DType.Float32) { var d = Buffers.Zeroed<float>(count); ConvolutionKernels.ScatterAdd<float>(F32, index, d); data = d; }
+        else { var d = Buffers.Zeroed<double>(count); ConvolutionKernels.ScatterAdd<double>(F64, index, d); data = d; }
         var fromShape = _shape;
         return Result("scatter", data, shape, this, (g, _, _, _) => g.GatherFlat(index, fromShape));
     }
@@ -96,8 +104,9 @@ public sealed partial class Tensor
     /// <summary>The values at flat positions <paramref name="index"/> (0 for -1), shaped <paramref name="shape"/>; derivative: the scatter.</summary>
     internal Tensor GatherFlat(int[] index, int[] shape)
     {
-        var data = new double[index.Length];
-        ConvolutionKernels.Gather<double>(Data, index, data);
+        Array data;
+        if (_dtype == DType.Float32) { var d = new float[index.Length]; ConvolutionKernels.Gather<float>(F32, index, d); data = d; }
+        else { var d = new double[index.Length]; ConvolutionKernels.Gather<double>(F64, index, d); data = d; }
         var fromShape = _shape;
         return Result("gather", data, shape, this, (g, _, _, _) => g.ScatterFlat(index, fromShape));
     }

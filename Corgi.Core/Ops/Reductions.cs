@@ -9,7 +9,7 @@ public sealed partial class Tensor
 {
     /// <summary>The sum of all elements, as a scalar (rank 0) tensor.</summary>
     public Tensor Sum() =>
-        Result("sum", new[] { LargeKernels.Sum(Data) }, ShapeUtil.Scalar, this,
+        Result("sum", _dtype == DType.Float32 ? new[] { LargeKernels.Sum(F32) } : new[] { LargeKernels.Sum(F64) }, ShapeUtil.Scalar, this,
             static (g, _, x, _) => g.BroadcastTo(x[0]._shape));
 
     /// <summary>The sum over the given dimensions (negative counts from the end).</summary>
@@ -21,19 +21,28 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(dims);
         var mask = ShapeUtil.AxisMask("sum", dims, _shape);
         var keptShape = (int[])_shape.Clone();
-        double[] data = Data;
+        Array data = Data;
         int[] cur = _shape;
         for (int ax = 0; ax < Rank; ax++)
         {
             if (!mask[ax]) continue;
             var (outer, size, inner) = ShapeUtil.Split(cur, ax);
-            var next = Buffers.Uninitialized(outer * inner);
-            ReductionKernels.SumAxis<double>(data, outer, size, inner, next);
-            data = next;
+            if (_dtype == DType.Float32)
+            {
+                var next = Buffers.Uninitialized<float>(outer * inner);
+                ReductionKernels.SumAxis<float>((float[])data, outer, size, inner, next);
+                data = next;
+            }
+            else
+            {
+                var next = Buffers.Uninitialized<double>(outer * inner);
+                ReductionKernels.SumAxis<double>((double[])data, outer, size, inner, next);
+                data = next;
+            }
             keptShape[ax] = 1;
             cur = keptShape;
         }
-        if (ReferenceEquals(data, Data)) data = (double[])Data.Clone();
+        if (ReferenceEquals(data, Data)) data = (Array)Data.Clone();
         var outShape = keepDim ? keptShape : DropAxes(keptShape, mask);
         return Result("sum", data, outShape, this,
             (g, _, x, _) => g.Reshape(keptShape).BroadcastTo(x[0]._shape));
@@ -56,7 +65,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>The mean of all elements, as a scalar tensor.</summary>
-    public Tensor Mean() => Sum().Mul(Scalar(1.0 / Math.Max(1, Count)));
+    public Tensor Mean() => Sum().Mul(Number(1.0 / Math.Max(1, Count)));
 
     /// <summary>The mean over the given dimensions.</summary>
     public Tensor Mean(int[] dims, bool keepDim = false)
@@ -65,7 +74,7 @@ public sealed partial class Tensor
         var mask = ShapeUtil.AxisMask("mean", dims, _shape);
         long n = 1;
         for (int i = 0; i < Rank; i++) if (mask[i]) n *= _shape[i];
-        return Sum(dims, keepDim).Mul(Scalar(1.0 / Math.Max(1, n)));
+        return Sum(dims, keepDim).Mul(Number(1.0 / Math.Max(1, n)));
     }
 
     /// <summary>The mean over one dimension.</summary>
@@ -117,14 +126,13 @@ public sealed partial class Tensor
     private Tensor ArgReduceAll(string op, bool max)
     {
         if (Count == 0) throw new InvalidOperationException($"{op}: a tensor of shape {ShapeUtil.Format(_shape)} has no elements");
-        var value = new double[1];
         var idx = new int[1];
-        ReductionKernels.ArgReduceAxis<double>(Data, 1, Count, 1, max, value, idx);
+        var value = ArgReduceValues(1, Count, 1, max, idx);
         int at = idx[0];
         return Result(op, value, ShapeUtil.Scalar, this, (g, _, x, _) =>
         {
-            var mask = new double[x[0].Count];
-            mask[at] = 1;
+            var mask = Buffers.Zeroed(x[0]._dtype, x[0].Count);
+            if (mask is float[] f) f[at] = 1; else ((double[])mask)[at] = 1;
             return g.Mul(new Tensor(mask, x[0]._shape));
         });
     }
@@ -134,14 +142,14 @@ public sealed partial class Tensor
         int axis = ShapeUtil.Axis(op, dim, Rank, _shape);
         var (outer, size, inner) = ShapeUtil.Split(_shape, axis);
         if (size == 0) throw new InvalidOperationException($"{op}: dimension {dim} of shape {ShapeUtil.Format(_shape)} is empty");
-        var values = Buffers.Uninitialized(outer * inner);
         var idx = new int[outer * inner];
-        ReductionKernels.ArgReduceAxis<double>(Data, outer, size, inner, max, values, idx);
+        var values = ArgReduceValues(outer, size, inner, max, idx);
         var keptShape = (int[])_shape.Clone();
         keptShape[axis] = 1;
         var mask = new bool[Rank];
         mask[axis] = true;
         var outShape = keepDim ? keptShape : DropAxes(keptShape, mask);
+        // indices in float64 whatever the dtype: exact for every index an array can have
         var indices = new double[idx.Length];
         for (int i = 0; i < idx.Length; i++) indices[i] = idx[i];
         var result = Result(op, values, outShape, this, (g, _, x, _) =>
@@ -151,9 +159,22 @@ public sealed partial class Tensor
             for (int o = 0; o < outer; o++)
                 for (int i = 0; i < inner; i++)
                     hot[(o * size + idx[o * inner + i]) * inner + i] = 1;
-            return g.Reshape(keptShape).Mul(new Tensor(hot, x[0]._shape));
+            return g.Reshape(keptShape).Mul(new Tensor(hot, x[0]._shape).AsDType(x[0]._dtype));
         });
         return (result, new Tensor(indices, outShape));
+    }
+
+    private Array ArgReduceValues(int outer, int size, int inner, bool max, int[] idx)
+    {
+        if (_dtype == DType.Float32)
+        {
+            var f = Buffers.Uninitialized<float>(outer * inner);
+            ReductionKernels.ArgReduceAxis<float>(F32, outer, size, inner, max, f, idx);
+            return f;
+        }
+        var d = Buffers.Uninitialized<double>(outer * inner);
+        ReductionKernels.ArgReduceAxis<double>(F64, outer, size, inner, max, d, idx);
+        return d;
     }
 
     private static int[] DropAxes(int[] shape, bool[] mask)

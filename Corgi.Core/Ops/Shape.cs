@@ -106,8 +106,7 @@ public sealed partial class Tensor
             identity &= perm[i] == i;
         }
         if (identity) return this;
-        var data = Buffers.Uninitialized(Count);
-        ElementwiseKernels.StridedCopy<double>(Data, 0, srcStrides, outShape, data);
+        var data = StridedCopy(0, srcStrides, outShape);
         var inverse = new int[Rank];
         for (int i = 0; i < Rank; i++) inverse[perm[i]] = i;
         return Result("permute", data, outShape, this, (g, _, _, _) => g.Permute(inverse));
@@ -135,9 +134,14 @@ public sealed partial class Tensor
         if (!ShapeUtil.BroadcastsTo(_shape, shape))
             throw new TensorShapeException($"broadcast_to: shape {ShapeUtil.Format(_shape)} cannot be broadcast to {ShapeUtil.Format(shape)}");
         var s = (int[])shape.Clone();
-        var data = Buffers.Uninitialized(ShapeUtil.Count(s));
-        if (Count == 1) LargeKernels.Fill(data, Data[0]);
-        else ElementwiseKernels.StridedCopy<double>(Data, 0, ShapeUtil.BroadcastStrides(_shape, s), s, data);
+        Array data;
+        if (Count == 1)
+        {
+            int n = ShapeUtil.CountChecked("broadcast_to", s);
+            if (_dtype == DType.Float32) { var f = Buffers.Uninitialized<float>(n); LargeKernels.Fill(f, F32[0]); data = f; }
+            else { var d = Buffers.Uninitialized<double>(n); LargeKernels.Fill(d, F64[0]); data = d; }
+        }
+        else data = StridedCopy(0, ShapeUtil.BroadcastStrides(_shape, s), s);
         return Result("broadcast_to", data, s, this, static (g, _, x, _) => g.SumTo(x[0]._shape));
     }
 
@@ -157,8 +161,7 @@ public sealed partial class Tensor
         var outShape = (int[])_shape.Clone();
         outShape[a] = length;
         var strides = ShapeUtil.Strides(_shape);
-        var data = Buffers.Uninitialized(ShapeUtil.Count(outShape));
-        ElementwiseKernels.StridedCopy<double>(Data, start * strides[a], strides, outShape, data);
+        var data = StridedCopy(start * strides[a], strides, outShape);
         int full = _shape[a];
         return Result("narrow", data, outShape, this, (g, _, _, _) => g.Embed(a, start, full));
     }
@@ -177,7 +180,7 @@ public sealed partial class Tensor
     {
         var outShape = (int[])_shape.Clone();
         outShape[axis] = full;
-        var data = Buffers.Zeroed(ShapeUtil.Count(outShape));
+        var data = Buffers.Zeroed(_dtype, ShapeUtil.Count(outShape));
         var (outer, size, inner) = ShapeUtil.Split(_shape, axis);
         for (int o = 0; o < outer; o++)
             Array.Copy(Data, o * size * inner, data, (o * full + start) * inner, size * inner);
@@ -202,7 +205,7 @@ public sealed partial class Tensor
         }
         var outShape = (int[])_shape.Clone();
         outShape[a] = idx.Length;
-        var data = Buffers.Uninitialized(ShapeUtil.Count(outShape));
+        var data = Buffers.Uninitialized(_dtype, ShapeUtil.Count(outShape));
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < idx.Length; i++)
                 Array.Copy(Data, (o * size + idx[i]) * inner, data, (o * idx.Length + i) * inner, inner);
@@ -214,16 +217,38 @@ public sealed partial class Tensor
     {
         var outShape = (int[])_shape.Clone();
         outShape[axis] = size;
-        var data = Buffers.Zeroed(ShapeUtil.Count(outShape));
+        var data = Buffers.Zeroed(_dtype, ShapeUtil.Count(outShape));
         var (outer, n, inner) = ShapeUtil.Split(_shape, axis);
+        if (_dtype == DType.Float32) AddSlices(F32, (float[])data, outer, n, inner, idx, size);
+        else AddSlices(F64, (double[])data, outer, n, inner, idx, size);
+        return Result("index_add", data, outShape, this, (g, _, _, _) => g.IndexSelect(axis, idx));
+    }
+
+    private static void AddSlices<T>(T[] src, T[] dst, int outer, int n, int inner, int[] idx, int size)
+        where T : System.Numerics.IFloatingPointIeee754<T>
+    {
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < n; i++)
             {
-                var src = Data.AsSpan((o * n + i) * inner, inner);
-                var dst = data.AsSpan((o * size + idx[i]) * inner, inner);
-                System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
+                var s = src.AsSpan((o * n + i) * inner, inner);
+                var d = dst.AsSpan((o * size + idx[i]) * inner, inner);
+                System.Numerics.Tensors.TensorPrimitives.Add(d, s, d);
             }
-        return Result("index_add", data, outShape, this, (g, _, _, _) => g.IndexSelect(axis, idx));
+    }
+
+    /// <summary>A fresh buffer of this tensor's dtype holding the strided view (offset, strides) of its values with the given shape.</summary>
+    private Array StridedCopy(int offset, ReadOnlySpan<int> strides, int[] shape)
+    {
+        int n = ShapeUtil.Count(shape);
+        if (_dtype == DType.Float32)
+        {
+            var f = Buffers.Uninitialized<float>(n);
+            ElementwiseKernels.StridedCopy<float>(F32, offset, strides, shape, f);
+            return f;
+        }
+        var d = Buffers.Uninitialized<double>(n);
+        ElementwiseKernels.StridedCopy<double>(F64, offset, strides, shape, d);
+        return d;
     }
 
     /// <summary>Joins tensors along an existing dimension; all other dimensions must agree.</summary>
@@ -232,6 +257,8 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(tensors);
         if (tensors.Length == 0) throw new TensorShapeException("concat: at least one tensor is needed");
+        for (int i = 0; i < tensors.Length; i++)
+            if (tensors[i] is null) throw new ArgumentNullException(nameof(tensors), $"concat: tensor {i} of {tensors.Length} is null");
         var first = tensors[0];
         if (first.Rank == 0) throw new TensorShapeException("concat: scalars (rank 0) cannot be concatenated; use Stack");
         int a = ShapeUtil.Axis("concat", dim, first.Rank, first._shape);
@@ -247,7 +274,8 @@ public sealed partial class Tensor
         }
         var outShape = (int[])first._shape.Clone();
         outShape[a] = total;
-        var data = Buffers.Uninitialized(ShapeUtil.Count(outShape));
+        var dt = ResultDType(tensors);
+        var data = Buffers.Uninitialized(dt, ShapeUtil.CountChecked("concat", outShape));
         var (outer, _, inner) = ShapeUtil.Split(outShape, a);
         var starts = new int[tensors.Length];
         int at = 0;
@@ -256,8 +284,9 @@ public sealed partial class Tensor
             var t = tensors[k];
             int n = t._shape[a];
             starts[k] = at;
+            var src = t.AsDType(dt).Data;
             for (int o = 0; o < outer; o++)
-                Array.Copy(t.Data, o * n * inner, data, (o * total + at) * inner, n * inner);
+                Array.Copy(src, o * n * inner, data, (o * total + at) * inner, n * inner);
             at += n;
         }
         var inputs = (Tensor[])tensors.Clone();

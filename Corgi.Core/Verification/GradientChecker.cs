@@ -227,8 +227,8 @@ public static class GradientChecker
             var q = new double[xs[i].Count];
             for (int k = 0; k < p.Length; k++)
             {
-                p[k] = xs[i].Data[k] + h * v[i].Data[k];
-                q[k] = xs[i].Data[k] - h * v[i].Data[k];
+                p[k] = xs[i].ValueAt(k) + h * v[i].ValueAt(k);
+                q[k] = xs[i].ValueAt(k) - h * v[i].ValueAt(k);
             }
             plus[i] = new Tensor(p, xs[i].ShapeRef);
             minus[i] = new Tensor(q, xs[i].ShapeRef);

@@ -9,14 +9,14 @@ public class ElementwiseKernelsTests
     private static double[] Add(double[] x, int[] xs, double[] y, int[] ys, int[] outShape)
     {
         var d = new double[ShapeUtil.Count(outShape)];
-        ElementwiseKernels.Binary<AddOperator<double>, double>(x, xs, y, ys, outShape, d);
+        ElementwiseKernels.Binary<AddOperator, double>(x, xs, y, ys, outShape, d);
         return d;
     }
 
     private static double[] Sub(double[] x, int[] xs, double[] y, int[] ys, int[] outShape)
     {
         var d = new double[ShapeUtil.Count(outShape)];
-        ElementwiseKernels.Binary<SubtractOperator<double>, double>(x, xs, y, ys, outShape, d);
+        ElementwiseKernels.Binary<SubtractOperator, double>(x, xs, y, ys, outShape, d);
         return d;
     }
 
@@ -98,7 +98,7 @@ public class ElementwiseKernelsTests
     public void GenericOverFloat32()
     {
         var d = new float[6];
-        ElementwiseKernels.Binary<MultiplyOperator<float>, float>(
+        ElementwiseKernels.Binary<MultiplyOperator, float>(
             new float[] { 1, 2, 3, 4, 5, 6 }, new[] { 2, 3 }, new float[] { 1, 10, 100 }, new[] { 3 }, new[] { 2, 3 }, d);
         Assert.Equal(new float[] { 1, 20, 300, 4, 50, 600 }, d);
     }
