@@ -4,12 +4,20 @@ using static Corgi.Tests.TestUtil;
 
 namespace Corgi.Tests.Ops;
 
-public class ActivationsTests
+public abstract class ActivationsTests : DTypeTestBase
 {
+    /// <summary>The cases in float64.</summary>
+    public sealed class Float64() : ActivationsTests(DType.Float64);
+
+    /// <summary>The cases in float32.</summary>
+    public sealed class Float32() : ActivationsTests(DType.Float32);
+
+    private protected ActivationsTests(DType dtype) : base(dtype) { }
+
     [Fact]
     public void Relu()
     {
-        var x = Tensor.Of(-1, 0, 2).Tracked();
+        var x = Of(-1, 0, 2).Tracked();
         var y = x.Relu();
         AssertClose(new double[] { 0, 0, 2 }, y);
         y.Backward();
@@ -20,7 +28,7 @@ public class ActivationsTests
     [Fact]
     public void LeakyRelu()
     {
-        var x = Tensor.Of(-2, 0, 3).Tracked();
+        var x = Of(-2, 0, 3).Tracked();
         var y = x.LeakyRelu(0.1);
         AssertClose(new[] { -0.2, 0, 3 }, y);
         y.Backward();
@@ -31,7 +39,7 @@ public class ActivationsTests
     [Fact]
     public void Sigmoid()
     {
-        var x = Tensor.Of(0, Math.Log(3)).Tracked();
+        var x = Of(0, Math.Log(3)).Tracked();
         var y = x.Sigmoid();
         // s(0) = 1/2; s(ln 3) = 1/(1 + 1/3) = 3/4
         AssertClose(new[] { 0.5, 0.75 }, y);
@@ -43,7 +51,7 @@ public class ActivationsTests
     [Fact]
     public void Tanh()
     {
-        var x = Tensor.Of(0, 0.5 * Math.Log(3)).Tracked();
+        var x = Of(0, 0.5 * Math.Log(3)).Tracked();
         var y = x.Tanh();
         // tanh(atanh(1/2)) = 1/2 with atanh(1/2) = ln(3)/2
         AssertClose(new[] { 0, 0.5 }, y);
@@ -55,11 +63,11 @@ public class ActivationsTests
     [Fact]
     public void Softmax_ValuesAndGradient()
     {
-        var x = Tensor.Of(0, Math.Log(3)).Tracked();
+        var x = Of(0, Math.Log(3)).Tracked();
         var y = x.Softmax();
         // [1, 3] / 4
         AssertClose(new[] { 0.25, 0.75 }, y);
-        y.Backward(Tensor.Of(1, 0));
+        y.Backward(Of(1, 0));
         // dx = y (g - sum(g y)) with g = [1, 0]: sum = 1/4 -> [1/4 * 3/4, 3/4 * (-1/4)]
         AssertClose(new[] { 0.1875, -0.1875 }, x.Gradient);
     }
@@ -67,11 +75,11 @@ public class ActivationsTests
     [Fact]
     public void Softmax_OfThousands_IsHalfHalfWithFiniteGradient()
     {
-        var x = Tensor.Of(1000, 1000).Tracked();
+        var x = Of(1000, 1000).Tracked();
         var y = x.Softmax();
         // shifted by the max: exp(0) / (exp(0) + exp(0))
         AssertClose(new[] { 0.5, 0.5 }, y);
-        y.Backward(Tensor.Of(1, 0));
+        y.Backward(Of(1, 0));
         // y (g - sum(g y)) = [0.5 (1 - 0.5), 0.5 (0 - 0.5)]
         AssertClose(new[] { 0.25, -0.25 }, x.Gradient);
     }
@@ -100,10 +108,10 @@ public class ActivationsTests
     [Fact]
     public void LogSoftmax_ValuesAndGradient()
     {
-        var x = Tensor.Of(0, Math.Log(3)).Tracked();
+        var x = Of(0, Math.Log(3)).Tracked();
         var y = x.LogSoftmax();
         AssertClose(new[] { Math.Log(0.25), Math.Log(0.75) }, y);
-        y.Backward(Tensor.Of(1, 0));
+        y.Backward(Of(1, 0));
         // dx = g - softmax(x) sum(g) = [1 - 1/4, 0 - 3/4]
         AssertClose(new[] { 0.75, -0.75 }, x.Gradient);
     }
@@ -111,16 +119,16 @@ public class ActivationsTests
     [Fact]
     public void LogSoftmax_OfThousands_IsFinite()
     {
-        var x = Tensor.Of(1000, 1000).Tracked();
+        var x = Of(1000, 1000).Tracked();
         var y = x.LogSoftmax();
         // log(1/2) each
         AssertClose(new[] { -Math.Log(2), -Math.Log(2) }, y);
-        y.Backward(Tensor.Of(1, 0));
+        y.Backward(Of(1, 0));
         // g - [0.5, 0.5] * 1
         AssertClose(new[] { 0.5, -0.5 }, x.Gradient);
 
         // [1000, 0]: log(1 + e^-1000) rounds to 0, so [0, -1000] rather than -inf or NaN
-        AssertClose(new double[] { 0, -1000 }, Tensor.Of(1000, 0).LogSoftmax());
+        AssertClose(new double[] { 0, -1000 }, Of(1000, 0).LogSoftmax());
     }
 
     [Fact]
@@ -137,7 +145,7 @@ public class ActivationsTests
     [Fact]
     public void Softmax_BadDimension_Throws()
     {
-        var x = Tensor.Ones(2, 2);
+        var x = Tensor.Ones(new[] { 2, 2 }, Dt);
         Throws<ArgumentOutOfRangeException>(() => x.Softmax(2), "softmax", "[2,2]");
         Throws<ArgumentOutOfRangeException>(() => x.LogSoftmax(-3), "log_softmax", "[2,2]");
     }

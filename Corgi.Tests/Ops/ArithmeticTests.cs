@@ -4,9 +4,17 @@ using static Corgi.Tests.TestUtil;
 
 namespace Corgi.Tests.Ops;
 
-public class ArithmeticTests
+public abstract class ArithmeticTests : DTypeTestBase
 {
-    private static Tensor A23() => T(new[] { 2, 3 }, 1, 2, 3, 4, 5, 6).Tracked();
+    /// <summary>The cases in float64.</summary>
+    public sealed class Float64() : ArithmeticTests(DType.Float64);
+
+    /// <summary>The cases in float32.</summary>
+    public sealed class Float32() : ArithmeticTests(DType.Float32);
+
+    private protected ArithmeticTests(DType dtype) : base(dtype) { }
+
+    private Tensor A23() => T(new[] { 2, 3 }, 1, 2, 3, 4, 5, 6).Tracked();
 
     // ---------------------------------------------------------------- add
 
@@ -39,7 +47,7 @@ public class ArithmeticTests
     [Fact]
     public void Add_TrackedScalarTensorOnEitherSide_GradientIsSumOfSeed()
     {
-        var s = Tensor.Scalar(2).Tracked();
+        var s = Tensor.Scalar(2, Dt).Tracked();
         var a = A23();
         var left = s + a;
         var right = a + s;
@@ -84,7 +92,7 @@ public class ArithmeticTests
     [Fact]
     public void Sub_DoubleOnEitherSide()
     {
-        var a = Tensor.Of(1, 2).Tracked();
+        var a = Of(1, 2).Tracked();
         AssertClose(new double[] { -2, -1 }, a - 3.0);
         var c = 10.0 - a;
         AssertClose(new double[] { 9, 8 }, c);
@@ -96,8 +104,8 @@ public class ArithmeticTests
     [Fact]
     public void Sub_TrackedScalarTensorOnLeft()
     {
-        var s = Tensor.Scalar(10).Tracked();
-        var a = Tensor.Of(1, 2, 3).Tracked();
+        var s = Tensor.Scalar(10, Dt).Tracked();
+        var a = Of(1, 2, 3).Tracked();
         var c = s - a;
         AssertClose(new double[] { 9, 8, 7 }, c);
         c.Backward();
@@ -109,7 +117,7 @@ public class ArithmeticTests
     [Fact]
     public void UnaryMinusOperator_NegatesWithGradientMinusOne()
     {
-        var a = Tensor.Of(1, -2).Tracked();
+        var a = Of(1, -2).Tracked();
         var c = -a;
         AssertClose(new double[] { -1, 2 }, c);
         c.Backward();
@@ -121,8 +129,8 @@ public class ArithmeticTests
     [Fact]
     public void Mul_SameShape_GradientIsTheOtherFactor()
     {
-        var a = Tensor.Of(2, 3).Tracked();
-        var b = Tensor.Of(5, 7).Tracked();
+        var a = Of(2, 3).Tracked();
+        var b = Of(5, 7).Tracked();
         var c = a * b;
         AssertClose(new double[] { 10, 21 }, c);
         c.Backward();
@@ -135,7 +143,7 @@ public class ArithmeticTests
     public void Mul_Broadcast23Times3_VectorGradientIsColumnSums()
     {
         var a = A23();
-        var b = Tensor.Of(10, 20, 30).Tracked();
+        var b = Of(10, 20, 30).Tracked();
         var c = a * b;
         AssertClose(new[] { 2, 3 }, new double[] { 10, 40, 90, 40, 100, 180 }, c);
         c.Backward();
@@ -147,7 +155,7 @@ public class ArithmeticTests
     [Fact]
     public void Mul_TrackedScalarOnEitherSide()
     {
-        var s = Tensor.Scalar(3).Tracked();
+        var s = Tensor.Scalar(3, Dt).Tracked();
         var a = A23();
         var c = s * a;
         AssertClose(new double[] { 3, 6, 9, 12, 15, 18 }, c);
@@ -163,7 +171,7 @@ public class ArithmeticTests
     [Fact]
     public void Mul_DoubleOnEitherSide()
     {
-        var a = Tensor.Of(1, 2).Tracked();
+        var a = Of(1, 2).Tracked();
         AssertClose(new double[] { 3, 6 }, a * 3.0);
         var c = 3.0 * a;
         AssertClose(new double[] { 3, 6 }, c);
@@ -176,8 +184,8 @@ public class ArithmeticTests
     [Fact]
     public void Div_SameShape()
     {
-        var a = Tensor.Of(6, 8).Tracked();
-        var b = Tensor.Of(2, 4).Tracked();
+        var a = Of(6, 8).Tracked();
+        var b = Of(2, 4).Tracked();
         var c = a / b;
         AssertClose(new double[] { 3, 2 }, c);
         c.Backward();
@@ -202,7 +210,7 @@ public class ArithmeticTests
     [Fact]
     public void Div_DoubleOnEitherSide()
     {
-        var a = Tensor.Of(2, 4).Tracked();
+        var a = Of(2, 4).Tracked();
         AssertClose(new double[] { 1, 2 }, a / 2.0);
         var c = 1.0 / a;
         AssertClose(new double[] { 0.5, 0.25 }, c);
@@ -214,8 +222,8 @@ public class ArithmeticTests
     [Fact]
     public void Div_TrackedScalarTensorOnEitherSide()
     {
-        var s = Tensor.Scalar(12).Tracked();
-        var a = Tensor.Of(2, 3, 4).Tracked();
+        var s = Tensor.Scalar(12, Dt).Tracked();
+        var a = Of(2, 3, 4).Tracked();
         var left = s / a;
         AssertClose(new double[] { 6, 4, 3 }, left);
         left.Backward();
@@ -237,8 +245,8 @@ public class ArithmeticTests
     [Fact]
     public void PowTensor_SameShape()
     {
-        var a = Tensor.Of(2, 3).Tracked();
-        var b = Tensor.Of(3, 2).Tracked();
+        var a = Of(2, 3).Tracked();
+        var b = Of(3, 2).Tracked();
         var c = a.Pow(b);
         AssertClose(new double[] { 8, 9 }, c);
         c.Backward();
@@ -250,8 +258,8 @@ public class ArithmeticTests
     [Fact]
     public void PowTensor_BroadcastScalarExponent_GradientSummed()
     {
-        var a = Tensor.Of(1, 2, 3).Tracked();
-        var e = Tensor.Scalar(2).Tracked();
+        var a = Of(1, 2, 3).Tracked();
+        var e = Tensor.Scalar(2, Dt).Tracked();
         var c = a.Pow(e);
         AssertClose(new double[] { 1, 4, 9 }, c);
         c.Backward();
@@ -263,8 +271,8 @@ public class ArithmeticTests
     [Fact]
     public void PowTensor_ZeroBase_ExponentGradientIsZeroNotNaN()
     {
-        var a = Tensor.Of(0, 2);
-        var b = Tensor.Of(2, 2).Tracked();
+        var a = Of(0, 2);
+        var b = Of(2, 2).Tracked();
         var c = a.Pow(b);
         AssertClose(new double[] { 0, 4 }, c);
         c.Backward();
@@ -277,11 +285,11 @@ public class ArithmeticTests
     [Fact]
     public void Maximum_RoutesGradientToTheLargerInput_TiesToFirst()
     {
-        var a = Tensor.Of(1, 5, 3).Tracked();
-        var b = Tensor.Of(4, 2, 3).Tracked();
+        var a = Of(1, 5, 3).Tracked();
+        var b = Of(4, 2, 3).Tracked();
         var c = a.Maximum(b);
         AssertClose(new double[] { 4, 5, 3 }, c);
-        c.Backward(Tensor.Of(10, 20, 30));
+        c.Backward(Of(10, 20, 30));
         // b wins at 0, a at 1, tie at 2 goes to a
         AssertClose(new double[] { 0, 20, 30 }, a.Gradient);
         AssertClose(new double[] { 10, 0, 0 }, b.Gradient);
@@ -291,7 +299,7 @@ public class ArithmeticTests
     public void Maximum_BroadcastScalar_CountsPositionsTheScalarWins()
     {
         var a = T(new[] { 2, 3 }, 1, 2, 3, 0, 5, -1).Tracked();
-        var s = Tensor.Scalar(2).Tracked();
+        var s = Tensor.Scalar(2, Dt).Tracked();
         var c = a.Maximum(s);
         AssertClose(new[] { 2, 3 }, new double[] { 2, 2, 3, 2, 5, 2 }, c);
         c.Backward();
@@ -303,11 +311,11 @@ public class ArithmeticTests
     [Fact]
     public void Minimum_RoutesGradientToTheSmallerInput_TiesToFirst()
     {
-        var a = Tensor.Of(1, 5, 3).Tracked();
-        var b = Tensor.Of(4, 2, 3).Tracked();
+        var a = Of(1, 5, 3).Tracked();
+        var b = Of(4, 2, 3).Tracked();
         var c = a.Minimum(b);
         AssertClose(new double[] { 1, 2, 3 }, c);
-        c.Backward(Tensor.Of(10, 20, 30));
+        c.Backward(Of(10, 20, 30));
         // a wins at 0, b at 1, tie at 2 goes to a
         AssertClose(new double[] { 10, 0, 30 }, a.Gradient);
         AssertClose(new double[] { 0, 20, 0 }, b.Gradient);
@@ -331,8 +339,8 @@ public class ArithmeticTests
     [Fact]
     public void Axpy_IsAlphaXPlusY()
     {
-        var x = Tensor.Of(1, 2).Tracked();
-        var y = Tensor.Of(10, 20).Tracked();
+        var x = Of(1, 2).Tracked();
+        var y = Of(10, 20).Tracked();
         var r = Tensor.Axpy(3, x, y);
         AssertClose(new double[] { 13, 26 }, r);
         r.Backward();
@@ -353,8 +361,8 @@ public class ArithmeticTests
     [InlineData("minimum")]
     public void BinaryOps_ShapesThatDoNotBroadcast_ThrowNamingOpAndShapes(string op)
     {
-        var a = Tensor.Ones(2, 3);
-        var b = Tensor.Ones(4);
+        var a = Tensor.Ones(new[] { 2, 3 }, Dt);
+        var b = Tensor.Ones(new[] { 4 }, Dt);
         Action call = op switch
         {
             "add" => () => a.Add(b),
@@ -372,6 +380,6 @@ public class ArithmeticTests
     [Fact]
     public void Add_IncompatibleInnerBroadcast_Throws()
     {
-        ThrowsShape(() => _ = Tensor.Ones(2, 3) + Tensor.Ones(2, 1, 2), "add:", "[2,3]", "[2,1,2]");
+        ThrowsShape(() => _ = Tensor.Ones(new[] { 2, 3 }, Dt) + Tensor.Ones(new[] { 2, 1, 2 }, Dt), "add:", "[2,3]", "[2,1,2]");
     }
 }

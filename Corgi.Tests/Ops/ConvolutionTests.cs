@@ -4,9 +4,17 @@ using static Corgi.Tests.NnTestUtil;
 
 namespace Corgi.Tests.Ops;
 
-public class ConvolutionTests
+public abstract class ConvolutionTests : DTypeTestBase
 {
-    private static readonly Tensor Image3x3 = T(new[] { 1, 1, 3, 3 }, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    /// <summary>The cases in float64.</summary>
+    public sealed class Float64() : ConvolutionTests(DType.Float64);
+
+    /// <summary>The cases in float32.</summary>
+    public sealed class Float32() : ConvolutionTests(DType.Float32);
+
+    private protected ConvolutionTests(DType dtype) : base(dtype) { }
+
+    private Tensor Image3x3 => T(new[] { 1, 1, 3, 3 }, 1, 2, 3, 4, 5, 6, 7, 8, 9);
 
     [Fact]
     public void SingleChannelNoPaddingValuesAndGradients()
@@ -57,7 +65,7 @@ public class ConvolutionTests
         var w = T(new[] { 2, 2, 2, 2 },
             1, 0, 0, 1, 0, 0, 0, 0,
             0, 0, 0, 0, 1, 1, 1, 1).Tracked();
-        var b = Tensor.Of(0.5, -1).Tracked();
+        var b = Of(0.5, -1).Tracked();
         var y = x.Conv2d(w, b);
         // n0 o0: [1+5, 2+6] + 0.5 = [6.5, 8.5]; n0 o1: [1+0+0+1, 0+1+1+0] - 1 = [1, 1]
         // n1 o0: [0+1, 0+1] + 0.5 = [1.5, 1.5]; n1 o1: [2+0+0+2, 0+2+2+0] - 1 = [3, 3]
@@ -78,9 +86,9 @@ public class ConvolutionTests
     public void MatchesTheDefinitionOnRandomInputs()
     {
         // direct evaluation of y[n,o,i,j] = b[o] + sum_{c,a,b} w[o,c,a,b] · xpad[n,c,i·s+a,j·s+b]
-        var x = Tensor.RandomNormal(new[] { 3, 2, 5, 6 }, seed: 1);
-        var w = Tensor.RandomNormal(new[] { 4, 2, 3, 2 }, seed: 2);
-        var b = Tensor.RandomNormal(new[] { 4 }, seed: 3);
+        var x = Tensor.RandomNormal(new[] { 3, 2, 5, 6 }, seed: 1, dtype: Dt);
+        var w = Tensor.RandomNormal(new[] { 4, 2, 3, 2 }, seed: 2, dtype: Dt);
+        var b = Tensor.RandomNormal(new[] { 4 }, seed: 3, dtype: Dt);
         foreach (var (s, p) in new[] { (1, 0), (2, 1), (3, 2), (1, 1) })
         {
             var y = x.Conv2d(w, b, s, p);
@@ -99,7 +107,7 @@ public class ConvolutionTests
                                         int r = i * s + ka - p, q = j * s + kb - p;
                                         if (r >= 0 && r < 5 && q >= 0 && q < 6) sum += w[o, c, ka, kb] * x[n, c, r, q];
                                     }
-                            Assert.Equal(sum, y[n, o, i, j], 12);
+                            Assert.Equal(sum, y[n, o, i, j], Digits(12));
                         }
         }
     }
@@ -107,10 +115,10 @@ public class ConvolutionTests
     [Fact]
     public void GradientsMatchFiniteDifferences()
     {
-        var x = Tensor.RandomNormal(new[] { 2, 3, 5, 4 }, seed: 4);
-        var w = Tensor.RandomNormal(new[] { 2, 3, 3, 3 }, seed: 5);
-        var b = Tensor.RandomNormal(new[] { 2 }, seed: 6);
-        var weights = Tensor.RandomNormal(new[] { 2, 2, 3, 2 }, seed: 7); // a weighted sum makes every output count differently
+        var x = Tensor.RandomNormal(new[] { 2, 3, 5, 4 }, seed: 4, dtype: Dt);
+        var w = Tensor.RandomNormal(new[] { 2, 3, 3, 3 }, seed: 5, dtype: Dt);
+        var b = Tensor.RandomNormal(new[] { 2 }, seed: 6, dtype: Dt);
+        var weights = Tensor.RandomNormal(new[] { 2, 2, 3, 2 }, seed: 7, dtype: Dt); // a weighted sum makes every output count differently
         double Loss(Tensor xx, Tensor ww, Tensor bb) => xx.Conv2d(ww, bb, stride: 2, padding: 1).Mul(weights).Sum().Item();
 
         var xt = x.Tracked(); var wt = w.Tracked(); var bt = b.Tracked();
@@ -126,23 +134,25 @@ public class ConvolutionTests
         // L = sum(conv(x, w)²); g = dL/dw is built from differentiable ops (conv2d's gradient ops),
         // so v·g can be differentiated again: d(v·g)/dw is a Hessian-vector product. Check it against
         // finite differences of the first gradient.
-        var x = Tensor.RandomNormal(new[] { 2, 2, 4, 4 }, seed: 8);
-        var w0 = Tensor.RandomNormal(new[] { 3, 2, 2, 2 }, seed: 9);
-        var v = Tensor.RandomNormal(new[] { 3, 2, 2, 2 }, seed: 10);
-        Tensor Gradient(Tensor w, bool createGraph)
-        {
-            var wt = w.Tracked();
-            x.Conv2d(wt, padding: 1).Square().Sum().Backward(createGraph: createGraph);
-            return wt.Gradient!;
-        }
+        var x = Tensor.RandomNormal(new[] { 2, 2, 4, 4 }, seed: 8, dtype: Dt);
+        var w0 = Tensor.RandomNormal(new[] { 3, 2, 2, 2 }, seed: 9, dtype: Dt);
+        var v = Tensor.RandomNormal(new[] { 3, 2, 2, 2 }, seed: 10, dtype: Dt);
         var w1 = w0.Tracked();
         x.Conv2d(w1, padding: 1).Square().Sum().Backward(createGraph: true);
         var g = w1.TakeGradient()!;
         Assert.True(g.IsTracked);
         g.Mul(v).Sum().Backward();
+        // the finite differences run on the float64 twin (float32 differences would be noise)
         double h = 1e-5;
-        var up = Gradient(w0.Add(v.Mul(Tensor.Scalar(h))), false);
-        var down = Gradient(w0.Sub(v.Mul(Tensor.Scalar(h))), false);
+        var (x64, w64, v64) = (x.Float64(), w0.Float64(), v.Float64());
+        Tensor Gradient64(Tensor w)
+        {
+            var wt = w.Tracked();
+            x64.Conv2d(wt, padding: 1).Square().Sum().Backward();
+            return wt.Gradient!;
+        }
+        var up = Gradient64(w64.Add(v64.Mul(Tensor.Scalar(h))));
+        var down = Gradient64(w64.Sub(v64.Mul(Tensor.Scalar(h))));
         Close(up.Sub(down).Div(Tensor.Scalar(2 * h)).ToArray(), w1.Gradient!, 1e-6);
     }
 
@@ -151,10 +161,10 @@ public class ConvolutionTests
     {
         // H·v of f(x, w, b) = Σ weights · conv(x, w, b)² in all three inputs at once: the mixed terms go through
         // the derivatives of conv2d_input_grad and conv2d_filter_grad (checked against central differences).
-        var x = Tensor.RandomNormal(new[] { 2, 2, 5, 4 }, seed: 11);
-        var w = Tensor.RandomNormal(new[] { 3, 2, 3, 2 }, seed: 12);
-        var b = Tensor.RandomNormal(new[] { 3 }, seed: 13);
-        var weights = Tensor.RandomNormal(new[] { 2, 3, 3, 3 }, seed: 14);
+        var x = Tensor.RandomNormal(new[] { 2, 2, 5, 4 }, seed: 11, dtype: Dt);
+        var w = Tensor.RandomNormal(new[] { 3, 2, 3, 2 }, seed: 12, dtype: Dt);
+        var b = Tensor.RandomNormal(new[] { 3 }, seed: 13, dtype: Dt);
+        var weights = Tensor.RandomNormal(new[] { 2, 3, 3, 3 }, seed: 14, dtype: Dt);
         var report = Corgi.Verification.GradientChecker.CheckSecondOrder(
             t => t[0].Conv2d(t[1], t[2], stride: 2, padding: 1).Square().Mul(weights).Sum(), new[] { x, w, b });
         Assert.True(report.Passed, report.Summary);
@@ -165,12 +175,12 @@ public class ConvolutionTests
     {
         // conv2d's derivatives are two ops of their own; differentiate each twice (second-order checks of
         // Σ weights · op(a, b)²), which runs the derivatives of their derivatives (third order of conv2d).
-        var x = Tensor.RandomNormal(new[] { 2, 2, 5, 5 }, seed: 15);
-        var w = Tensor.RandomNormal(new[] { 3, 2, 3, 3 }, seed: 16);
+        var x = Tensor.RandomNormal(new[] { 2, 2, 5, 5 }, seed: 15, dtype: Dt);
+        var w = Tensor.RandomNormal(new[] { 3, 2, 3, 3 }, seed: 16, dtype: Dt);
         var window = x.MakeWindow("test", 3, 3, (2, 2), (1, 1));
-        var g = Tensor.RandomNormal(new[] { 2, 3, window.OutHeight, window.OutWidth }, seed: 17);
-        var inputWeights = Tensor.RandomNormal(x.Shape, seed: 18);
-        var filterWeights = Tensor.RandomNormal(w.Shape, seed: 19);
+        var g = Tensor.RandomNormal(new[] { 2, 3, window.OutHeight, window.OutWidth }, seed: 17, dtype: Dt);
+        var inputWeights = Tensor.RandomNormal(x.Shape, seed: 18, dtype: Dt);
+        var filterWeights = Tensor.RandomNormal(w.Shape, seed: 19, dtype: Dt);
         var input = Corgi.Verification.GradientChecker.CheckSecondOrder(
             t => Tensor.ConvolveInputGradient(t[0], t[1], window).Square().Mul(inputWeights).Sum(), new[] { g, w });
         Assert.True(input.Passed, input.Summary);
@@ -183,14 +193,14 @@ public class ConvolutionTests
     public void GradientOpsAreTheAdjointsOfTheConvolution()
     {
         // <conv(x, w), g> = <x, input_grad(g, w)> = <w, filter_grad(x, g)>: the three are one trilinear form.
-        var x = Tensor.RandomNormal(new[] { 3, 2, 6, 5 }, seed: 20);
-        var w = Tensor.RandomNormal(new[] { 4, 2, 2, 3 }, seed: 21);
+        var x = Tensor.RandomNormal(new[] { 3, 2, 6, 5 }, seed: 20, dtype: Dt);
+        var w = Tensor.RandomNormal(new[] { 4, 2, 2, 3 }, seed: 21, dtype: Dt);
         var window = x.MakeWindow("test", 2, 3, (1, 2), (1, 0));
         var y = x.Conv2d(w, null, (1, 2), (1, 0));
-        var g = Tensor.RandomNormal(y.Shape, seed: 22);
+        var g = Tensor.RandomNormal(y.Shape, seed: 22, dtype: Dt);
         double t = y.Mul(g).Sum().Item();
-        Assert.Equal(t, x.Mul(Tensor.ConvolveInputGradient(g, w, window)).Sum().Item(), 10);
-        Assert.Equal(t, w.Mul(Tensor.ConvolveFilterGradient(x, g, window)).Sum().Item(), 10);
+        Assert.Equal(t, x.Mul(Tensor.ConvolveInputGradient(g, w, window)).Sum().Item(), Digits(10));
+        Assert.Equal(t, w.Mul(Tensor.ConvolveFilterGradient(x, g, window)).Sum().Item(), Digits(10));
     }
 
     [Fact]
@@ -198,9 +208,9 @@ public class ConvolutionTests
     {
         // a 1x1 kernel, stride 1, no padding is a per-pixel product over channels:
         // y[n,o,p] = Σ_c w[o,c] x[n,c,p] (+ b[o]); its gradients by the same sums (checked by finite differences)
-        var x = Tensor.RandomNormal(new[] { 2, 3, 2, 2 }, seed: 23);
-        var w = Tensor.RandomNormal(new[] { 2, 3, 1, 1 }, seed: 24);
-        var b = Tensor.Of(0.5, -1);
+        var x = Tensor.RandomNormal(new[] { 2, 3, 2, 2 }, seed: 23, dtype: Dt);
+        var w = Tensor.RandomNormal(new[] { 2, 3, 1, 1 }, seed: 24, dtype: Dt);
+        var b = Of(0.5, -1);
         var y = x.Conv2d(w, b);
         for (int n = 0; n < 2; n++)
             for (int o = 0; o < 2; o++)
@@ -209,7 +219,7 @@ public class ConvolutionTests
                     {
                         double sum = b[o];
                         for (int c = 0; c < 3; c++) sum += w[o, c, 0, 0] * x[n, c, i, j];
-                        Assert.Equal(sum, y[n, o, i, j], 12);
+                        Assert.Equal(sum, y[n, o, i, j], Digits(12));
                     }
         var report = Corgi.Verification.GradientChecker.CheckSecondOrder(t => t[0].Conv2d(t[1], t[2]).Square().Sum(), new[] { x, w, b });
         Assert.True(report.Passed, report.Summary);
@@ -218,16 +228,16 @@ public class ConvolutionTests
     [Fact]
     public void ShapeErrorsNameTheOpAndShapes()
     {
-        var x = Tensor.Zeros(1, 2, 4, 4);
-        var e = Assert.Throws<TensorShapeException>(() => x.Conv2d(Tensor.Zeros(3, 1, 2, 2)));
+        var x = Tensor.Zeros(new[] { 1, 2, 4, 4 }, Dt);
+        var e = Assert.Throws<TensorShapeException>(() => x.Conv2d(Tensor.Zeros(new[] { 3, 1, 2, 2 }, Dt)));
         Assert.Contains("conv2d", e.Message);
         Assert.Contains("[1,2,4,4]", e.Message);
         Assert.Contains("[3,1,2,2]", e.Message);
-        Assert.Throws<TensorShapeException>(() => Tensor.Zeros(2, 4, 4).Conv2d(Tensor.Zeros(1, 2, 2, 2)));
-        Assert.Contains("bias", Assert.Throws<TensorShapeException>(() => x.Conv2d(Tensor.Zeros(3, 2, 2, 2), Tensor.Zeros(2))).Message);
-        Assert.Contains("does not fit", Assert.Throws<TensorShapeException>(() => x.Conv2d(Tensor.Zeros(3, 2, 5, 5))).Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => x.Conv2d(Tensor.Zeros(3, 2, 2, 2), stride: 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => x.Conv2d(Tensor.Zeros(3, 2, 2, 2), padding: -1));
+        Assert.Throws<TensorShapeException>(() => Tensor.Zeros(new[] { 2, 4, 4 }, Dt).Conv2d(Tensor.Zeros(new[] { 1, 2, 2, 2 }, Dt)));
+        Assert.Contains("bias", Assert.Throws<TensorShapeException>(() => x.Conv2d(Tensor.Zeros(new[] { 3, 2, 2, 2 }, Dt), Tensor.Zeros(new[] { 2 }, Dt))).Message);
+        Assert.Contains("does not fit", Assert.Throws<TensorShapeException>(() => x.Conv2d(Tensor.Zeros(new[] { 3, 2, 5, 5 }, Dt))).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => x.Conv2d(Tensor.Zeros(new[] { 3, 2, 2, 2 }, Dt), stride: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => x.Conv2d(Tensor.Zeros(new[] { 3, 2, 2, 2 }, Dt), padding: -1));
     }
 
     [Fact]
@@ -245,7 +255,7 @@ public class ConvolutionTests
         // z = [-13, -3, 17, 27], so y = relu(z) = [0, 0, 17, 27]: only the bottom windows (1,0) and (1,1) pass.
         var x = Image3x3.Tracked();
         var w = T(new[] { 1, 1, 2, 2 }, 1, 2, 3, 4).Tracked();
-        var b = Tensor.Of(-50).Tracked();
+        var b = Of(-50).Tracked();
         var y = x.Conv2dRelu(w, b);
         Close(new[] { 1, 1, 2, 2 }, new double[] { 0, 0, 17, 27 }, y);
 
@@ -272,7 +282,7 @@ public class ConvolutionTests
         var w = T(new[] { 2, 2, 2, 2 },
             1, 0, 0, 1, 0, 0, 0, 0,
             0, 0, 0, 0, 1, 1, 1, 1).Tracked();
-        var b = Tensor.Of(-7, -2).Tracked();
+        var b = Of(-7, -2).Tracked();
         var y = x.Conv2dRelu(w, b);
         Close(new[] { 2, 2, 1, 2 }, new double[] { 0, 1, 0, 0, 0, 0, 2, 2 }, y);
 
@@ -292,10 +302,10 @@ public class ConvolutionTests
     {
         // the fused op and the composition compute the same products in the same order: equal values and
         // gradients (up to the order of the bias gradient's sum)
-        var x = Tensor.RandomNormal(new[] { 3, 2, 6, 5 }, seed: 30);
-        var w = Tensor.RandomNormal(new[] { 4, 2, 3, 2 }, seed: 31);
-        var b = Tensor.RandomNormal(new[] { 4 }, seed: 32);
-        var weights = Tensor.RandomNormal(new[] { 3, 4, 3, 3 }, seed: 33);
+        var x = Tensor.RandomNormal(new[] { 3, 2, 6, 5 }, seed: 30, dtype: Dt);
+        var w = Tensor.RandomNormal(new[] { 4, 2, 3, 2 }, seed: 31, dtype: Dt);
+        var b = Tensor.RandomNormal(new[] { 4 }, seed: 32, dtype: Dt);
+        var weights = Tensor.RandomNormal(new[] { 3, 4, 3, 3 }, seed: 33, dtype: Dt);
         var (xf, wf, bf) = (x.Tracked(), w.Tracked(), b.Tracked());
         var fused = xf.Conv2dRelu(wf, bf, (2, 2), (1, 1));
         fused.Mul(weights).Sum().Backward();
@@ -315,10 +325,10 @@ public class ConvolutionTests
         // H·v of Σ weights · conv2d_relu(x, w, b)² in all three inputs (central differences; the pre-activations
         // of these seeds are at least 1e-3 away from 0, so the steps never cross the kink): runs the gated
         // input, filter and bias gradient ops and their derivatives.
-        var x = Tensor.RandomNormal(new[] { 2, 2, 5, 4 }, seed: 11);
-        var w = Tensor.RandomNormal(new[] { 3, 2, 3, 2 }, seed: 12);
-        var b = Tensor.RandomNormal(new[] { 3 }, seed: 13);
-        var weights = Tensor.RandomNormal(new[] { 2, 3, 3, 3 }, seed: 14);
+        var x = Tensor.RandomNormal(new[] { 2, 2, 5, 4 }, seed: 11, dtype: Dt);
+        var w = Tensor.RandomNormal(new[] { 3, 2, 3, 2 }, seed: 12, dtype: Dt);
+        var b = Tensor.RandomNormal(new[] { 3 }, seed: 13, dtype: Dt);
+        var weights = Tensor.RandomNormal(new[] { 2, 3, 3, 3 }, seed: 14, dtype: Dt);
         var z = x.Conv2d(w, b, stride: 2, padding: 1).Abs().Min().Item();
         Assert.True(z > 1e-3, $"a pre-activation is {z}");
         var report = Corgi.Verification.GradientChecker.CheckSecondOrder(
@@ -328,9 +338,9 @@ public class ConvolutionTests
         // the gated gradient ops differentiated twice (third order of conv2d_relu), gate = a relu output
         var window = x.MakeWindow("test", 3, 2, (2, 2), (1, 1));
         var gate = x.Conv2dRelu(w, b, stride: 2, padding: 1);
-        var g = Tensor.RandomNormal(gate.Shape, seed: 15);
-        var inputWeights = Tensor.RandomNormal(x.Shape, seed: 16);
-        var filterWeights = Tensor.RandomNormal(w.Shape, seed: 17);
+        var g = Tensor.RandomNormal(gate.Shape, seed: 15, dtype: Dt);
+        var inputWeights = Tensor.RandomNormal(x.Shape, seed: 16, dtype: Dt);
+        var filterWeights = Tensor.RandomNormal(w.Shape, seed: 17, dtype: Dt);
         var input = Corgi.Verification.GradientChecker.CheckSecondOrder(
             t => Tensor.ConvolveInputGradient(t[0], t[1], window, gate).Square().Mul(inputWeights).Sum(), new[] { g, w });
         Assert.True(input.Passed, input.Summary);
@@ -343,38 +353,38 @@ public class ConvolutionTests
     public void GatedGradientOpsAreTheAdjointsOfTheGatedConvolution()
     {
         // with M = [gate > 0]: <M ⊙ conv(x, w), g> = <x, input_grad(g, w; M)> = <w, filter_grad(x, g; M)>
-        var x = Tensor.RandomNormal(new[] { 3, 2, 6, 5 }, seed: 20);
-        var w = Tensor.RandomNormal(new[] { 4, 2, 2, 3 }, seed: 21);
+        var x = Tensor.RandomNormal(new[] { 3, 2, 6, 5 }, seed: 20, dtype: Dt);
+        var w = Tensor.RandomNormal(new[] { 4, 2, 2, 3 }, seed: 21, dtype: Dt);
         var window = x.MakeWindow("test", 2, 3, (1, 2), (1, 0));
         var y = x.Conv2d(w, null, (1, 2), (1, 0));
-        var gate = Tensor.RandomNormal(y.Shape, seed: 23);
-        var g = Tensor.RandomNormal(y.Shape, seed: 22);
+        var gate = Tensor.RandomNormal(y.Shape, seed: 23, dtype: Dt);
+        var g = Tensor.RandomNormal(y.Shape, seed: 22, dtype: Dt);
         var mask = gate.Sign().Relu(); // 1 where gate > 0, else 0
         double t = y.Mul(mask).Mul(g).Sum().Item();
-        Assert.Equal(t, x.Mul(Tensor.ConvolveInputGradient(g, w, window, gate)).Sum().Item(), 10);
-        Assert.Equal(t, w.Mul(Tensor.ConvolveFilterGradient(x, g, window, gate)).Sum().Item(), 10);
+        Assert.Equal(t, x.Mul(Tensor.ConvolveInputGradient(g, w, window, gate)).Sum().Item(), Digits(10));
+        Assert.Equal(t, w.Mul(Tensor.ConvolveFilterGradient(x, g, window, gate)).Sum().Item(), Digits(10));
         // the pointwise path (1x1 kernel, stride 1, no padding) gates the same way
-        var w1 = Tensor.RandomNormal(new[] { 4, 2, 1, 1 }, seed: 24);
+        var w1 = Tensor.RandomNormal(new[] { 4, 2, 1, 1 }, seed: 24, dtype: Dt);
         var window1 = x.MakeWindow("test", 1, 1, (1, 1), (0, 0));
         var y1 = x.Conv2d(w1);
-        var gate1 = Tensor.RandomNormal(y1.Shape, seed: 25);
-        var g1 = Tensor.RandomNormal(y1.Shape, seed: 26);
+        var gate1 = Tensor.RandomNormal(y1.Shape, seed: 25, dtype: Dt);
+        var g1 = Tensor.RandomNormal(y1.Shape, seed: 26, dtype: Dt);
         double t1 = y1.Mul(gate1.Sign().Relu()).Mul(g1).Sum().Item();
-        Assert.Equal(t1, x.Mul(Tensor.ConvolveInputGradient(g1, w1, window1, gate1)).Sum().Item(), 10);
-        Assert.Equal(t1, w1.Mul(Tensor.ConvolveFilterGradient(x, g1, window1, gate1)).Sum().Item(), 10);
+        Assert.Equal(t1, x.Mul(Tensor.ConvolveInputGradient(g1, w1, window1, gate1)).Sum().Item(), Digits(10));
+        Assert.Equal(t1, w1.Mul(Tensor.ConvolveFilterGradient(x, g1, window1, gate1)).Sum().Item(), Digits(10));
     }
 
     [Fact]
     public void ConvReluErrorsNameTheOpAndShapes()
     {
-        var x = Tensor.Zeros(1, 2, 4, 4);
-        var e = Assert.Throws<TensorShapeException>(() => x.Conv2dRelu(Tensor.Zeros(3, 1, 2, 2)));
+        var x = Tensor.Zeros(new[] { 1, 2, 4, 4 }, Dt);
+        var e = Assert.Throws<TensorShapeException>(() => x.Conv2dRelu(Tensor.Zeros(new[] { 3, 1, 2, 2 }, Dt)));
         Assert.Contains("conv2d_relu", e.Message);
         Assert.Contains("[1,2,4,4]", e.Message);
         Assert.Contains("[3,1,2,2]", e.Message);
-        Assert.Contains("conv2d_relu", Assert.Throws<TensorShapeException>(() => x.Conv2dRelu(Tensor.Zeros(3, 2, 5, 5))).Message);
-        Assert.Contains("bias", Assert.Throws<TensorShapeException>(() => x.Conv2dRelu(Tensor.Zeros(3, 2, 2, 2), Tensor.Zeros(2))).Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => x.Conv2dRelu(Tensor.Zeros(3, 2, 2, 2), stride: 0));
+        Assert.Contains("conv2d_relu", Assert.Throws<TensorShapeException>(() => x.Conv2dRelu(Tensor.Zeros(new[] { 3, 2, 5, 5 }, Dt))).Message);
+        Assert.Contains("bias", Assert.Throws<TensorShapeException>(() => x.Conv2dRelu(Tensor.Zeros(new[] { 3, 2, 2, 2 }, Dt), Tensor.Zeros(new[] { 2 }, Dt))).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => x.Conv2dRelu(Tensor.Zeros(new[] { 3, 2, 2, 2 }, Dt), stride: 0));
         Assert.Throws<ArgumentNullException>(() => x.Conv2dRelu(null!));
         Assert.False(Image3x3.Conv2dRelu(T(new[] { 1, 1, 2, 2 }, 1, 2, 3, 4)).IsTracked);
     }

@@ -4,8 +4,16 @@ using static Corgi.Tests.TestUtil;
 
 namespace Corgi.Tests.Ops;
 
-public class CustomTests
+public abstract class CustomTests : DTypeTestBase
 {
+    /// <summary>The cases in float64.</summary>
+    public sealed class Float64() : CustomTests(DType.Float64);
+
+    /// <summary>The cases in float32.</summary>
+    public sealed class Float32() : CustomTests(DType.Float32);
+
+    private protected CustomTests(DType dtype) : base(dtype) { }
+
     private static Tensor Cube(Tensor x) =>
         Tensor.Custom("cube", new[] { x },
             xs => xs[0] * xs[0] * xs[0],
@@ -14,12 +22,12 @@ public class CustomTests
     [Fact]
     public void Custom_ForwardAndBackward()
     {
-        var x = Tensor.Of(1, 2, -1).Tracked();
+        var x = Of(1, 2, -1).Tracked();
         var y = Cube(x);
         Assert.True(y.IsTracked);
         Assert.False(y.IsLeaf);
         AssertClose(new double[] { 1, 8, -1 }, y);
-        y.Backward(Tensor.Of(1, 1, 2));
+        y.Backward(Of(1, 1, 2));
         // d x^3/dx = 3x^2 = [3, 12, 3], times the seed [1, 1, 2]
         AssertClose(new double[] { 3, 12, 6 }, x.Gradient);
     }
@@ -28,7 +36,7 @@ public class CustomTests
     public void Custom_UntrackedInputs_ResultUntrackedAndBackwardNeverCalled()
     {
         bool called = false;
-        var y = Tensor.Custom("f", new[] { Tensor.Of(2) },
+        var y = Tensor.Custom("f", new[] { Of(2) },
             xs => xs[0] * 2.0,
             (xs, tracked, g) => { called = true; return new Tensor?[] { g }; });
         AssertClose(new double[] { 4 }, y);
@@ -40,7 +48,7 @@ public class CustomTests
     [Fact]
     public void Custom_ForwardRecordsNothingInside()
     {
-        var x = Tensor.Of(3).Tracked();
+        var x = Of(3).Tracked();
         Tensor? inner = null;
         var y = Tensor.Custom("id", new[] { x },
             xs => { inner = xs[0] * 1.0; return inner; },
@@ -53,9 +61,9 @@ public class CustomTests
     [Fact]
     public void Custom_TrackedFlagsAndNullGradients()
     {
-        var a = Tensor.Of(2).Tracked();
-        var b = Tensor.Of(5);
-        var c = Tensor.Of(7).Tracked();
+        var a = Of(2).Tracked();
+        var b = Of(5);
+        var c = Of(7).Tracked();
         bool[]? seen = null;
         var y = Tensor.Custom("weighted", new[] { a, b, c },
             xs => xs[0] * xs[1] + xs[2],
@@ -76,8 +84,8 @@ public class CustomTests
     [Fact]
     public void Custom_BroadcastGradientIsReducedByTheEngine()
     {
-        var a = Tensor.Ones(2, 3).Tracked();
-        var bias = Tensor.Of(1, 2, 3).Tracked();
+        var a = Tensor.Ones(new[] { 2, 3 }, Dt).Tracked();
+        var bias = Of(1, 2, 3).Tracked();
         var y = Tensor.Custom("add_bias", new[] { a, bias },
             xs => xs[0] + xs[1],
             // both gradients in the result's shape [2,3]; the engine sums bias's to [3]
@@ -90,7 +98,7 @@ public class CustomTests
     [Fact]
     public void Custom_WrongNumberOfGradients_ThrowsNamingTheOp()
     {
-        var x = Tensor.Of(1).Tracked();
+        var x = Of(1).Tracked();
         var y = Tensor.Custom("broken", new[] { x }, xs => xs[0], (xs, tracked, g) => new Tensor?[] { g, g });
         Throws<ArgumentException>(() => y.Backward(), "broken", "2", "1");
     }
@@ -98,8 +106,8 @@ public class CustomTests
     [Fact]
     public void Custom_GradientOfWrongShape_ThrowsNamingOpAndShapes()
     {
-        var x = Tensor.Ones(2, 3).Tracked();
-        var y = Tensor.Custom("bad_shape", new[] { x }, xs => xs[0], (xs, tracked, g) => new Tensor?[] { Tensor.Ones(4) });
+        var x = Tensor.Ones(new[] { 2, 3 }, Dt).Tracked();
+        var y = Tensor.Custom("bad_shape", new[] { x }, xs => xs[0], (xs, tracked, g) => new Tensor?[] { Tensor.Ones(new[] { 4 }, Dt) });
         Throws<InvalidOperationException>(() => y.Backward(), "bad_shape", "[4]", "[2,3]");
         // a failed pass leaves no partial state behind: a fresh pass over x works
         (x * 2.0).Sum().Backward();
@@ -110,14 +118,14 @@ public class CustomTests
     public void Custom_ForwardReturningNull_ThrowsNamingTheOp()
     {
         Throws<InvalidOperationException>(
-            () => Tensor.Custom("nothing", new[] { Tensor.Of(1) }, xs => null!, (xs, t, g) => new Tensor?[] { g }),
+            () => Tensor.Custom("nothing", new[] { Of(1) }, xs => null!, (xs, t, g) => new Tensor?[] { g }),
             "nothing");
     }
 
     [Fact]
     public void Custom_BackwardInTensorOps_IsDifferentiableAgain()
     {
-        var x = Tensor.Of(1, 2).Tracked();
+        var x = Of(1, 2).Tracked();
         Cube(x).Sum().Backward(createGraph: true);
         var g = x.TakeGradient()!;
         // 3x^2
@@ -131,7 +139,7 @@ public class CustomTests
     [Fact]
     public void Custom_InsideNoGrad_RecordsNothing()
     {
-        var x = Tensor.Of(1).Tracked();
+        var x = Of(1).Tracked();
         using (Tensor.NoGrad())
         {
             Assert.False(Cube(x).IsTracked);

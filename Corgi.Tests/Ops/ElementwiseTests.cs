@@ -4,8 +4,16 @@ using static Corgi.Tests.TestUtil;
 
 namespace Corgi.Tests.Ops;
 
-public class ElementwiseTests
+public abstract class ElementwiseTests : DTypeTestBase
 {
+    /// <summary>The cases in float64.</summary>
+    public sealed class Float64() : ElementwiseTests(DType.Float64);
+
+    /// <summary>The cases in float32.</summary>
+    public sealed class Float32() : ElementwiseTests(DType.Float32);
+
+    private protected ElementwiseTests(DType dtype) : base(dtype) { }
+
     [Fact]
     public void Neg()
     {
@@ -20,7 +28,7 @@ public class ElementwiseTests
     [Fact]
     public void Reciprocal()
     {
-        var x = Tensor.Of(2, 4, -0.5).Tracked();
+        var x = Of(2, 4, -0.5).Tracked();
         var y = x.Reciprocal();
         AssertClose(new double[] { 0.5, 0.25, -2 }, y);
         y.Backward();
@@ -31,7 +39,7 @@ public class ElementwiseTests
     [Fact]
     public void Pow3_DerivativeIsThreeXSquared_NotTwoX()
     {
-        var x = Tensor.Of(1, 2, -1, 0.5).Tracked();
+        var x = Of(1, 2, -1, 0.5).Tracked();
         var y = x.Pow(3);
         AssertClose(new double[] { 1, 8, -1, 0.125 }, y);
         y.Backward();
@@ -42,7 +50,7 @@ public class ElementwiseTests
     [Fact]
     public void PowHalf_DerivativeIsHalfOverSqrt()
     {
-        var x = Tensor.Of(4, 9, 0.25).Tracked();
+        var x = Of(4, 9, 0.25).Tracked();
         var y = x.Pow(0.5);
         AssertClose(new double[] { 2, 3, 0.5 }, y);
         y.Backward();
@@ -53,7 +61,7 @@ public class ElementwiseTests
     [Fact]
     public void PowMinusOne()
     {
-        var x = Tensor.Of(2, 4).Tracked();
+        var x = Of(2, 4).Tracked();
         var y = x.Pow(-1);
         AssertClose(new double[] { 0.5, 0.25 }, y);
         y.Backward();
@@ -64,7 +72,7 @@ public class ElementwiseTests
     [Fact]
     public void PowZeroAndOne()
     {
-        var x = Tensor.Of(2, -3).Tracked();
+        var x = Of(2, -3).Tracked();
         var zero = x.Pow(0);
         AssertClose(new double[] { 1, 1 }, zero);
         zero.Backward();
@@ -81,7 +89,7 @@ public class ElementwiseTests
     [Fact]
     public void Square()
     {
-        var x = Tensor.Of(3, -2).Tracked();
+        var x = Of(3, -2).Tracked();
         var y = x.Square();
         AssertClose(new double[] { 9, 4 }, y);
         y.Backward();
@@ -92,7 +100,7 @@ public class ElementwiseTests
     [Fact]
     public void Exp()
     {
-        var x = Tensor.Of(0, 1, -1).Tracked();
+        var x = Of(0, 1, -1).Tracked();
         var y = x.Exp();
         AssertClose(new[] { 1, Math.E, 1 / Math.E }, y);
         y.Backward();
@@ -103,7 +111,7 @@ public class ElementwiseTests
     [Fact]
     public void Log()
     {
-        var x = Tensor.Of(1, Math.E, 0.5).Tracked();
+        var x = Of(1, Math.E, 0.5).Tracked();
         var y = x.Log();
         AssertClose(new[] { 0, 1, -Math.Log(2) }, y);
         y.Backward();
@@ -114,7 +122,7 @@ public class ElementwiseTests
     [Fact]
     public void Sqrt()
     {
-        var x = Tensor.Of(4, 9).Tracked();
+        var x = Of(4, 9).Tracked();
         var y = x.Sqrt();
         AssertClose(new double[] { 2, 3 }, y);
         y.Backward();
@@ -125,7 +133,7 @@ public class ElementwiseTests
     [Fact]
     public void Abs()
     {
-        var x = Tensor.Of(-2, 0, 3).Tracked();
+        var x = Of(-2, 0, 3).Tracked();
         var y = x.Abs();
         AssertClose(new double[] { 2, 0, 3 }, y);
         y.Backward();
@@ -136,7 +144,7 @@ public class ElementwiseTests
     [Fact]
     public void Sign_IsUntrackedConstant()
     {
-        var x = Tensor.Of(-2, 0, 3).Tracked();
+        var x = Of(-2, 0, 3).Tracked();
         var s = x.Sign();
         AssertClose(new double[] { -1, 0, 1 }, s);
         Assert.False(s.IsTracked);
@@ -145,7 +153,7 @@ public class ElementwiseTests
     [Fact]
     public void Clamp_GradientOneInsideClosedRange()
     {
-        var x = Tensor.Of(-3, -1, 0.5, 2, 5).Tracked();
+        var x = Of(-3, -1, 0.5, 2, 5).Tracked();
         var y = x.Clamp(-1, 2);
         AssertClose(new[] { -1, -1, 0.5, 2, 2 }, y);
         y.Backward();
@@ -156,13 +164,13 @@ public class ElementwiseTests
     [Fact]
     public void Clamp_MinAboveMax_Throws()
     {
-        Throws<ArgumentException>(() => Tensor.Of(1).Clamp(3, 2), "clamp", "3", "2");
+        Throws<ArgumentException>(() => Of(1).Clamp(3, 2), "clamp", "3", "2");
     }
 
     [Fact]
     public void UnaryOps_KeepShape()
     {
-        var x = Tensor.Ones(2, 1, 3);
+        var x = Tensor.Ones(new[] { 2, 1, 3 }, Dt);
         foreach (var y in new[] { x.Neg(), x.Reciprocal(), x.Pow(3), x.Exp(), x.Log(), x.Sqrt(), x.Abs(), x.Sign(), x.Clamp(0, 1) })
             AssertShape(new[] { 2, 1, 3 }, y);
     }

@@ -5,8 +5,16 @@ using static Corgi.Tests.TestUtil;
 
 namespace Corgi.Tests.Ops;
 
-public class LinearAlgebraTests
+public abstract class LinearAlgebraTests : DTypeTestBase
 {
+    /// <summary>The cases in float64.</summary>
+    public sealed class Float64() : LinearAlgebraTests(DType.Float64);
+
+    /// <summary>The cases in float32.</summary>
+    public sealed class Float32() : LinearAlgebraTests(DType.Float32);
+
+    private protected LinearAlgebraTests(DType dtype) : base(dtype) { }
+
     // A = [[1,2,3],[4,5,6]], B = [[7,8],[9,10],[11,12]]
     // A B = [[1*7+2*9+3*11, 1*8+2*10+3*12], [4*7+5*9+6*11, 4*8+5*10+6*12]] = [[58,64],[139,154]]
     private static readonly double[] AValues = { 1, 2, 3, 4, 5, 6 };
@@ -22,7 +30,7 @@ public class LinearAlgebraTests
     private static readonly double[] GradB = { 13, 18, 17, 24, 21, 30 };
     private static readonly double[] GradBT = { 13, 17, 21, 18, 24, 30 };
 
-    private static Tensor Seed22() => T(new[] { 2, 2 }, 1, 2, 3, 4);
+    private Tensor Seed22() => T(new[] { 2, 2 }, 1, 2, 3, 4);
 
     [Theory]
     [InlineData(false, false)]
@@ -49,7 +57,7 @@ public class LinearAlgebraTests
     {
         var a = T(new[] { 2, 3 }, AValues).Tracked();
         var b = T(new[] { 3, 2 }, BValues).Tracked();
-        var bias = Tensor.Of(10, 20).Tracked();
+        var bias = Of(10, 20).Tracked();
         var c = a.MatMul(b, bias: bias);
         AssertClose(new[] { 2, 2 }, new double[] { 68, 84, 149, 174 }, c);
         c.Backward(Seed22());
@@ -75,12 +83,12 @@ public class LinearAlgebraTests
     [Fact]
     public void MatMul_VectorTimesMatrix()
     {
-        var v = Tensor.Of(1, 2, 3).Tracked();
+        var v = Of(1, 2, 3).Tracked();
         var b = T(new[] { 3, 2 }, BValues).Tracked();
         var c = v.MatMul(b);
         // row 0 of the 2-D product above
         AssertClose(new[] { 2 }, new double[] { 58, 64 }, c);
-        c.Backward(Tensor.Of(1, 2));
+        c.Backward(Of(1, 2));
         // dv = B g = [7+16, 9+20, 11+24]; dB = outer(v, g)
         AssertClose(new[] { 3 }, new double[] { 23, 29, 35 }, v.Gradient);
         AssertClose(new[] { 3, 2 }, new double[] { 1, 2, 2, 4, 3, 6 }, b.Gradient);
@@ -92,11 +100,11 @@ public class LinearAlgebraTests
     public void MatMul_MatrixTimesVector()
     {
         var a = T(new[] { 2, 3 }, AValues).Tracked();
-        var w = Tensor.Of(1, 1, 1).Tracked();
+        var w = Of(1, 1, 1).Tracked();
         var c = a.MatMul(w);
         // row sums of A
         AssertClose(new[] { 2 }, new double[] { 6, 15 }, c);
-        c.Backward(Tensor.Of(1, 2));
+        c.Backward(Of(1, 2));
         // dA = outer(g, w); dw = A^T g = [1+8, 2+10, 3+12]
         AssertClose(new[] { 2, 3 }, new double[] { 1, 1, 1, 2, 2, 2 }, a.Gradient);
         AssertClose(new[] { 3 }, new double[] { 9, 12, 15 }, w.Gradient);
@@ -106,8 +114,8 @@ public class LinearAlgebraTests
     [Fact]
     public void MatMul_VectorTimesVector_IsScalarDot()
     {
-        var a = Tensor.Of(1, 2, 3).Tracked();
-        var b = Tensor.Of(4, 5, 6).Tracked();
+        var a = Of(1, 2, 3).Tracked();
+        var b = Of(4, 5, 6).Tracked();
         var c = a.MatMul(b);
         // 4 + 10 + 18
         AssertClose(Array.Empty<int>(), new double[] { 32 }, c);
@@ -120,8 +128,8 @@ public class LinearAlgebraTests
     [Fact]
     public void MatMul_VectorWithBias()
     {
-        var v = Tensor.Of(1, 2, 3);
-        var bias = Tensor.Of(1, -1).Tracked();
+        var v = Of(1, 2, 3);
+        var bias = Of(1, -1).Tracked();
         var c = v.MatMul(T(new[] { 3, 2 }, BValues), bias: bias);
         AssertClose(new[] { 2 }, new double[] { 59, 63 }, c);
         c.Backward();
@@ -130,7 +138,7 @@ public class LinearAlgebraTests
 
     // Batched operands: A = arange(24) as [2,3,4], so row r (= 3b + i) holds 4r, 4r+1, 4r+2, 4r+3.
     // K[k,j] = k + 1 (for j < 5): (row r) . K[:,j] = sum_k (4r + k)(k + 1) = 40r + 20.
-    private static Tensor K() => Tensor.FromArray(new[] { 4, 5 }, Fill(20, i => i / 5 + 1));
+    private Tensor K() => Tensor.FromArray(new[] { 4, 5 }, Fill(20, i => i / 5 + 1), Dt);
 
     private static double[] Fill(int n, Func<int, double> f)
     {
@@ -142,7 +150,7 @@ public class LinearAlgebraTests
     [Fact]
     public void MatMul_Batched_Times2D()
     {
-        var a = Tensor.Arange(24).Reshape(2, 3, 4).Tracked();
+        var a = Tensor.Arange(24, Dt).Reshape(2, 3, 4).Tracked();
         var k = K().Tracked();
         var c = a.MatMul(k);
         AssertShape(new[] { 2, 3, 5 }, c);
@@ -156,9 +164,9 @@ public class LinearAlgebraTests
     [Fact]
     public void MatMul_Batched_Times2D_WithBiasAndTransposes()
     {
-        var a = Tensor.Arange(24).Reshape(2, 3, 4).Tracked();
+        var a = Tensor.Arange(24, Dt).Reshape(2, 3, 4).Tracked();
         var kt = K().T.Detach().Tracked(); // stored [5,4]
-        var bias = Tensor.Of(1, 2, 3, 4, 5).Tracked();
+        var bias = Of(1, 2, 3, 4, 5).Tracked();
         var c = a.MatMul(kt, transposeOther: true, bias: bias);
         AssertClose(new[] { 2, 3, 5 }, Fill(30, i => 40 * (i / 5) + 20 + (i % 5 + 1)), c);
         c.Backward();
@@ -179,7 +187,7 @@ public class LinearAlgebraTests
     [Fact]
     public void MatMul_Batched_TimesBatched()
     {
-        var a = Tensor.Arange(24).Reshape(2, 3, 4).Tracked();
+        var a = Tensor.Arange(24, Dt).Reshape(2, 3, 4).Tracked();
         // B[b] = (b+1) K
         var b = Tensor.Stack(new[] { K(), K() * 2.0 }).Tracked();
         var c = a.MatMul(b);
@@ -194,7 +202,7 @@ public class LinearAlgebraTests
     [Fact]
     public void MatMul_BroadcastBatch_GradientSummedOverBatch()
     {
-        var a = Tensor.Arange(12).Reshape(1, 3, 4).Tracked();
+        var a = Tensor.Arange(12, Dt).Reshape(1, 3, 4).Tracked();
         var b = Tensor.Stack(new[] { K(), K() * 2.0 }).Tracked();
         var c = a.MatMul(b);
         // c[b,i,j] = (b+1)(40i + 20)
@@ -208,7 +216,7 @@ public class LinearAlgebraTests
     [Fact]
     public void MatMul_VectorTimesBatch()
     {
-        var v = Tensor.Of(1, 1, 1, 1).Tracked();
+        var v = Of(1, 1, 1, 1).Tracked();
         var b = Tensor.Stack(new[] { K(), K() * 2.0 }).Tracked();
         var c = v.MatMul(b);
         // sum_k (b+1)(k+1) = 10(b+1)
@@ -221,8 +229,8 @@ public class LinearAlgebraTests
     [Fact]
     public void OuterAndDot()
     {
-        var a = Tensor.Of(1, 2).Tracked();
-        var b = Tensor.Of(3, 4, 5).Tracked();
+        var a = Of(1, 2).Tracked();
+        var b = Of(3, 4, 5).Tracked();
         var o = a.Outer(b);
         AssertClose(new[] { 2, 3 }, new double[] { 3, 4, 5, 6, 8, 10 }, o);
         o.Backward();
@@ -230,8 +238,8 @@ public class LinearAlgebraTests
         AssertClose(new double[] { 12, 12 }, a.Gradient);
         AssertClose(new double[] { 3, 3, 3 }, b.Gradient);
         ThrowsShape(() => a.Dot(b), "dot", "[2]", "[3]");
-        ThrowsShape(() => Tensor.Zeros(2, 2).Dot(a), "dot", "[2,2]", "[2]");
-        ThrowsShape(() => Tensor.Zeros(2, 2).Outer(a), "outer", "[2,2]", "[2]");
+        ThrowsShape(() => Tensor.Zeros(new[] { 2, 2 }, Dt).Dot(a), "dot", "[2,2]", "[2]");
+        ThrowsShape(() => Tensor.Zeros(new[] { 2, 2 }, Dt).Outer(a), "outer", "[2,2]", "[2]");
     }
 
     [Fact]
@@ -243,9 +251,9 @@ public class LinearAlgebraTests
         Assert.Equal(3, m.ColumnCount);
         Assert.Equal(6.0, m[1, 2]);
         Assert.Equal(2.0, m[0, 1]);
-        var back = Tensor.FromMatrix(Matrix<double>.Build.DenseOfArray(new double[,] { { 1, 2, 3 }, { 4, 5, 6 } }));
+        var back = Tensor.FromMatrix(Matrix<double>.Build.DenseOfArray(new double[,] { { 1, 2, 3 }, { 4, 5, 6 } })).To(Dt);
         Assert.Equal(a, back);
-        Throws<InvalidOperationException>(() => Tensor.Zeros(3).ToMatrix(), "to_matrix", "[3]");
+        Throws<InvalidOperationException>(() => Tensor.Zeros(new[] { 3 }, Dt).ToMatrix(), "to_matrix", "[3]");
     }
 
     // ---------------------------------------------------------------- errors
@@ -253,30 +261,30 @@ public class LinearAlgebraTests
     [Fact]
     public void MatMul_InnerDimensionMismatch_MessageNamesShapes()
     {
-        var ex = ThrowsShape(() => Tensor.Zeros(2, 3).MatMul(Tensor.Zeros(4, 5)));
+        var ex = ThrowsShape(() => Tensor.Zeros(new[] { 2, 3 }, Dt).MatMul(Tensor.Zeros(new[] { 4, 5 }, Dt)));
         Assert.Equal("matmul: cannot multiply [2,3] by [4,5]: inner dimensions 3 and 4 differ", ex.Message);
-        ThrowsShape(() => Tensor.Zeros(2, 3).MatMul(Tensor.Zeros(3, 2), transposeThis: true), "matmul", "[2,3]", "inner dimensions 2 and 3");
-        ThrowsShape(() => Tensor.Zeros(2, 3, 4).MatMul(Tensor.Zeros(5, 6)), "matmul", "[2,3,4]", "[5,6]");
+        ThrowsShape(() => Tensor.Zeros(new[] { 2, 3 }, Dt).MatMul(Tensor.Zeros(new[] { 3, 2 }, Dt), transposeThis: true), "matmul", "[2,3]", "inner dimensions 2 and 3");
+        ThrowsShape(() => Tensor.Zeros(new[] { 2, 3, 4 }, Dt).MatMul(Tensor.Zeros(new[] { 5, 6 }, Dt)), "matmul", "[2,3,4]", "[5,6]");
     }
 
     [Fact]
     public void MatMul_VectorMismatch_MessageNamesTheOriginalShapes()
     {
-        ThrowsShape(() => Tensor.Zeros(3).MatMul(Tensor.Zeros(4, 5)), "matmul", "[3]", "[4,5]");
-        ThrowsShape(() => Tensor.Zeros(2, 3).MatMul(Tensor.Zeros(4)), "matmul", "[2,3]", "[4]");
-        ThrowsShape(() => Tensor.Zeros(3).MatMul(Tensor.Zeros(4)), "matmul", "[3]", "[4]");
+        ThrowsShape(() => Tensor.Zeros(new[] { 3 }, Dt).MatMul(Tensor.Zeros(new[] { 4, 5 }, Dt)), "matmul", "[3]", "[4,5]");
+        ThrowsShape(() => Tensor.Zeros(new[] { 2, 3 }, Dt).MatMul(Tensor.Zeros(new[] { 4 }, Dt)), "matmul", "[2,3]", "[4]");
+        ThrowsShape(() => Tensor.Zeros(new[] { 3 }, Dt).MatMul(Tensor.Zeros(new[] { 4 }, Dt)), "matmul", "[3]", "[4]");
     }
 
     [Fact]
     public void MatMul_BatchesThatDoNotBroadcast_MessageNamesFullShapes()
     {
-        ThrowsShape(() => Tensor.Zeros(2, 3, 4).MatMul(Tensor.Zeros(3, 4, 5)), "matmul", "[2,3,4]", "[3,4,5]");
+        ThrowsShape(() => Tensor.Zeros(new[] { 2, 3, 4 }, Dt).MatMul(Tensor.Zeros(new[] { 3, 4, 5 }, Dt)), "matmul", "[2,3,4]", "[3,4,5]");
     }
 
     [Fact]
     public void MatMul_ScalarOperandOrBadBias_Throws()
     {
-        ThrowsShape(() => Tensor.Scalar(2).MatMul(Tensor.Zeros(2, 2)), "matmul", "[]", "[2,2]");
-        ThrowsShape(() => Tensor.Zeros(2, 2).MatMul(Tensor.Zeros(2, 2), bias: Tensor.Zeros(3)), "matmul", "bias", "[3]", "[2,2]");
+        ThrowsShape(() => Tensor.Scalar(2, Dt).MatMul(Tensor.Zeros(new[] { 2, 2 }, Dt)), "matmul", "[]", "[2,2]");
+        ThrowsShape(() => Tensor.Zeros(new[] { 2, 2 }, Dt).MatMul(Tensor.Zeros(new[] { 2, 2 }, Dt), bias: Tensor.Zeros(new[] { 3 }, Dt)), "matmul", "bias", "[3]", "[2,2]");
     }
 }

@@ -4,12 +4,20 @@ using static Corgi.Tests.NnTestUtil;
 
 namespace Corgi.Tests.Ops;
 
-public class PoolingTests
+public abstract class PoolingTests : DTypeTestBase
 {
+    /// <summary>The cases in float64.</summary>
+    public sealed class Float64() : PoolingTests(DType.Float64);
+
+    /// <summary>The cases in float32.</summary>
+    public sealed class Float32() : PoolingTests(DType.Float32);
+
+    private protected PoolingTests(DType dtype) : base(dtype) { }
+
     // [[1,3,2,0],[4,2,1,5],[0,1,7,2],[6,3,4,8]]: 2x2 windows (stride 2)
     // top-left {1,3,4,2}, top-right {2,0,1,5}, bottom-left {0,1,6,3}, bottom-right {7,2,4,8}
-    private static readonly Tensor Grid = T(new[] { 1, 1, 4, 4 }, 1, 3, 2, 0, 4, 2, 1, 5, 0, 1, 7, 2, 6, 3, 4, 8);
-    private static readonly Tensor Image3x3 = T(new[] { 1, 1, 3, 3 }, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    private Tensor Grid => T(new[] { 1, 1, 4, 4 }, 1, 3, 2, 0, 4, 2, 1, 5, 0, 1, 7, 2, 6, 3, 4, 8);
+    private Tensor Image3x3 => T(new[] { 1, 1, 3, 3 }, 1, 2, 3, 4, 5, 6, 7, 8, 9);
 
     [Fact]
     public void MaxPoolValuesAndGradientRoutedToTheMaxima()
@@ -95,8 +103,8 @@ public class PoolingTests
     [Fact]
     public void GradientsMatchFiniteDifferences()
     {
-        var x = Tensor.RandomNormal(new[] { 2, 3, 5, 6 }, seed: 1);
-        var weights = Tensor.RandomNormal(new[] { 2, 3, 3, 3 }, seed: 2);
+        var x = Tensor.RandomNormal(new[] { 2, 3, 5, 6 }, seed: 1, dtype: Dt);
+        var weights = Tensor.RandomNormal(new[] { 2, 3, 3, 3 }, seed: 2, dtype: Dt);
         foreach (var max in new[] { true, false })
         {
             Tensor Pool(Tensor t) => max ? t.MaxPool2d(3, stride: 2, padding: 1) : t.AvgPool2d(3, stride: 2, padding: 1);
@@ -112,7 +120,7 @@ public class PoolingTests
         // L = sum(pool(x)²): dL/dx = pool'ᵀ(2·pool(x)); differentiating v·dL/dx again gives the
         // Hessian-vector product pool'ᵀ(2·pool'(v)).
         // max: with the maxima of Grid at (1,0),(1,3),(3,0),(3,3), H·v = 2·v at those positions, 0 elsewhere
-        var v = Tensor.Arange(16).Reshape(1, 1, 4, 4);
+        var v = Tensor.Arange(16, Dt).Reshape(1, 1, 4, 4);
         var x = Grid.Tracked();
         x.MaxPool2d(2).Square().Sum().Backward(createGraph: true);
         var g = x.TakeGradient()!;
@@ -131,9 +139,9 @@ public class PoolingTests
     [Fact]
     public void Errors()
     {
-        Assert.Contains("max_pool2d", Assert.Throws<TensorShapeException>(() => Tensor.Zeros(4, 4).MaxPool2d(2)).Message);
-        Assert.Throws<TensorShapeException>(() => Tensor.Zeros(1, 1, 2, 2).AvgPool2d(3));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.Zeros(1, 1, 4, 4).MaxPool2d(2, padding: 2));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.Zeros(1, 1, 4, 4).AvgPool2d(2, stride: 0));
+        Assert.Contains("max_pool2d", Assert.Throws<TensorShapeException>(() => Tensor.Zeros(new[] { 4, 4 }, Dt).MaxPool2d(2)).Message);
+        Assert.Throws<TensorShapeException>(() => Tensor.Zeros(new[] { 1, 1, 2, 2 }, Dt).AvgPool2d(3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.Zeros(new[] { 1, 1, 4, 4 }, Dt).MaxPool2d(2, padding: 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.Zeros(new[] { 1, 1, 4, 4 }, Dt).AvgPool2d(2, stride: 0));
     }
 }

@@ -4,12 +4,20 @@ using static Corgi.Tests.TestUtil;
 
 namespace Corgi.Tests.Ops;
 
-public class ReductionsTests
+public abstract class ReductionsTests : DTypeTestBase
 {
-    private static Tensor A23() => T(new[] { 2, 3 }, 1, 2, 3, 4, 5, 6).Tracked();
+    /// <summary>The cases in float64.</summary>
+    public sealed class Float64() : ReductionsTests(DType.Float64);
+
+    /// <summary>The cases in float32.</summary>
+    public sealed class Float32() : ReductionsTests(DType.Float32);
+
+    private protected ReductionsTests(DType dtype) : base(dtype) { }
+
+    private Tensor A23() => T(new[] { 2, 3 }, 1, 2, 3, 4, 5, 6).Tracked();
 
     // x[i,j,k] = 6i + 2j + k
-    private static Tensor A232() => Tensor.Arange(12).Reshape(2, 3, 2).Tracked();
+    private Tensor A232() => Tensor.Arange(12, Dt).Reshape(2, 3, 2).Tracked();
 
     [Fact]
     public void SumAll_IsScalarWithUnitGradient()
@@ -27,7 +35,7 @@ public class ReductionsTests
         var a = A23();
         var s = a.Sum(0);
         AssertClose(new[] { 3 }, new double[] { 5, 7, 9 }, s);
-        s.Backward(Tensor.Of(1, 2, 3));
+        s.Backward(Of(1, 2, 3));
         // grad a[i,j] = seed[j]
         AssertClose(new[] { 2, 3 }, new double[] { 1, 2, 3, 1, 2, 3 }, a.Gradient);
     }
@@ -56,7 +64,7 @@ public class ReductionsTests
         var s = x.Sum(new[] { 0, 2 });
         // sum over i,k of 6i + 2j + k = 6*2 + 8j + 2 = 14 + 8j
         AssertClose(new[] { 3 }, new double[] { 14, 22, 30 }, s);
-        s.Backward(Tensor.Of(1, 10, 100));
+        s.Backward(Of(1, 10, 100));
         // grad x[i,j,k] = seed[j]
         AssertClose(new[] { 2, 3, 2 }, new double[] { 1, 1, 10, 10, 100, 100, 1, 1, 10, 10, 100, 100 }, x.Gradient);
         AssertClose(new[] { 1, 3, 1 }, new double[] { 14, 22, 30 }, x.Sum(new[] { 2, 0 }, keepDim: true));
@@ -96,7 +104,7 @@ public class ReductionsTests
         var a = A23();
         var m = a.Mean(1);
         AssertClose(new[] { 2 }, new double[] { 2, 5 }, m);
-        m.Backward(Tensor.Of(3, 6));
+        m.Backward(Of(3, 6));
         // grad a[i,j] = seed[i] / 3
         AssertClose(new double[] { 1, 1, 1, 2, 2, 2 }, a.Gradient);
         AssertClose(new[] { 1, 3, 1 }, new[] { 3.5, 5.5, 7.5 }, A232().Mean(new[] { 0, 2 }, keepDim: true));
@@ -133,9 +141,9 @@ public class ReductionsTests
         var a = T(new[] { 2, 3 }, 1, 7, 3, 7, 2, 0).Tracked();
         var m = a.Min();
         AssertClose(Array.Empty<int>(), new double[] { 0 }, m);
-        m.Backward(Tensor.Scalar(5));
+        m.Backward(Tensor.Scalar(5, Dt));
         AssertClose(new double[] { 0, 0, 0, 0, 0, 5 }, a.Gradient);
-        Throws<InvalidOperationException>(() => Tensor.Zeros(0, 2).Max(), "max", "[0,2]");
+        Throws<InvalidOperationException>(() => Tensor.Zeros(new[] { 0, 2 }, Dt).Max(), "max", "[0,2]");
     }
 
     [Fact]
@@ -144,10 +152,10 @@ public class ReductionsTests
         var a = T(new[] { 2, 3 }, 1, 5, 3, 4, 2, 6).Tracked();
         var m = a.Max(1);
         AssertClose(new[] { 2 }, new double[] { 5, 6 }, m);
-        m.Backward(Tensor.Of(10, 20));
+        m.Backward(Of(10, 20));
         // row 0's max is at column 1, row 1's at column 2
         AssertClose(new[] { 2, 3 }, new double[] { 0, 10, 0, 0, 0, 20 }, a.Gradient);
-        AssertClose(new[] { 2 }, new double[] { 1, 2 }, a.ArgMax(1));
+        AssertIndices(new[] { 2 }, new double[] { 1, 2 }, a.ArgMax(1));
         Assert.False(a.ArgMax(1).IsTracked);
     }
 
@@ -160,7 +168,7 @@ public class ReductionsTests
         m.Backward();
         // column maxima at rows 1, 0, 1
         AssertClose(new double[] { 0, 1, 0, 1, 0, 1 }, a.Gradient);
-        AssertClose(new[] { 1, 3 }, new double[] { 1, 0, 1 }, a.ArgMax(0, keepDim: true));
+        AssertIndices(new[] { 1, 3 }, new double[] { 1, 0, 1 }, a.ArgMax(0, keepDim: true));
     }
 
     [Fact]
@@ -169,9 +177,9 @@ public class ReductionsTests
         var a = T(new[] { 2, 3 }, 1, 5, 3, 4, 2, 6).Tracked();
         var m = a.Min(-1);
         AssertClose(new[] { 2 }, new double[] { 1, 2 }, m);
-        m.Backward(Tensor.Of(10, 20));
+        m.Backward(Of(10, 20));
         AssertClose(new double[] { 10, 0, 0, 0, 20, 0 }, a.Gradient);
-        AssertClose(new double[] { 0, 1 }, a.ArgMin(1));
+        AssertIndices(new[] { 2 }, new double[] { 0, 1 }, a.ArgMin(1));
     }
 
     [Fact]
@@ -181,19 +189,19 @@ public class ReductionsTests
         var x = A232();
         var (values, indices) = x.MaxWithIndices(1);
         AssertClose(new[] { 2, 2 }, new double[] { 4, 5, 10, 11 }, values);
-        AssertClose(new[] { 2, 2 }, new double[] { 2, 2, 2, 2 }, indices);
+        AssertIndices(new[] { 2, 2 }, new double[] { 2, 2, 2, 2 }, indices);
         values.Backward(T(new[] { 2, 2 }, 1, 2, 3, 4));
         AssertClose(new double[] { 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 3, 4 }, x.Gradient);
         var (minValues, minIndices) = x.MinWithIndices(1, keepDim: true);
         AssertClose(new[] { 2, 1, 2 }, new double[] { 0, 1, 6, 7 }, minValues);
-        AssertClose(new[] { 2, 1, 2 }, new double[] { 0, 0, 0, 0 }, minIndices);
+        AssertIndices(new[] { 2, 1, 2 }, new double[] { 0, 0, 0, 0 }, minIndices);
     }
 
     [Fact]
     public void ArgMax_TiesGoToFirstPosition()
     {
         var a = T(new[] { 1, 4 }, 3, 1, 3, 2).Tracked();
-        AssertClose(new double[] { 0 }, a.ArgMax(1));
+        AssertIndices(new[] { 1 }, new double[] { 0 }, a.ArgMax(1));
         var m = a.Max(1);
         m.Backward();
         AssertClose(new double[] { 1, 0, 0, 0 }, a.Gradient);
@@ -202,7 +210,7 @@ public class ReductionsTests
     [Fact]
     public void BadDimensions_Throw()
     {
-        var a = Tensor.Ones(2, 3);
+        var a = Tensor.Ones(new[] { 2, 3 }, Dt);
         Throws<ArgumentOutOfRangeException>(() => a.Sum(2), "sum", "[2,3]");
         Throws<ArgumentOutOfRangeException>(() => a.Sum(new[] { 0, -3 }), "sum", "[2,3]");
         Throws<ArgumentOutOfRangeException>(() => a.Mean(5), "mean", "[2,3]");
@@ -211,6 +219,6 @@ public class ReductionsTests
         Throws<ArgumentOutOfRangeException>(() => a.ArgMax(2), "argmax", "[2,3]");
         Throws<ArgumentOutOfRangeException>(() => a.ArgMin(2), "argmin", "[2,3]");
         Throws<ArgumentException>(() => a.Sum(new[] { 1, -1 }), "sum", "repeated", "[2,3]");
-        Throws<InvalidOperationException>(() => Tensor.Zeros(2, 0).Max(1), "max", "[2,0]");
+        Throws<InvalidOperationException>(() => Tensor.Zeros(new[] { 2, 0 }, Dt).Max(1), "max", "[2,0]");
     }
 }
