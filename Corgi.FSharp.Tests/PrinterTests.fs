@@ -1,5 +1,6 @@
-/// Tests of Tensor.format / formatIndented (Corgi.FSharp/Tensor.fs) and of what `%A` (and so FSI) shows by
-/// default. The expected strings follow the core's PyTorch-like rules (Corgi.Core/Tensor.Format.cs):
+/// Tests of Tensor.format / formatIndented (Corgi.FSharp/Tensor.fs) and of what `%A` shows. (F# Interactive
+/// uses a printer of its own, registered by the core: Corgi.Tests/TensorInteractiveTests.cs and
+/// scripts/check-fsi-printing.sh.) The expected strings follow the core's PyTorch-like rules (Corgi.Core/Tensor.Format.cs):
 /// integral values print as "1.", others with 4 decimals, columns padded to the widest value, more than
 /// 1000 elements elided to 3 at each end.
 module Corgi.FSharp.Tests.PrinterTests

@@ -2,17 +2,13 @@
 // dynamic-graph example, operators, and grad.
 //
 // Run:  bash scripts/run-fsx-examples.sh            (packs into artifacts/, then runs every example)
-//   or: dotnet pack Corgi.FSharp -o artifacts && dotnet pack Corgi.Core -o artifacts
-//       dotnet fsi examples/quickstart.fsx
+//   or: bash scripts/pack.sh && dotnet fsi examples/quickstart.fsx
 // The package comes from artifacts/ through examples/nuget.config. From a script elsewhere, write
 //   #i "nuget: /absolute/path/to/artifacts"      (a relative path is refused by F# Interactive)
-// before the #r line.
+// before the #r line. Typed into `dotnet fsi`, tensors echo without set-up (docs/fsharp.md, "Printing").
 #r "nuget: Corgi.FSharp"
 
 open Corgi.FSharp
-
-// Echo tensors with their shape; F# Interactive indents multi-line values by 2.
-fsi.AddPrinter(Tensor.formatIndented 2)
 
 /// Stops the script with a non-zero exit code when a result is wrong.
 let expect (what: string) (ok: bool) =
@@ -27,7 +23,7 @@ let cube = tensor [ [ [ 1; 2 ]; [ 3; 4 ] ]; [ [ 5; 6 ]; [ 7; 8 ] ] ] // ints are
 Tensor.print v
 Tensor.print m
 Tensor.print cube
-printfn "  the core's ToString (what %%A shows without the printer):\n%O" m
+printfn "  the core's ToString (what %%A and %%O show):\n%O" m
 expect "shape of a 3-level list" (Tensor.shape cube = [ 2; 2; 2 ])
 try
     tensor [ [ 1.; 2. ]; [ 3. ] ] |> ignore

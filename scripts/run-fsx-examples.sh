@@ -1,24 +1,36 @@
 #!/usr/bin/env bash
-# Packs Corgi.Core and Corgi.FSharp into artifacts/ and runs every examples/*.fsx with `dotnet fsi`,
-# each loading the packed package the way a user would (`#r "nuget: Corgi.FSharp"`, with
-# examples/nuget.config pointing at artifacts/). Files whose names start with "_" are helpers, not run.
-# Exits non-zero if packing or any script fails.
+# Packs Corgi.Core, Corgi.FSharp and Corgi.FsCheck into artifacts/ (scripts/pack.sh) and runs every
+# examples/*.fsx with `dotnet fsi`, each loading the packed package the way a user would
+# (`#r "nuget: Corgi.FSharp"`, with examples/nuget.config pointing at artifacts/). Files whose names start
+# with "_" are helpers, not run. Also checks that README.md's F# snippet is examples/readme-snippet.fsx
+# (so running that file runs the README's code), and what F# Interactive prints for tensors
+# (scripts/check-fsi-printing.sh).
+# Exits non-zero if packing or any check or script fails.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-rm -f artifacts/Corgi.Core.*.nupkg artifacts/Corgi.Core.*.snupkg artifacts/Corgi.FSharp.*.nupkg artifacts/Corgi.FSharp.*.snupkg
-dotnet pack Corgi.Core/Corgi.Core.csproj -c Release -o artifacts --nologo -v quiet
-dotnet pack Corgi.FSharp/Corgi.FSharp.fsproj -c Release -o artifacts --nologo -v quiet
-
-# NuGet caches a package by id and version: drop our own cached copies so the scripts get what was just
-# packed, not an older build with the same version number.
-packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-rm -rf "$packages/corgi.core" "$packages/corgi.fsharp"
+bash scripts/pack.sh
 
 passed=0
 failed=0
+
+# The fenced block after the marker line in README.md must be the file, line for line.
+snippet="examples/readme-snippet.fsx"
+marker="<!-- $snippet"
+echo "=== README.md's F# snippet is $snippet"
+if diff -u <(awk -v marker="$marker" '
+        index($0, marker) == 1 { found = 1; next }
+        found && !inside && /^```/ { inside = 1; next }
+        inside && /^```/ { exit }
+        inside { print }' README.md) "$snippet"; then
+    passed=$((passed + 1))
+else
+    echo "FAILED: README.md's block after \"$marker\" differs from $snippet (diff above: - README, + file)"
+    failed=$((failed + 1))
+fi
+
 for script in examples/*.fsx; do
     case "$(basename "$script")" in _*) continue ;; esac
     echo "=== dotnet fsi $script"
@@ -29,5 +41,12 @@ for script in examples/*.fsx; do
         failed=$((failed + 1))
     fi
 done
+
+if bash scripts/check-fsi-printing.sh --no-pack; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+fi
+
 echo "fsx examples: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
