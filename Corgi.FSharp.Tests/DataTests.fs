@@ -57,3 +57,23 @@ let ``one-hot and accuracy`` () =
     let scores = tensor [ [ 0.1; 0.9 ]; [ 0.8; 0.2 ] ]
     Assert.Equal(0.5, scores |> Data.accuracy (tensor [ 1.; 1. ]))
     Assert.Equal(1.0, scores |> Data.accuracy (tensor [ [ 0.; 1. ]; [ 1.; 0. ] ]))
+
+[<Fact>]
+let ``data in float32: spiralsIn, toDType, oneHotIn`` () =
+    let x64, y64 = Data.twoSpirals 20 1
+    let x, y = Data.spiralsIn Corgi.DType.Float32 2 0.2 20 1
+    Assert.Equal(Corgi.DType.Float32, x.DType)
+    Assert.Equal(Corgi.DType.Float32, y.DType)
+    // the float32 points are the float64 points rounded
+    Assert.Equal<float32[]>(x64.ToArray() |> Array.map float32, x.ToArray<float32>())
+    let x2, y2 = (x64, y64) |> Data.toDType Corgi.DType.Float32
+    Assert.Equal<float32[]>(x.ToArray<float32>(), x2.ToArray<float32>())
+    Assert.Equal(Corgi.DType.Float32, y2.DType)
+    // labels [1, 0] as float32 one-hot rows [[0, 1], [1, 0]]
+    let oneHot = tensor [ 1.; 0. ] |> Data.oneHotIn Corgi.DType.Float32 2
+    Assert.Equal(Corgi.DType.Float32, oneHot.DType)
+    oneHot |> assertTensor [ 2; 2 ] [ 0.; 1.; 1.; 0. ]
+    // the batches keep the float32 dtype
+    for xb, yb in Data.minibatches 16 (x, y) do
+        Assert.Equal(Corgi.DType.Float32, xb.DType)
+        Assert.Equal(Corgi.DType.Float32, yb.DType)

@@ -175,3 +175,23 @@ let ``initializers`` () =
     // the same seed gives the same C# initializer values
     Assert.True(Tensor.equal ((Init.toInitializer 4 Init.he).Create([| 3 |], 2, 2)) ((Init.toInitializer 4 Init.he).Create([| 3 |], 2, 2)))
     Assert.Equal("he_normal", string Init.heNormal)
+
+[<Fact>]
+let ``Layer.dtype builds float32 parameters that compute in float32`` () =
+    // weights of ones, no bias: [1, 2] · Wᵀ = [3, 3, 3] in float32
+    let net =
+        Layer.build (
+            Layer.dtype Corgi.DType.Float32
+            >> Layer.initializer (Init.constant 1.0)
+            >> Layer.denseWith { Layer.DenseOptions.defaults with Bias = false } 2 3
+            >> Layer.relu
+        )
+    Assert.All(net.Parameters, fun p -> Assert.Equal(Corgi.DType.Float32, p.Value.DType))
+    let y = net.Forward(Corgi.Tensor([| 1; 2 |], [| 1.0f; 2.0f |]))
+    Assert.Equal(Corgi.DType.Float32, y.DType)
+    y |> assertTensor [ 1; 3 ] [ 3.; 3.; 3. ]
+    // without Layer.dtype: the default dtype (float64)
+    Assert.Equal(Corgi.DType.Float64, (Layer.build (Layer.dense 2 3)).Parameters[0].Value.DType)
+    // a convolution after Layer.dtype, and the dtype carries into a sub-network
+    let conv = Layer.build (Layer.dtype Corgi.DType.Float32 >> Layer.sequential [ Layer.conv 1 2 3 ])
+    Assert.All(conv.Parameters, fun p -> Assert.Equal(Corgi.DType.Float32, p.Value.DType))

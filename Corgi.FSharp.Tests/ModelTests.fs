@@ -186,3 +186,40 @@ let ``Progress.console writes a live line on a terminal and epoch lines otherwis
             "\r" + "epoch 1/2  step 1/3  loss 0.5000  100 samples/s".PadRight 72
             + "\r" + "epoch 1/2  step 3/3  loss 0.2500  100 samples/s".PadRight 72,
             text)
+
+[<Fact>]
+let ``a float32 model: createIn, training step by hand, toDType and back`` () =
+    // the one-weight model in float32: w = 2, x = [1, 2], y = [1, 2]; loss 2.5, dL/dw = 5, w ← 2 - 0.1·5 = 1.5
+    let layer = Layer.initializer (Init.constant 2.0) >> Layer.denseWith { Layer.DenseOptions.defaults with Bias = false } 1 1
+    let model = Model.createIn Corgi.DType.Float32 layer (Optim.gradientDescent 0.1) Cost.mse
+    Assert.Equal(Corgi.DType.Float32, Model.dtype model)
+    // float64 data is converted to the model's dtype
+    Assert.Equal(2.5, model |> Model.step x y, 6)
+    match Model.parameter "0.weight" model with
+    | Some w ->
+        Assert.Equal(Corgi.DType.Float32, w.DType)
+        w |> assertTensor [ 1; 1 ] [ 1.5 ]
+    | None -> failwith "no weight"
+    Assert.Equal(Corgi.DType.Float32, (model |> Model.predict x).DType)
+    // float32 -> float64 is exact, and back rounds to the same float32 values
+    let wide = model |> Model.toDType Corgi.DType.Float64
+    Assert.Same(model, wide)
+    Assert.Equal(Corgi.DType.Float64, Model.dtype model)
+    model |> Model.parameters |> List.iter (fun (_, t) -> Assert.Equal(Corgi.DType.Float64, t.DType))
+    model |> Model.toDType Corgi.DType.Float32 |> Model.dtype |> fun d -> Assert.Equal(Corgi.DType.Float32, d)
+
+[<Fact>]
+let ``a float32 model saves and loads bit for bit`` () =
+    let path = Path.Combine(Path.GetTempPath(), "corgi-fs-model32-" + string (Guid.NewGuid()) + ".safetensors")
+    try
+        let build () =
+            Model.createIn Corgi.DType.Float32 (Layer.seed 3 >> Layer.dense 2 4 >> Layer.relu >> Layer.dense 4 2) (Optim.sgd 0.1) Cost.softmaxCrossEntropy
+        let model = build ()
+        model |> Model.save path
+        let other = Model.createIn Corgi.DType.Float32 (Layer.seed 4 >> Layer.dense 2 4 >> Layer.relu >> Layer.dense 4 2) (Optim.sgd 0.1) Cost.softmaxCrossEntropy
+        other |> Model.load path
+        for (_, a), (_, b) in List.zip (Model.parameters model) (Model.parameters other) do
+            Assert.Equal(Corgi.DType.Float32, b.DType)
+            Assert.Equal<float32[]>(a.ToArray<float32>(), b.ToArray<float32>())
+    finally
+        File.Delete path

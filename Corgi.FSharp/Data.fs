@@ -55,10 +55,30 @@ module Data =
     let shuffledMinibatches (seed: int) (batchSize: int) (x: Tensor, y: Tensor) : seq<Tensor * Tensor> =
         MiniBatches.Iterate(x, y, batchSize, Random seed) |> Seq.map (fun b -> b.Inputs, b.Targets)
 
+    /// <summary>
+    /// Both tensors of a pair converted to <paramref name="dtype"/> (each unchanged when it already has it):
+    /// <c>let x, y = Data.twoSpirals 200 1 |&gt; Data.toDType DType.Float32</c>.
+    /// </summary>
+    [<CompiledName("ToDType")>]
+    let toDType (dtype: DType) (x: Tensor, y: Tensor) : Tensor * Tensor = x.To dtype, y.To dtype
+
+    /// <summary>
+    /// The spirals of <c>Data.spirals</c> in <paramref name="dtype"/> (the float64 points rounded for float32):
+    /// <c>Data.spiralsIn DType.Float32 2 0.2 200 1</c>.
+    /// </summary>
+    [<CompiledName("SpiralsIn")>]
+    let spiralsIn (dtype: DType) (classes: int) (noise: float) (pointsPerClass: int) (seed: int) : Tensor * Tensor =
+        let data = TwoSpirals.Generate(pointsPerClass, seed, noise, classes, Nullable dtype)
+        data.Inputs, data.Labels
+
     /// <summary>One-hot rows [n, classes] from class indices [n]: <c>Data.oneHot 3 (tensor [2.; 0.])</c> is [[0, 0, 1], [1, 0, 0]].</summary>
     /// <exception cref="T:System.ArgumentOutOfRangeException">A label is not an integer in [0, classes).</exception>
     [<CompiledName("OneHot")>]
     let oneHot (classes: int) (labels: Tensor) : Tensor = Labels.OneHot(labels, classes)
+
+    /// <summary>One-hot rows in <paramref name="dtype"/> (<c>Data.oneHot</c> gives the labels' dtype).</summary>
+    [<CompiledName("OneHotIn")>]
+    let oneHotIn (dtype: DType) (classes: int) (labels: Tensor) : Tensor = Labels.OneHot(labels, classes, Nullable dtype)
 
     /// <summary>
     /// The fraction of rows of <paramref name="scores"/> [n, classes] whose arg-max is the label (class indices
@@ -75,3 +95,7 @@ module Data =
     /// <summary>Reads an IDX file, multiplying every value by <paramref name="scale"/>: <c>Data.readIdxScaled (1.0 / 255.0) "train-images-idx3-ubyte.gz"</c>.</summary>
     [<CompiledName("ReadIdxScaled")>]
     let readIdxScaled (scale: float) (path: string) : Tensor = Idx.Read(path, scale)
+
+    /// <summary>Reads an IDX file into <paramref name="dtype"/>, each value multiplied by <paramref name="scale"/> (in double, then rounded once).</summary>
+    [<CompiledName("ReadIdxIn")>]
+    let readIdxIn (dtype: DType) (scale: float) (path: string) : Tensor = Idx.Read(path, scale, Nullable dtype)

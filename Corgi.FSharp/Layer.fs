@@ -108,7 +108,7 @@ type internal OutputHint =
 /// starts from an empty stack.
 /// </summary>
 [<Sealed>]
-type LayerStack internal (reversed: ILayer list, random: Random, init: Init, output: OutputHint) =
+type LayerStack internal (reversed: ILayer list, random: Random, init: Init, output: OutputHint, dtype: DType option) =
 
     /// <summary>The layers so far, in order.</summary>
     member _.Layers: ILayer list = List.rev reversed
@@ -119,16 +119,22 @@ type LayerStack internal (reversed: ILayer list, random: Random, init: Init, out
     /// <summary>The initializer of the next layers that do not name their own.</summary>
     member _.Init = init
 
+    /// <summary>The dtype of the next layers' parameters: None (the default) means <c>Tensor.DefaultDType</c>.</summary>
+    member _.DType: DType option = dtype
+
     member internal _.Random = random
     member internal _.Output = output
-    member internal _.Push(layer: ILayer, next: OutputHint) = LayerStack(layer :: reversed, random, init, next)
-    member internal _.WithRandom(r: Random) = LayerStack(reversed, r, init, output)
-    member internal _.WithInit(i: Init) = LayerStack(reversed, random, i, output)
-    /// An empty stack continuing this one's random source, initializer and output (for sub-networks).
-    member internal _.Fork() = LayerStack([], random, init, output)
+    /// The dtype for a C# layer constructor (null: the default dtype).
+    member internal _.DTypeArg: Nullable<DType> = Option.toNullable dtype
+    member internal _.Push(layer: ILayer, next: OutputHint) = LayerStack(layer :: reversed, random, init, next, dtype)
+    member internal _.WithRandom(r: Random) = LayerStack(reversed, r, init, output, dtype)
+    member internal _.WithInit(i: Init) = LayerStack(reversed, random, i, output, dtype)
+    member internal _.WithDType(d: DType) = LayerStack(reversed, random, init, output, Some d)
+    /// An empty stack continuing this one's random source, initializer, output and dtype (for sub-networks).
+    member internal _.Fork() = LayerStack([], random, init, output, dtype)
 
-    /// <summary>An empty stack with a new unseeded random source and the He initializer.</summary>
-    static member Empty() = LayerStack([], Random(Random.Shared.Next()), Init.he, Unknown)
+    /// <summary>An empty stack with a new unseeded random source, the He initializer and the default dtype.</summary>
+    static member Empty() = LayerStack([], Random(Random.Shared.Next()), Init.he, Unknown, None)
 
     /// <summary>The layers, like a Sequential.</summary>
     override _.ToString() = "LayerStack(" + String.Join(", ", List.rev reversed) + ")"
@@ -310,6 +316,14 @@ module Layer =
         ArgumentNullException.ThrowIfNull init
         fun stack -> stack.WithInit init
 
+    /// <summary>
+    /// Sets the dtype of the parameters of the layers after it (Dense, Conv): <c>Layer.dtype DType.Float32 &gt;&gt;
+    /// Layer.dense 2 64 &gt;&gt; ...</c> builds a float32 network. Without it, layers use <c>Tensor.DefaultDType</c>
+    /// (float64 unless changed). The initial values are the float64 ones rounded (the same random stream). Adds no layer.
+    /// </summary>
+    [<CompiledName("DType")>]
+    let dtype (dtype: DType) : Layer = fun stack -> stack.WithDType dtype
+
     // ------------------------------------------------------------------ layers with parameters
 
     /// <summary>
@@ -324,8 +338,8 @@ module Layer =
             let biasInit = options.BiasInit |> Option.map (fun i -> i.Create stack.Random)
             let dense =
                 match biasInit with
-                | Some b -> Dense(inputs, outputs, init, bias = options.Bias, biasInitializer = b)
-                | None -> Dense(inputs, outputs, init, bias = options.Bias)
+                | Some b -> Dense(inputs, outputs, init, bias = options.Bias, biasInitializer = b, dtype = stack.DTypeArg)
+                | None -> Dense(inputs, outputs, init, bias = options.Bias, dtype = stack.DTypeArg)
             push dense stack
 
     /// <summary>
@@ -341,7 +355,9 @@ module Layer =
     [<CompiledName("ConvWith")>]
     let convWith (options: ConvOptions) (inChannels: int) (outChannels: int) (kernelSize: int) : Layer =
         fun stack ->
-            let conv = Conv(inChannels, outChannels, kernelSize, options.Stride, options.Padding, initOf stack options.Init, bias = options.Bias)
+            let conv =
+                Conv(inChannels, outChannels, kernelSize, options.Stride, options.Padding, initOf stack options.Init, bias = options.Bias,
+                     dtype = stack.DTypeArg)
             push conv stack
 
     /// <summary>

@@ -124,6 +124,27 @@ module Model =
         ArgumentNullException.ThrowIfNull cost
         Model((Layer.build layers).Layers, optimizer, cost)
 
+    /// <summary>
+    /// <c>Model.create</c> with parameters in <paramref name="dtype"/>:
+    /// <c>Model.createIn DType.Float32 layers (Optim.sgd 0.1) Cost.mse</c> (the same as starting the blueprint with
+    /// <c>Layer.dtype</c>; a later <c>Layer.dtype</c> inside the blueprint wins for the layers after it).
+    /// </summary>
+    [<CompiledName("CreateIn")>]
+    let createIn (dtype: DType) (layers: Layer) (optimizer: IOptimizer) (cost: Cost) : Model =
+        create (Layer.dtype dtype >> layers) optimizer cost
+
+    /// <summary>The model's dtype (its first parameter's).</summary>
+    [<CompiledName("DType")>]
+    let dtype (model: Model) : DType = model.DType
+
+    /// <summary>
+    /// Converts every parameter to <paramref name="dtype"/> and returns the model (the same object):
+    /// <c>model |&gt; Model.toDType DType.Float32</c>. Gradients are dropped; the optimizer's state is kept and
+    /// converted at the next update. Inputs of another dtype are converted to the model's by forward, predict and fit.
+    /// </summary>
+    [<CompiledName("ToDType")>]
+    let toDType (dtype: DType) (model: Model) : Model = model.To dtype
+
     /// <summary>Runs the layers on the input and remembers the output for <c>Model.backward</c> (the seed's <c>forward</c>).</summary>
     [<CompiledName("Forward")>]
     let forward (input: Tensor) (model: Model) : Tensor = model.Forward input
@@ -233,7 +254,7 @@ module Model =
         model.Optimizer <- optimizer
 
     /// <summary>
-    /// Saves the parameters to a safetensors file under their names (float64, bit-exact, readable by PyTorch's
+    /// Saves the parameters to a safetensors file under their names (each in its dtype, F32 or F64, bit-exact, readable by PyTorch's
     /// <c>safetensors.torch.load_file</c>): <c>model |&gt; Model.save "spirals.safetensors"</c>.
     /// </summary>
     [<CompiledName("Save")>]

@@ -21,21 +21,24 @@ public static class Idx
     /// <summary>Reads an IDX file into a tensor of the file's shape, each value multiplied by <paramref name="scale"/>.</summary>
     /// <param name="path">The file; a name ending in ".gz" is read through gzip.</param>
     /// <param name="scale">A factor applied to every value (1/255 maps bytes to [0, 1]).</param>
+    /// <param name="dtype">The dtype of the result; null means <see cref="Tensor.DefaultDType"/>. Values are scaled in
+    /// double and rounded once for float32.</param>
     /// <exception cref="InvalidDataException">The file is not IDX, uses an unknown type, or is truncated (the message names the file).</exception>
-    public static Tensor Read(string path, double scale = 1.0)
+    public static Tensor Read(string path, double scale = 1.0, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         using var file = File.OpenRead(path);
         using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        return Read(stream, scale, path);
+        return Read(stream, scale, path, dtype);
     }
 
-    /// <summary>Reads IDX data from a stream (see <see cref="Read(string, double)"/>).</summary>
+    /// <summary>Reads IDX data from a stream (see <see cref="Read(string, double, DType?)"/>).</summary>
     /// <param name="stream">The IDX bytes.</param>
     /// <param name="scale">A factor applied to every value.</param>
     /// <param name="name">A name for error messages.</param>
+    /// <param name="dtype">The dtype of the result; null means <see cref="Tensor.DefaultDType"/>.</param>
     /// <exception cref="InvalidDataException">The data is not IDX, uses an unknown type, or is truncated.</exception>
-    public static Tensor Read(Stream stream, double scale = 1.0, string name = "stream")
+    public static Tensor Read(Stream stream, double scale = 1.0, string name = "stream", DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         Span<byte> magic = stackalloc byte[4];
@@ -84,7 +87,7 @@ public static class Idx
             };
             data[i] = v * scale;
         }
-        return new Tensor(shape, data);
+        return Tensor.FromArray(shape, data, dtype ?? Tensor.DefaultDType);
     }
 
     private static bool ReadFully(Stream s, Span<byte> buffer) => ReadAtMost(s, buffer) == buffer.Length;

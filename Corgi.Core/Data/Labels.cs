@@ -6,24 +6,28 @@ namespace Corgi.Data;
 public static class Labels
 {
     /// <summary>One-hot rows [n, classes] from class indices [n] (integer values in [0, classes)).</summary>
+    /// <param name="labels">Class indices [n], of either dtype.</param>
+    /// <param name="classes">The number of classes.</param>
+    /// <param name="dtype">The dtype of the rows; null means the labels' dtype.</param>
     /// <exception cref="TensorShapeException">The labels are not rank 1.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is not an integer in [0, classes).</exception>
     /// <example><c>Labels.OneHot(Tensor.Of(2, 0), 3)</c> is [[0, 0, 1], [1, 0, 0]].</example>
-    public static Tensor OneHot(Tensor labels, int classes)
+    public static Tensor OneHot(Tensor labels, int classes, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(labels);
         if (labels.Rank != 1) throw new TensorShapeException($"one_hot: needs class indices of rank 1, got shape {Tensor.FormatShape(labels.ShapeSpan)}");
         if (classes < 1) throw new ArgumentOutOfRangeException(nameof(classes), $"one_hot: the number of classes must be at least 1, got {classes}");
-        var src = labels.AsSpan();
+        var src = Doubles(labels);
         var data = new double[src.Length * classes];
         for (int i = 0; i < src.Length; i++) data[i * classes + ClassIndex("one_hot", src[i], classes, i)] = 1;
-        return new Tensor(new[] { src.Length, classes }, data);
+        return Tensor.FromArray(new[] { src.Length, classes }, data, dtype ?? labels.DType);
     }
 
     /// <summary>
     /// The fraction of rows of <paramref name="scores"/> [n, classes] whose arg-max (first on ties) equals
     /// the label; labels are class indices [n] or one-hot / probability rows [n, classes] (their arg-max).
     /// </summary>
+    /// <remarks>Scores and labels may have either dtype (float32 scores are compared as float32 values).</remarks>
     /// <exception cref="TensorShapeException">The shapes do not match either form.</exception>
     public static double Accuracy(Tensor scores, Tensor labels)
     {
@@ -36,8 +40,8 @@ public static class Labels
         if (!indices && !labels.ShapeSpan.SequenceEqual(scores.ShapeSpan))
             throw new TensorShapeException($"accuracy: labels must be [{n}] or [{n},{k}] for scores {Tensor.FormatShape(scores.ShapeSpan)}, got {Tensor.FormatShape(labels.ShapeSpan)}");
         if (n == 0) return 0;
-        var s = scores.AsSpan();
-        var l = labels.AsSpan();
+        var s = Doubles(scores);
+        var l = Doubles(labels);
         int correct = 0;
         for (int i = 0; i < n; i++)
         {
@@ -47,6 +51,9 @@ public static class Labels
         }
         return (double)correct / n;
     }
+
+    // float64 values without a copy; float32 values widened (exactly) into a new array
+    private static ReadOnlySpan<double> Doubles(Tensor t) => t.DType == DType.Float64 ? t.AsSpan() : t.ToArray();
 
     private static int ArgMax(ReadOnlySpan<double> row)
     {

@@ -28,18 +28,20 @@ public static class MiniBatches
     /// <param name="batchSize">Rows per batch; the last batch holds the remainder.</param>
     /// <param name="shuffle">The random source of the order; null keeps the rows in order.</param>
     /// <param name="dropLast">Skip a last batch that is smaller than <paramref name="batchSize"/>.</param>
+    /// <param name="dtype">When given, the batches are in this dtype (inputs and targets are converted once, before
+    /// the first batch); null keeps each tensor's own dtype.</param>
     /// <exception cref="TensorShapeException">The first dimensions differ, or a tensor is a scalar.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The batch size is below 1.</exception>
-    public static IEnumerable<Batch> Iterate(Tensor inputs, Tensor targets, int batchSize, Random? shuffle = null, bool dropLast = false)
+    public static IEnumerable<Batch> Iterate(Tensor inputs, Tensor targets, int batchSize, Random? shuffle = null, bool dropLast = false, DType? dtype = null)
     {
         int n = Rows(inputs, targets);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), $"minibatches: the batch size must be at least 1, got {batchSize}");
-        return IterateCore(inputs, targets, n, batchSize, shuffle, dropLast);
+        return IterateCore(inputs, targets, n, batchSize, shuffle, dropLast, dtype);
     }
 
-    /// <summary>The same as <see cref="Iterate(Tensor, Tensor, int, Random?, bool)"/> with a new random source from a seed.</summary>
-    public static IEnumerable<Batch> Iterate(Tensor inputs, Tensor targets, int batchSize, int seed, bool dropLast = false) =>
-        Iterate(inputs, targets, batchSize, new Random(seed), dropLast);
+    /// <summary>The same as <see cref="Iterate(Tensor, Tensor, int, Random?, bool, DType?)"/> with a new random source from a seed.</summary>
+    public static IEnumerable<Batch> Iterate(Tensor inputs, Tensor targets, int batchSize, int seed, bool dropLast = false, DType? dtype = null) =>
+        Iterate(inputs, targets, batchSize, new Random(seed), dropLast, dtype);
 
     /// <summary>How many batches an epoch of <paramref name="samples"/> rows has.</summary>
     public static int Count(int samples, int batchSize, bool dropLast = false) =>
@@ -69,11 +71,16 @@ public static class MiniBatches
         return inputs.ShapeSpan[0];
     }
 
-    private static IEnumerable<Batch> IterateCore(Tensor inputs, Tensor targets, int n, int batchSize, Random? shuffle, bool dropLast)
+    private static IEnumerable<Batch> IterateCore(Tensor inputs, Tensor targets, int n, int batchSize, Random? shuffle, bool dropLast, DType? dtype)
     {
         // batches are data, not part of any graph
         inputs = inputs.Detach();
         targets = targets.Detach();
+        if (dtype is DType dt)
+        {
+            inputs = inputs.To(dt);
+            targets = targets.To(dt);
+        }
         int[]? order = shuffle is null ? null : Permutation(n, shuffle);
         for (int start = 0; start < n; start += batchSize)
         {

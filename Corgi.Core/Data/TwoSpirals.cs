@@ -8,7 +8,7 @@ namespace Corgi.Data;
 /// <param name="Classes">The number of classes.</param>
 public sealed record ClassificationData(Tensor Inputs, Tensor Labels, int Classes)
 {
-    /// <summary>The labels as one-hot rows [n, classes].</summary>
+    /// <summary>The labels as one-hot rows [n, classes], in the labels' dtype.</summary>
     public Tensor OneHotLabels() => Data.Labels.OneHot(Labels, Classes);
 }
 
@@ -24,8 +24,10 @@ public static class TwoSpirals
     /// <param name="seed">The seed of the angle noise.</param>
     /// <param name="noise">Standard deviation of the Gaussian noise added to the angle (CS231n uses 0.2).</param>
     /// <param name="classes">The number of arms (2 for two spirals; CS231n's notes use 3).</param>
+    /// <param name="dtype">The dtype of inputs and labels; null means <see cref="Tensor.DefaultDType"/>. The points
+    /// are computed in double, so float32 points are the float64 ones rounded.</param>
     /// <returns>Inputs [classes·pointsPerClass, 2] and labels [classes·pointsPerClass], arm by arm.</returns>
-    public static ClassificationData Generate(int pointsPerClass, int seed, double noise = 0.2, int classes = 2)
+    public static ClassificationData Generate(int pointsPerClass, int seed, double noise = 0.2, int classes = 2, DType? dtype = null)
     {
         if (pointsPerClass < 1) throw new ArgumentOutOfRangeException(nameof(pointsPerClass), $"spirals: need at least 1 point per class, got {pointsPerClass}");
         if (classes < 1) throw new ArgumentOutOfRangeException(nameof(classes), $"spirals: need at least 1 class, got {classes}");
@@ -44,7 +46,8 @@ public static class TwoSpirals
                 x[2 * row + 1] = r * Math.Cos(theta);
                 y[row] = j;
             }
-        return new ClassificationData(new Tensor(new[] { n, 2 }, x), new Tensor(new[] { n }, y), classes);
+        var dt = dtype ?? Tensor.DefaultDType;
+        return new ClassificationData(Tensor.FromArray(new[] { n, 2 }, x, dt), Tensor.FromArray(new[] { n }, y, dt), classes);
     }
 
     private static double Gaussian(Random random)

@@ -15,8 +15,10 @@ namespace Corgi.IO;
 /// then the raw little-endian values (offsets are relative to the end of the header).
 /// </summary>
 /// <remarks>
-/// Saving writes float64 ("F64"), so a save/load round trip is bit-exact (NaN payloads included). Loading
-/// accepts F64, F32, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8 and BOOL and converts to float64.
+/// Saving writes each tensor in its own dtype, float32 as "F32" and float64 as "F64", so a save/load round
+/// trip is bit-exact in both (NaN payloads included). Loading reads F32 into float32 and F64 into float64
+/// tensors natively; F16 and BF16 (common in PyTorch checkpoints) are widened, exactly, to float32; the
+/// integer types I64, I32, I16, I8, U64, U32, U16, U8 and BOOL are converted to float64.
 /// Saving writes a temporary file next to the target and renames it over the target, so a crash while
 /// saving never destroys the previous file.
 /// </remarks>
@@ -32,7 +34,7 @@ public static class SafeTensors
     // the reference implementation refuses headers above 100 MB
     private const long MaxHeaderLength = 100_000_000;
 
-    /// <summary>Saves tensors under their names (in the given order) as float64, atomically.</summary>
+    /// <summary>Saves tensors under their names (in the given order), each in its dtype (F32 or F64), atomically.</summary>
     /// <param name="path">The file to write (replaced if it exists).</param>
     /// <param name="tensors">Name → tensor; names must be unique and not "__metadata__".</param>
     /// <param name="metadata">Optional string → string metadata stored in the header.</param>
@@ -63,7 +65,11 @@ public static class SafeTensors
                 BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)header.Length);
                 stream.Write(len);
                 stream.Write(header);
-                foreach (var (_, t) in items) WriteLittleEndian(stream, t.AsSpan());
+                foreach (var (_, t) in items)
+                {
+                    if (t.DType == DType.Float32) WriteLittleEndian(stream, t.AsSpan<float>());
+                    else WriteLittleEndian(stream, t.AsSpan<double>());
+                }
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
@@ -99,13 +105,14 @@ public static class SafeTensors
             foreach (var (name, t) in items)
             {
                 w.WriteStartObject(name);
-                w.WriteString("dtype", "F64");
+                bool single = t.DType == DType.Float32;
+                w.WriteString("dtype", single ? "F32" : "F64");
                 w.WriteStartArray("shape");
                 foreach (var d in t.ShapeSpan) w.WriteNumberValue(d);
                 w.WriteEndArray();
                 w.WriteStartArray("data_offsets");
                 w.WriteNumberValue(offset);
-                offset += 8L * t.Count;
+                offset += (single ? 4L : 8L) * t.Count;
                 w.WriteNumberValue(offset);
                 w.WriteEndArray();
                 w.WriteEndObject();
@@ -130,6 +137,18 @@ public static class SafeTensors
         }
         var bytes = new byte[values.Length * 8];
         for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * 8), BitConverter.DoubleToInt64Bits(values[i]));
+        stream.Write(bytes);
+    }
+
+    private static void WriteLittleEndian(Stream stream, ReadOnlySpan<float> values)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            stream.Write(MemoryMarshal.AsBytes(values));
+            return;
+        }
+        var bytes = new byte[values.Length * 4];
+        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), BitConverter.SingleToInt32Bits(values[i]));
         stream.Write(bytes);
     }
 
@@ -204,8 +223,11 @@ public static class SafeTensors
                 throw Corrupt(path, $"it is truncated: tensor '{e.Name}' ends at data byte {e.End} but only {dataLength} data bytes follow the header");
             if (e.End - e.Begin != count * elementSize)
                 throw Corrupt(path, $"tensor '{e.Name}' of dtype {e.DType} and shape {Tensor.FormatShape(e.Shape)} needs {count * elementSize} bytes but its data_offsets [{e.Begin}, {e.End}] span {e.End - e.Begin}");
-            var data = Decode(e.DType, bytes.AsSpan(dataStart + (int)e.Begin, (int)(e.End - e.Begin)), (int)count);
-            tensors.Add((e.Begin, e.Name, new Tensor(e.Shape, data)));
+            var span = bytes.AsSpan(dataStart + (int)e.Begin, (int)(e.End - e.Begin));
+            var tensor = e.DType is "F32" or "F16" or "BF16"
+                ? new Tensor(e.Shape, DecodeSingle(e.DType, span, (int)count))
+                : new Tensor(e.Shape, Decode(e.DType, span, (int)count));
+            tensors.Add((e.Begin, e.Name, tensor));
         }
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (_, name, t) in tensors) result[name] = t;
@@ -254,6 +276,28 @@ public static class SafeTensors
         _ => throw Corrupt(path, $"tensor '{e.Name}' has unsupported dtype '{e.DType}'"),
     };
 
+    // F32 natively; F16 and BF16 widened to float32, which holds every value of both exactly
+    private static float[] DecodeSingle(string dtype, ReadOnlySpan<byte> b, int count)
+    {
+        var data = new float[count];
+        if (dtype == "F32" && BitConverter.IsLittleEndian)
+        {
+            MemoryMarshal.Cast<byte, float>(b).CopyTo(data);
+            return data;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            data[i] = dtype switch
+            {
+                "F32" => BinaryPrimitives.ReadSingleLittleEndian(b[(i * 4)..]),
+                "F16" => (float)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(b[(i * 2)..])),
+                // bfloat16 is the upper half of a float32
+                _ => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(b[(i * 2)..]) << 16),
+            };
+        }
+        return data;
+    }
+
     private static double[] Decode(string dtype, ReadOnlySpan<byte> b, int count)
     {
         var data = new double[count];
@@ -267,10 +311,6 @@ public static class SafeTensors
             data[i] = dtype switch
             {
                 "F64" => BinaryPrimitives.ReadDoubleLittleEndian(b[(i * 8)..]),
-                "F32" => BinaryPrimitives.ReadSingleLittleEndian(b[(i * 4)..]),
-                "F16" => (double)BinaryPrimitives.ReadHalfLittleEndian(b[(i * 2)..]),
-                // bfloat16 is the upper half of a float32
-                "BF16" => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(b[(i * 2)..]) << 16),
                 "I64" => BinaryPrimitives.ReadInt64LittleEndian(b[(i * 8)..]),
                 "U64" => BinaryPrimitives.ReadUInt64LittleEndian(b[(i * 8)..]),
                 "I32" => BinaryPrimitives.ReadInt32LittleEndian(b[(i * 4)..]),

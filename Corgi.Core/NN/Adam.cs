@@ -40,22 +40,26 @@ public class Adam : Optimizer
     protected virtual bool DecoupledWeightDecay => false;
 
     /// <inheritdoc/>
-    protected override void Step(ReadOnlySpan<double> value, ReadOnlySpan<double> gradient, ParameterState state, Span<double> result)
+    /// <remarks>The bias corrections 1 - β^t are computed in double, then the element-wise rule runs in the
+    /// parameter's type with its moments stored in that type (as PyTorch does for float32).</remarks>
+    protected override void Step<T>(ReadOnlySpan<T> value, ReadOnlySpan<T> gradient, ParameterState state, Span<T> result)
     {
-        var m = state.Buffer("m", value.Length);
-        var v = state.Buffer("v", value.Length);
+        var m = state.Buffer<T>("m", value.Length);
+        var v = state.Buffer<T>("v", value.Length);
         int t = state.Step;
-        double c1 = 1 - Math.Pow(Beta1, t), c2 = 1 - Math.Pow(Beta2, t);
-        double lr = LearningRate, wd = WeightDecay;
-        double decay = DecoupledWeightDecay ? 1 - lr * wd : 1;
-        double l2 = DecoupledWeightDecay ? 0 : wd;
+        T c1 = Of<T>(1 - Math.Pow(Beta1, t)), c2 = Of<T>(1 - Math.Pow(Beta2, t));
+        double lrD = LearningRate, wdD = WeightDecay;
+        T lr = Of<T>(lrD);
+        T decay = Of<T>(DecoupledWeightDecay ? 1 - lrD * wdD : 1);
+        T l2 = Of<T>(DecoupledWeightDecay ? 0 : wdD);
+        T b1 = Of<T>(Beta1), rest1 = Of<T>(1 - Beta1), b2 = Of<T>(Beta2), rest2 = Of<T>(1 - Beta2), eps = Of<T>(Epsilon);
         for (int i = 0; i < value.Length; i++)
         {
-            double d = gradient[i] + l2 * value[i];
-            m[i] = Beta1 * m[i] + (1 - Beta1) * d;
-            v[i] = Beta2 * v[i] + (1 - Beta2) * d * d;
-            double mHat = m[i] / c1, vHat = v[i] / c2;
-            result[i] = value[i] * decay - lr * mHat / (Math.Sqrt(vHat) + Epsilon);
+            T d = gradient[i] + l2 * value[i];
+            m[i] = b1 * m[i] + rest1 * d;
+            v[i] = b2 * v[i] + rest2 * d * d;
+            T mHat = m[i] / c1, vHat = v[i] / c2;
+            result[i] = value[i] * decay - lr * mHat / (T.Sqrt(vHat) + eps);
         }
     }
 }

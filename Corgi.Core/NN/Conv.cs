@@ -28,9 +28,11 @@ public sealed class Conv : ILayer
     /// <param name="activation">Applied to the output; null means none.</param>
     /// <param name="bias">Whether the layer has a bias.</param>
     /// <param name="biasInitializer">Initializes the bias; null means <paramref name="initializer"/> (the seed's choice).</param>
+    /// <param name="dtype">The parameters' dtype; null means <see cref="Tensor.DefaultDType"/>.</param>
     public Conv(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0,
-        Initializer? initializer = null, Activation? activation = null, bool bias = true, Initializer? biasInitializer = null)
-        : this((outChannels, inChannels, kernelSize, kernelSize), (stride, stride), (padding, padding), initializer, activation, bias, biasInitializer)
+        Initializer? initializer = null, Activation? activation = null, bool bias = true, Initializer? biasInitializer = null,
+        DType? dtype = null)
+        : this((outChannels, inChannels, kernelSize, kernelSize), (stride, stride), (padding, padding), initializer, activation, bias, biasInitializer, dtype)
     {
     }
 
@@ -45,10 +47,11 @@ public sealed class Conv : ILayer
     /// <param name="activation">Applied to the output; null means none.</param>
     /// <param name="bias">Whether the layer has a bias.</param>
     /// <param name="biasInitializer">Initializes the bias; null means <paramref name="initializer"/> (the seed's choice).</param>
+    /// <param name="dtype">The parameters' dtype; null means <see cref="Tensor.DefaultDType"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A dimension or stride is below 1, or a padding is negative.</exception>
     public Conv((int Filters, int Channels, int Height, int Width) filterDimensions, (int Height, int Width) stride,
         (int Height, int Width) padding = default, Initializer? initializer = null, Activation? activation = null, bool bias = true,
-        Initializer? biasInitializer = null)
+        Initializer? biasInitializer = null, DType? dtype = null)
     {
         var (o, c, kh, kw) = filterDimensions;
         if (o < 1 || c < 1 || kh < 1 || kw < 1)
@@ -58,13 +61,14 @@ public sealed class Conv : ILayer
         if (padding.Height < 0 || padding.Width < 0)
             throw new ArgumentOutOfRangeException(nameof(padding), $"conv: the padding must not be negative, got ({padding.Height},{padding.Width})");
         initializer ??= Initializer.He();
+        var dt = dtype ?? Tensor.DefaultDType;
         Stride = stride;
         Padding = padding;
         Activation = activation;
-        Filters = new Parameter("weight", initializer.Create(new[] { o, c, kh, kw }, c * kh * kw, o * kh * kw));
+        Filters = new Parameter("weight", initializer.Create(new[] { o, c, kh, kw }, c * kh * kw, o * kh * kw, dt));
         if (bias)
         {
-            Bias = new Parameter("bias", (biasInitializer ?? initializer).Create(new[] { o }, c * kh * kw, o * kh * kw));
+            Bias = new Parameter("bias", (biasInitializer ?? initializer).Create(new[] { o }, c * kh * kw, o * kh * kw, dt));
             _parameters = new[] { Filters, Bias };
         }
         else _parameters = new[] { Filters };

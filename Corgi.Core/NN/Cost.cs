@@ -30,12 +30,16 @@ public sealed class Cost
     /// <summary>The cost's name.</summary>
     public string Name { get; }
 
-    /// <summary>Computes the cost of <paramref name="output"/> against <paramref name="target"/>.</summary>
+    /// <summary>
+    /// Computes the cost of <paramref name="output"/> against <paramref name="target"/>. A target of another
+    /// dtype than the output is first converted to the output's dtype (<see cref="Tensor.To(DType)"/>), so
+    /// the loss has the output's dtype: a float32 model with float64 targets computes its loss in float32.
+    /// </summary>
     public Tensor Compute(Tensor output, Tensor target)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(target);
-        return _function(output, target);
+        return _function(output, target.To(output.DType));
     }
 
     /// <summary>Mean squared error: mean((output - target)²) over all elements (the seed's <c>mse</c>, summed to a scalar).</summary>
@@ -71,7 +75,7 @@ public sealed class Cost
             throw new TensorShapeException($"softmax_cross_entropy: needs logits [batch, classes], got {Tensor.FormatShape(logits.ShapeSpan)}");
         int batch = logits.ShapeSpan[0], classes = logits.ShapeSpan[1];
         Tensor target;
-        if (t.Rank == 1 && t.ShapeSpan[0] == batch) target = Data.Labels.OneHot(t, classes);
+        if (t.Rank == 1 && t.ShapeSpan[0] == batch) target = Data.Labels.OneHot(t, classes, logits.DType);
         else if (t.ShapeSpan.SequenceEqual(logits.ShapeSpan)) target = t;
         else
             throw new TensorShapeException(
@@ -81,12 +85,16 @@ public sealed class Cost
 
     /// <summary>
     /// Binary cross-entropy on probabilities: -mean(t · ln p + (1 - t) · ln(1 - p)) over all elements,
-    /// with p clamped into [1e-12, 1 - 1e-12] so that saturated outputs give a finite loss.
+    /// with p clamped into [ε, 1 - ε] so that saturated outputs give a finite loss and a finite gradient.
+    /// ε depends on the output's dtype: 1e-12 for float64, 1e-7 for float32 (1 - 1e-12 rounds to 1 in
+    /// float32, which would give ln 0; 1 - 1e-7 rounds to 1 - 2⁻²³, float32's largest value below 1 but one).
+    /// A saturated wrong output therefore costs -ln(1e-12) ≈ 27.6 in float64 and about -ln(1.19e-7) ≈ 15.9 in
+    /// float32. (PyTorch instead clamps the logarithm at -100; clamping p keeps the gradient finite too.)
     /// </summary>
     public static Cost BinaryCrossEntropy() => new("binary_cross_entropy", static (o, t) =>
     {
         SameShape("binary_cross_entropy", o, t);
-        const double eps = 1e-12;
+        double eps = o.DType == DType.Float32 ? 1e-7 : 1e-12;
         var p = o.Clamp(eps, 1 - eps);
         return t.Mul(p.Log()).Add((1.0 - t).Mul((1.0 - p).Log())).Mean().Neg();
     });

@@ -24,20 +24,23 @@ public sealed class Dense : ILayer
     /// <param name="activation">Applied to the output; null means none.</param>
     /// <param name="bias">Whether the layer has a bias.</param>
     /// <param name="biasInitializer">Initializes the bias; null means <paramref name="initializer"/> (the seed's choice).</param>
+    /// <param name="dtype">The parameters' dtype; null means <see cref="Tensor.DefaultDType"/>
+    /// (<c>new Dense(2, 64, dtype: DType.Float32)</c>).</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
     public Dense(int inputSize, int outputSize, Initializer? initializer = null, Activation? activation = null,
-        bool bias = true, Initializer? biasInitializer = null)
+        bool bias = true, Initializer? biasInitializer = null, DType? dtype = null)
     {
         if (inputSize < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), $"dense: the input size must be at least 1, got {inputSize}");
         if (outputSize < 1) throw new ArgumentOutOfRangeException(nameof(outputSize), $"dense: the output size must be at least 1, got {outputSize}");
         initializer ??= Initializer.He();
+        var dt = dtype ?? Tensor.DefaultDType;
         InputSize = inputSize;
         OutputSize = outputSize;
         Activation = activation;
-        Weights = new Parameter("weight", initializer.Create(new[] { outputSize, inputSize }, inputSize, outputSize));
+        Weights = new Parameter("weight", initializer.Create(new[] { outputSize, inputSize }, inputSize, outputSize, dt));
         if (bias)
         {
-            Bias = new Parameter("bias", (biasInitializer ?? initializer).Create(new[] { outputSize }, inputSize, outputSize));
+            Bias = new Parameter("bias", (biasInitializer ?? initializer).Create(new[] { outputSize }, inputSize, outputSize, dt));
             _parameters = new[] { Weights, Bias };
         }
         else _parameters = new[] { Weights };

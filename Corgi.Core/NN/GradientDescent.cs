@@ -13,10 +13,10 @@ public sealed class GradientDescent : Optimizer
     public GradientDescent(double learningRate, double weightDecay = 0) : base(learningRate) => WeightDecay = weightDecay;
 
     /// <inheritdoc/>
-    protected override void Step(ReadOnlySpan<double> value, ReadOnlySpan<double> gradient, ParameterState state, Span<double> result)
+    protected override void Step<T>(ReadOnlySpan<T> value, ReadOnlySpan<T> gradient, ParameterState state, Span<T> result)
     {
         var g = WithWeightDecay(value, gradient, result);
         // result = g * (-lr) + value (g may live in result: element-wise, so aliasing is safe)
-        TensorPrimitives.MultiplyAdd(g, -LearningRate, value, result);
+        TensorPrimitives.MultiplyAdd(g, Of<T>(-LearningRate), value, result);
     }
 }

@@ -5,7 +5,8 @@ namespace Corgi.NN;
 /// <summary>
 /// Creates the initial values of parameters from their shape and fan-in / fan-out (the seed's
 /// <c>initializer::he()</c>). Every random initializer has a seeded form for reproducible models; the
-/// unseeded forms draw their seed from <see cref="Random.Shared"/>. One initializer used for several
+/// unseeded forms draw their seed from <see cref="Random.Shared"/>. Values are created in the dtype the layer
+/// asks for (<see cref="Create(int[], int, int, DType)"/>), or <see cref="Tensor.DefaultDType"/>. One initializer used for several
 /// layers draws from one random sequence, so a model built in the same order is the same every time.
 /// </summary>
 /// <example>
@@ -22,6 +23,19 @@ public abstract class Initializer
     /// <param name="fanOut">Outputs fed by each input unit (a dense layer's output size; filters·kh·kw for a convolution).</param>
     public abstract Tensor Create(int[] shape, int fanIn, int fanOut);
 
+    /// <summary>
+    /// Creates a tensor of the given shape in <paramref name="dtype"/>. The built-in initializers draw the same
+    /// random numbers whatever the dtype (a float32 tensor holds the float64 one's values rounded); this base
+    /// version converts the result of <see cref="Create(int[], int, int)"/>, so a custom initializer needs
+    /// to override only that one.
+    /// </summary>
+    /// <param name="shape">The parameter's shape.</param>
+    /// <param name="fanIn">Inputs feeding each output unit.</param>
+    /// <param name="fanOut">Outputs fed by each input unit.</param>
+    /// <param name="dtype">The element type of the result.</param>
+    /// <example><c>Initializer.He(seed: 1).Create(new[] { 4, 2 }, 2, 4, DType.Float32)</c></example>
+    public virtual Tensor Create(int[] shape, int fanIn, int fanOut, DType dtype) => Create(shape, fanIn, fanOut).To(dtype);
+
     /// <summary>The seed's He initializer: uniform in [-sqrt(2 / fan_in), +sqrt(2 / fan_in)].</summary>
     public static Initializer He() => He(NewRandom());
 
@@ -30,7 +44,7 @@ public abstract class Initializer
 
     /// <summary>The seed's He initializer drawing from <paramref name="random"/>.</summary>
     public static Initializer He(Random random) => new RandomInitializer("he", random,
-        static (r, s, fi, _) => { double a = Math.Sqrt(2.0 / Math.Max(1, fi)); return Tensor.RandomUniform(s, r, -a, a); });
+        static (r, s, fi, _, dt) => { double a = Math.Sqrt(2.0 / Math.Max(1, fi)); return Tensor.RandomUniform(s, r, -a, a, dt); });
 
     /// <summary>He (Kaiming) normal: normal with mean 0 and standard deviation sqrt(2 / fan_in).</summary>
     public static Initializer HeNormal() => HeNormal(NewRandom());
@@ -40,7 +54,7 @@ public abstract class Initializer
 
     /// <summary>He normal drawing from <paramref name="random"/>.</summary>
     public static Initializer HeNormal(Random random) => new RandomInitializer("he_normal", random,
-        static (r, s, fi, _) => Tensor.RandomNormal(s, r, 0, Math.Sqrt(2.0 / Math.Max(1, fi))));
+        static (r, s, fi, _, dt) => Tensor.RandomNormal(s, r, 0, Math.Sqrt(2.0 / Math.Max(1, fi)), dt));
 
     /// <summary>Xavier (Glorot) uniform: uniform in ±sqrt(6 / (fan_in + fan_out)).</summary>
     public static Initializer XavierUniform() => XavierUniform(NewRandom());
@@ -50,7 +64,7 @@ public abstract class Initializer
 
     /// <summary>Xavier uniform drawing from <paramref name="random"/>.</summary>
     public static Initializer XavierUniform(Random random) => new RandomInitializer("xavier_uniform", random,
-        static (r, s, fi, fo) => { double a = Math.Sqrt(6.0 / Math.Max(1, fi + fo)); return Tensor.RandomUniform(s, r, -a, a); });
+        static (r, s, fi, fo, dt) => { double a = Math.Sqrt(6.0 / Math.Max(1, fi + fo)); return Tensor.RandomUniform(s, r, -a, a, dt); });
 
     /// <summary>Xavier (Glorot) normal: normal with standard deviation sqrt(2 / (fan_in + fan_out)).</summary>
     public static Initializer XavierNormal() => XavierNormal(NewRandom());
@@ -60,7 +74,7 @@ public abstract class Initializer
 
     /// <summary>Xavier normal drawing from <paramref name="random"/>.</summary>
     public static Initializer XavierNormal(Random random) => new RandomInitializer("xavier_normal", random,
-        static (r, s, fi, fo) => Tensor.RandomNormal(s, r, 0, Math.Sqrt(2.0 / Math.Max(1, fi + fo))));
+        static (r, s, fi, fo, dt) => Tensor.RandomNormal(s, r, 0, Math.Sqrt(2.0 / Math.Max(1, fi + fo)), dt));
 
     /// <summary>All zeros.</summary>
     public static Initializer Zeros() => Constant(0.0);
@@ -74,9 +88,9 @@ public abstract class Initializer
     {
         private readonly string _name;
         private readonly Random _random;
-        private readonly Func<Random, int[], int, int, Tensor> _create;
+        private readonly Func<Random, int[], int, int, DType, Tensor> _create;
 
-        public RandomInitializer(string name, Random random, Func<Random, int[], int, int, Tensor> create)
+        public RandomInitializer(string name, Random random, Func<Random, int[], int, int, DType, Tensor> create)
         {
             ArgumentNullException.ThrowIfNull(random);
             _name = name;
@@ -84,10 +98,12 @@ public abstract class Initializer
             _create = create;
         }
 
-        public override Tensor Create(int[] shape, int fanIn, int fanOut)
+        public override Tensor Create(int[] shape, int fanIn, int fanOut) => Create(shape, fanIn, fanOut, Tensor.DefaultDType);
+
+        public override Tensor Create(int[] shape, int fanIn, int fanOut, DType dtype)
         {
             ArgumentNullException.ThrowIfNull(shape);
-            lock (_random) return _create(_random, shape, fanIn, fanOut);
+            lock (_random) return _create(_random, shape, fanIn, fanOut, dtype);
         }
 
         public override string ToString() => _name;
@@ -95,10 +111,12 @@ public abstract class Initializer
 
     private sealed class ConstantInitializer(double value) : Initializer
     {
-        public override Tensor Create(int[] shape, int fanIn, int fanOut)
+        public override Tensor Create(int[] shape, int fanIn, int fanOut) => Create(shape, fanIn, fanOut, Tensor.DefaultDType);
+
+        public override Tensor Create(int[] shape, int fanIn, int fanOut, DType dtype)
         {
             ArgumentNullException.ThrowIfNull(shape);
-            return Tensor.Full(shape, value);
+            return Tensor.Full(shape, value, dtype);
         }
 
         public override string ToString() => $"constant({value})";

@@ -49,6 +49,29 @@ public sealed class Model
     /// <summary>The layers, in order.</summary>
     public IReadOnlyList<ILayer> Layers => _body.Layers;
 
+    /// <summary>
+    /// The dtype of the model: that of its first parameter (<see cref="Tensor.DefaultDType"/> for a model without
+    /// parameters). <see cref="To(DType)"/> gives every parameter one dtype.
+    /// </summary>
+    public DType DType => Parameters.Count > 0 ? Parameters[0].Value.DType : Tensor.DefaultDType;
+
+    /// <summary>
+    /// Converts every parameter to <paramref name="dtype"/> (PyTorch's <c>model.to(dtype)</c>) and returns this
+    /// model. Each parameter gets a new value tensor (float64 to float32 rounds to nearest; float32 to float64 is
+    /// exact); gradients are dropped. The optimizer's state (momentum, moment estimates, step counts) is kept:
+    /// each state buffer is converted to the new dtype at the parameter's next update.
+    /// </summary>
+    /// <example><c>var model32 = model.To(DType.Float32);   // the same model, now float32</c></example>
+    public Model To(DType dtype)
+    {
+        foreach (var p in Parameters)
+        {
+            p.ClearGradient();
+            if (p.Value.DType != dtype) p.Value = p.Value.Detach().To(dtype);
+        }
+        return this;
+    }
+
     /// <summary>The optimizer used by <see cref="Update"/>.</summary>
     public IOptimizer Optimizer { get; set; }
 
@@ -102,11 +125,22 @@ public sealed class Model
     }
 
     /// <summary>Runs the layers on <paramref name="input"/> and remembers the output for <see cref="Backward"/>.</summary>
+    /// <remarks>
+    /// An input of another dtype than the model (<see cref="DType"/>) is converted to the model's dtype first, in
+    /// <see cref="Forward"/>, <see cref="Predict"/>, <see cref="Evaluate"/>, <see cref="Accuracy"/> and
+    /// <see cref="Fit(Tensor, Tensor, FitOptions, IProgress{TrainingProgress}?)"/> (targets are converted by the cost).
+    /// The model's parameters decide the precision, as in Keras; PyTorch's <c>nn.Linear</c> would raise "expected
+    /// both operands to have the same dtype" instead. Without this, the promotion rule would silently run a
+    /// float32 model in float64 on float64 data. Layers called directly follow the ordinary promotion rule.
+    /// </remarks>
     public Tensor Forward(Tensor input)
     {
-        _output = _body.Forward(input);
+        ArgumentNullException.ThrowIfNull(input);
+        _output = _body.Forward(InModelDType(input));
         return _output;
     }
+
+    private Tensor InModelDType(Tensor input) => Parameters.Count == 0 ? input : input.To(DType);
 
     /// <summary>
     /// Computes the cost of the last <see cref="Forward"/> output against <paramref name="target"/>, runs
@@ -140,7 +174,7 @@ public sealed class Model
         {
             using (Tensor.NoGrad())
             {
-                return _body.Forward(input);
+                return _body.Forward(InModelDType(input));
             }
         }
         finally
@@ -180,6 +214,9 @@ public sealed class Model
         options.Validate();
         var random = options.Shuffle ? new Random(options.Seed) : null;
         int samples = MiniBatches.Rows(inputs, targets);
+        // convert the data once, not every batch (see Forward)
+        inputs = InModelDType(inputs.Detach());
+        targets = Parameters.Count == 0 ? targets : targets.Detach().To(DType);
         int steps = MiniBatches.Count(samples, options.BatchSize, options.DropLast);
         var history = new List<double>(options.Epochs);
         var clock = Stopwatch.StartNew();
@@ -228,7 +265,10 @@ public sealed class Model
         return Fit(inputs, targets, options, new SyncProgress(onProgress));
     }
 
-    /// <summary>Saves the parameters to a safetensors file under the names of <see cref="NamedParameters"/>.</summary>
+    /// <summary>
+    /// Saves the parameters to a safetensors file under the names of <see cref="NamedParameters"/>, each in its
+    /// dtype (F32 for float32, F64 for float64), so a load restores them bit for bit.
+    /// </summary>
     public void Save(string path)
     {
         var tensors = new List<KeyValuePair<string, Tensor>>();
@@ -238,7 +278,9 @@ public sealed class Model
 
     /// <summary>
     /// Loads the parameters from a safetensors file written by <see cref="Save"/> (or by PyTorch with the
-    /// same names and shapes). Each parameter gets a new value tensor; gradients are dropped.
+    /// same names and shapes). Each parameter gets a new value tensor in the parameter's current dtype, like
+    /// PyTorch's <c>load_state_dict</c> (a float64 file loaded into a float32 model is rounded; an F16 or BF16
+    /// checkpoint is widened); gradients are dropped.
     /// </summary>
     /// <exception cref="System.IO.InvalidDataException">The file is corrupt, or lacks a parameter, or a shape differs.</exception>
     public void Load(string path)
@@ -256,7 +298,7 @@ public sealed class Model
         foreach (var (name, p) in named)
         {
             p.ClearGradient();
-            p.Value = tensors[name];
+            p.Value = tensors[name].To(p.Value.DType);
         }
     }
 

@@ -36,19 +36,20 @@ public sealed class RmsProp : Optimizer
     public double Momentum { get; }
 
     /// <inheritdoc/>
-    protected override void Step(ReadOnlySpan<double> value, ReadOnlySpan<double> gradient, ParameterState state, Span<double> result)
+    protected override void Step<T>(ReadOnlySpan<T> value, ReadOnlySpan<T> gradient, ParameterState state, Span<T> result)
     {
-        var s = state.Buffer("square_avg", value.Length);
-        var b = Momentum != 0 ? state.Buffer("momentum", value.Length) : null;
-        double lr = LearningRate, wd = WeightDecay;
+        var s = state.Buffer<T>("square_avg", value.Length);
+        var b = Momentum != 0 ? state.Buffer<T>("momentum", value.Length) : null;
+        T lr = Of<T>(LearningRate), wd = Of<T>(WeightDecay), alpha = Of<T>(Alpha), rest = Of<T>(1 - Alpha);
+        T eps = Of<T>(Epsilon), mu = Of<T>(Momentum);
         for (int i = 0; i < value.Length; i++)
         {
-            double d = gradient[i] + wd * value[i];
-            s[i] = Alpha * s[i] + (1 - Alpha) * d * d;
-            double step = d / (Math.Sqrt(s[i]) + Epsilon);
+            T d = gradient[i] + wd * value[i];
+            s[i] = alpha * s[i] + rest * d * d;
+            T step = d / (T.Sqrt(s[i]) + eps);
             if (b is not null)
             {
-                b[i] = Momentum * b[i] + step;
+                b[i] = mu * b[i] + step;
                 step = b[i];
             }
             result[i] = value[i] - lr * step;

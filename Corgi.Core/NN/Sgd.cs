@@ -39,27 +39,27 @@ public sealed class Sgd : Optimizer
     public double Dampening { get; }
 
     /// <inheritdoc/>
-    protected override void Step(ReadOnlySpan<double> value, ReadOnlySpan<double> gradient, ParameterState state, Span<double> result)
+    protected override void Step<T>(ReadOnlySpan<T> value, ReadOnlySpan<T> gradient, ParameterState state, Span<T> result)
     {
         var d = WithWeightDecay(value, gradient, result);
         if (Momentum != 0)
         {
             bool first = !state.HasBuffer("momentum");
-            var b = state.Buffer("momentum", value.Length);
+            var b = state.Buffer<T>("momentum", value.Length);
             if (first) d.CopyTo(b);
             else
             {
                 // b = μ b + (1 - dampening) d
-                TensorPrimitives.Multiply(b, Momentum, b);
-                TensorPrimitives.MultiplyAdd(d, 1 - Dampening, b, b);
+                TensorPrimitives.Multiply(b, Of<T>(Momentum), b);
+                TensorPrimitives.MultiplyAdd(d, Of<T>(1 - Dampening), b, b);
             }
             if (Nesterov)
             {
-                TensorPrimitives.MultiplyAdd(b, Momentum, d, result);
+                TensorPrimitives.MultiplyAdd(b, Of<T>(Momentum), d, result);
                 d = result;
             }
             else d = b;
         }
-        TensorPrimitives.MultiplyAdd(d, -LearningRate, value, result);
+        TensorPrimitives.MultiplyAdd(d, Of<T>(-LearningRate), value, result);
     }
 }

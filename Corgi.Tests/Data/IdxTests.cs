@@ -73,4 +73,14 @@ public sealed class IdxTests : IDisposable
         Assert.Contains("header", Assert.Throws<InvalidDataException>(() => Idx.Read(Write("h", 0, 0, 0x08, 2, 0, 0, 0, 1))).Message);
         Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => Idx.Read(Write("short", 0, 0))).Message);
     }
+
+    [Fact]
+    public void ReadsIntoARequestedDType()
+    {
+        // a [1] float32 IDX value 1.5 (0x3FC00000), scaled by 1/3 in double then rounded: (float)0.5
+        var t = Idx.Read(Write("f32", 0, 0, 0x0D, 1, 0, 0, 0, 1, 0x3F, 0xC0, 0, 0), scale: 1.0 / 3, dtype: DType.Float32);
+        Assert.Equal(DType.Float32, t.DType);
+        Assert.Equal(new[] { 0.5f }, t.ToArray<float>());
+        Assert.Equal(DType.Float64, Idx.Read(Write("f64", Ubyte3d)).DType);
+    }
 }

@@ -69,4 +69,16 @@ public class MiniBatchesTests
         Assert.Contains("minibatches", Assert.Throws<TensorShapeException>(() => MiniBatches.Iterate(Inputs, Tensor.Zeros(9), 4)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => MiniBatches.Iterate(Inputs, Targets, 0));
     }
+
+    [Fact]
+    public void BatchesInARequestedDType()
+    {
+        var batches = MiniBatches.Iterate(Inputs, Targets, 4, shuffle: null, dtype: DType.Float32).ToList();
+        Assert.Equal(3, batches.Count);
+        Assert.All(batches, b => Assert.Equal(DType.Float32, b.Inputs.DType));
+        Assert.All(batches, b => Assert.Equal(DType.Float32, b.Targets.DType));
+        Assert.Equal(new double[] { 8, 9 }, batches[2].Targets.ToArray());
+        // without a dtype each tensor keeps its own
+        Assert.Equal(Inputs.DType, MiniBatches.Iterate(Inputs, Targets, 4).First().Inputs.DType);
+    }
 }

@@ -40,4 +40,17 @@ public class TwoSpiralsTests
         Assert.NotEqual(TwoSpirals.Generate(50, seed: 4).Inputs.ToArray(), TwoSpirals.Generate(50, seed: 5).Inputs.ToArray());
         Assert.Equal(new[] { 150, 2 }, TwoSpirals.Generate(50, seed: 4, classes: 3).Inputs.Shape);
     }
+
+    [Fact]
+    public void Float32PointsAreTheFloat64PointsRounded()
+    {
+        var a = TwoSpirals.Generate(20, seed: 5, dtype: DType.Float64);
+        var b = TwoSpirals.Generate(20, seed: 5, dtype: DType.Float32);
+        Assert.Equal(DType.Float32, b.Inputs.DType);
+        Assert.Equal(DType.Float32, b.Labels.DType);
+        Assert.Equal(DType.Float32, b.OneHotLabels().DType);
+        Assert.Equal(Array.ConvertAll(a.Inputs.ToArray(), v => (float)v), b.Inputs.ToArray<float>());
+        Assert.Equal(a.Labels.ToArray(), b.Labels.ToArray());
+        using (Tensor.DefaultDTypeScope(DType.Float32)) Assert.Equal(DType.Float32, TwoSpirals.Generate(2, 1).Inputs.DType);
+    }
 }

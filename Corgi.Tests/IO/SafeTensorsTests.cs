@@ -181,4 +181,43 @@ public sealed class SafeTensorsTests : IDisposable
         }, new GradientDescent(0.1), Cost.Mse());
         Assert.Contains("has no tensor '3.weight'", Assert.Throws<InvalidDataException>(() => missing.Load(path)).Message);
     }
+
+    [Fact]
+    public void Float32IsWrittenAsF32AndReadBackBitExactly()
+    {
+        // including a NaN with a payload, -0, the smallest subnormal and the largest float
+        var values = new[] { 1.5f, BitConverter.Int32BitsToSingle(0x7FC00123), -0f, float.Epsilon, float.MaxValue, 0.1f };
+        var x = new Tensor(new[] { 2, 3 }, values);
+        var d = Tensor.Of(0.1, -2.0);
+        var path = PathOf("f32.safetensors");
+        SafeTensors.Save(path, new Dictionary<string, Tensor> { ["x"] = x, ["d"] = d });
+        var bytes = System.IO.File.ReadAllBytes(path);
+        ulong n = BitConverter.ToUInt64(bytes, 0);
+        using var doc = JsonDocument.Parse(bytes.AsMemory(8, (int)n));
+        Assert.Equal("F32", doc.RootElement.GetProperty("x").GetProperty("dtype").GetString());
+        Assert.Equal("[0,24]", doc.RootElement.GetProperty("x").GetProperty("data_offsets").GetRawText());
+        Assert.Equal("F64", doc.RootElement.GetProperty("d").GetProperty("dtype").GetString());
+        Assert.Equal("[24,40]", doc.RootElement.GetProperty("d").GetProperty("data_offsets").GetRawText());
+        var t = SafeTensors.Load(path);
+        Assert.Equal(DType.Float32, t["x"].DType);
+        Assert.Equal(DType.Float64, t["d"].DType);
+        Assert.Equal(values.Select(BitConverter.SingleToInt32Bits), t["x"].ToArray<float>().Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(new[] { 0.1, -2.0 }, t["d"].ToArray());
+    }
+
+    [Fact]
+    public void F16AndBF16AreReadAsFloat32()
+    {
+        // F16: 1.0 = 0x3C00, -2.5 = 0xC100, 0x3555 = 1.0101010101₂ · 2^-2 = 1365/4096 = 0.333251953125
+        // BF16: 1.0 = 0x3F80, -2.5 = 0xC020, 0x3EAB = float32 0x3EAB0000 = 1.0101011₂ · 2^-2 = 0.333984375
+        var data = new byte[] { 0x00, 0x3C, 0x00, 0xC1, 0x55, 0x35, 0x80, 0x3F, 0x20, 0xC0, 0xAB, 0x3E };
+        var header = "{\"h\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,6]},\"b\":{\"dtype\":\"BF16\",\"shape\":[3],\"data_offsets\":[6,12]}}";
+        var path = PathOf("half.safetensors");
+        System.IO.File.WriteAllBytes(path, File(header, data));
+        var t = SafeTensors.Load(path);
+        Assert.Equal(DType.Float32, t["h"].DType);
+        Assert.Equal(DType.Float32, t["b"].DType);
+        Assert.Equal(new[] { 1f, -2.5f, 0.333251953125f }, t["h"].ToArray<float>());
+        Assert.Equal(new[] { 1f, -2.5f, 0.333984375f }, t["b"].ToArray<float>());
+    }
 }

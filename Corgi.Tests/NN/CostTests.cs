@@ -125,4 +125,38 @@ public class CostTests
         Assert.Contains("[2,3]", e.Message);
         Assert.Throws<TensorShapeException>(() => Cost.CrossEntropy().Compute(Tensor.Zeros(2, 3), Tensor.Zeros(2)));
     }
+
+    [Theory]
+    [MemberData(nameof(DTypeData.Both), MemberType = typeof(DTypeData))]
+    public void BinaryCrossEntropyOfSaturatedOutputsIsFiniteInEitherDType(DType dtype)
+    {
+        // outputs 1 and 0 against targets 0 and 1: the mean of -ln(1 - p) at the upper clamp and -ln(p) at the lower
+        // one. float64: p = 1 - 1e-12, whose distance to 1 is 1 - (1 - 1e-12) (not exactly 1e-12), and p = 1e-12.
+        // float32: 1 - 1e-7 rounds to 1 - 2^-23, so 1 - p = 2^-23, and p = (float)1e-7.
+        var o = Tensor.FromArray(new[] { 2 }, new double[] { 1, 0 }, dtype).Tracked();
+        var t = Tensor.FromArray(new[] { 2 }, new double[] { 0, 1 }, dtype);
+        var loss = Cost.BinaryCrossEntropy().Compute(o, t);
+        Assert.Equal(dtype, loss.DType);
+        double expected = dtype == DType.Float64
+            ? (-Math.Log(1 - (1 - 1e-12)) - Math.Log(1e-12)) / 2
+            : (-Math.Log(Math.Pow(2, -23)) - Math.Log((float)1e-7)) / 2;
+        Assert.Equal(expected, loss.Item(), dtype == DType.Float64 ? 1e-9 : 1e-5);
+        loss.Backward();
+        Assert.All(o.Gradient!.ToArray(), g => Assert.True(double.IsFinite(g)));
+    }
+
+    [Fact]
+    public void ATargetOfAnotherDTypeIsConvertedToTheOutputs()
+    {
+        // float32 output [1, 2] against float64 target [0, 0]: mse (1 + 4) / 2 = 2.5, computed in float32
+        var o = Tensor.Of(1f, 2f);
+        var loss = Cost.Mse().Compute(o, Tensor.Of(0.0, 0.0));
+        Assert.Equal(DType.Float32, loss.DType);
+        Assert.Equal(2.5, loss.Item());
+        // class indices in float64 for float32 logits: the one-hot rows take the logits' dtype
+        var logits = new Tensor(new[] { 1, 2 }, new float[] { 0, 0 });
+        var ce = Cost.SoftmaxCrossEntropy().Compute(logits, Tensor.Of(1.0));
+        Assert.Equal(DType.Float32, ce.DType);
+        Assert.Equal(Math.Log(2), ce.Item(), 1e-6);
+    }
 }

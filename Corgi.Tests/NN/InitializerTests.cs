@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Corgi.NN;
 using Xunit;
 
@@ -63,5 +64,35 @@ public class InitializerTests
             // one initializer continues its sequence: the next tensor differs
             Assert.NotEqual(a1.ToArray(), a.Create(new[] { 4, 3 }, 3, 4).ToArray());
         }
+    }
+
+    [Fact]
+    public void Float32ValuesAreTheFloat64ValuesRounded()
+    {
+        // the same seed draws the same random stream whatever the dtype
+        foreach (var make in new Func<Initializer>[] { () => Initializer.He(7), () => Initializer.HeNormal(7), () => Initializer.XavierUniform(7), () => Initializer.XavierNormal(7) })
+        {
+            var a = make().Create(new[] { 4, 3 }, 3, 4, DType.Float64);
+            var b = make().Create(new[] { 4, 3 }, 3, 4, DType.Float32);
+            Assert.Equal(DType.Float64, a.DType);
+            Assert.Equal(DType.Float32, b.DType);
+            Assert.Equal(a.ToArray().Select(v => (float)v).ToArray(), b.ToArray<float>());
+        }
+        var c = Initializer.Constant(0.1).Create(new[] { 2 }, 1, 1, DType.Float32);
+        Assert.Equal(new[] { 0.1f, 0.1f }, c.ToArray<float>());
+    }
+
+    private sealed class Threes : Initializer
+    {
+        public override Tensor Create(int[] shape, int fanIn, int fanOut) => Tensor.Full(shape, 3.0, DType.Float64);
+    }
+
+    [Fact]
+    public void ACustomInitializerIsConvertedToTheRequestedDType()
+    {
+        var t = new Threes().Create(new[] { 2 }, 1, 1, DType.Float32);
+        Assert.Equal(DType.Float32, t.DType);
+        Assert.Equal(new[] { 3f, 3f }, t.ToArray<float>());
+        Assert.Equal(DType.Float32, new Dense(2, 2, new Threes(), dtype: DType.Float32).Weights.Value.DType);
     }
 }

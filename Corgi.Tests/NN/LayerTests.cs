@@ -167,4 +167,66 @@ public class LayerTests
         Assert.True(p.Value.IsLeaf);
         Assert.Throws<TensorShapeException>(() => p.Value = Tensor.Of(1, 2, 3));
     }
+
+    [Theory]
+    [MemberData(nameof(DTypeData.Both), MemberType = typeof(DTypeData))]
+    public void DenseInEitherDType(DType dtype)
+    {
+        // W = [[1, 2], [3, 4]], b = [0.5, -1]; x = [1, -1]: x·Wᵀ + b = [1 - 2 + 0.5, 3 - 4 - 1] = [-0.5, -2]
+        var dense = new Dense(2, 2, Initializer.Constant(0), dtype: dtype);
+        Assert.Equal(dtype, dense.Weights.Value.DType);
+        Assert.Equal(dtype, dense.Bias!.Value.DType);
+        dense.Weights.Value = Tensor.FromArray(new[] { 2, 2 }, new double[] { 1, 2, 3, 4 }, dtype);
+        dense.Bias.Value = Tensor.FromArray(new[] { 2 }, new double[] { 0.5, -1 }, dtype);
+        var y = dense.Forward(Tensor.FromArray(new[] { 1, 2 }, new double[] { 1, -1 }, dtype));
+        Assert.Equal(dtype, y.DType);
+        Close(new[] { 1, 2 }, new[] { -0.5, -2 }, y);
+        // the gradient of sum(y) with respect to W is x in every row, in the weights' dtype
+        y.Sum().Backward();
+        Assert.Equal(dtype, dense.Weights.Gradient!.DType);
+        Close(new[] { 1.0, -1, 1, -1 }, dense.Weights.Gradient);
+    }
+
+    [Theory]
+    [MemberData(nameof(DTypeData.Both), MemberType = typeof(DTypeData))]
+    public void ConvInEitherDType(DType dtype)
+    {
+        // one 2x2 filter of ones, bias 1, on a 3x3 image 1..9: window sums 12, 16, 24, 28, plus 1
+        var conv = new Conv(1, 1, 2, initializer: Initializer.Constant(1), dtype: dtype);
+        Assert.Equal(dtype, conv.Filters.Value.DType);
+        Assert.Equal(dtype, conv.Bias!.Value.DType);
+        var x = Tensor.FromArray(new[] { 1, 1, 3, 3 }, new double[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, dtype);
+        var y = conv.Forward(x);
+        Assert.Equal(dtype, y.DType);
+        Close(new[] { 1, 1, 2, 2 }, new double[] { 13, 17, 25, 29 }, y);
+    }
+
+    [Theory]
+    [MemberData(nameof(DTypeData.Both), MemberType = typeof(DTypeData))]
+    public void ParameterFreeLayersKeepTheDType(DType dtype)
+    {
+        // [[1, 2], [3, 4]] pooled 2x2: max 4, average 2.5; flatten keeps the values; dropout at evaluation passes through
+        var x = Tensor.FromArray(new[] { 1, 1, 2, 2 }, new double[] { 1, 2, 3, 4 }, dtype);
+        var max = new MaxPool(2).Forward(x);
+        var avg = new AvgPool(2).Forward(x);
+        var flat = new Flatten().Forward(x);
+        var drop = new Dropout(0.5, seed: 1) { Training = false }.Forward(x);
+        var relu = Activation.Relu().Apply(x - 2.5);
+        foreach (var t in new[] { max, avg, flat, drop, relu }) Assert.Equal(dtype, t.DType);
+        Assert.Equal(4, max.GetFlat(0));
+        Assert.Equal(2.5, avg.GetFlat(0));
+        Assert.Equal(new double[] { 1, 2, 3, 4 }, flat.ToArray());
+        Assert.Equal(new double[] { 0, 0, 0.5, 1.5 }, relu.ToArray());
+    }
+
+    [Fact]
+    public void LayersUseTheDefaultDTypeWhenNoneIsGiven()
+    {
+        using (Tensor.DefaultDTypeScope(DType.Float32))
+        {
+            Assert.Equal(DType.Float32, new Dense(2, 3).Weights.Value.DType);
+            Assert.Equal(DType.Float32, new Conv(1, 2, 3).Filters.Value.DType);
+        }
+        Assert.Equal(DType.Float64, new Dense(2, 3).Weights.Value.DType);
+    }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using Corgi.NN;
 using Xunit;
@@ -204,5 +205,124 @@ public class ModelTests
         }, new GradientDescent(0.1), Cost.Mse());
         Assert.Equal(new[] { "0.weight", "0.bias", "2.0.weight", "2.1.weight", "2.1.bias" }, model.NamedParameters.Select(kv => kv.Key));
         Assert.Equal(5, model.Parameters.Count);
+    }
+
+    private static Model Spirals(DType dtype) => new(new ILayer[]
+    {
+        new Dense(2, 64, Initializer.He(seed: 2), Activation.Relu(), dtype: dtype),
+        new Dense(64, 64, Initializer.He(seed: 3), Activation.Relu(), dtype: dtype),
+        new Dense(64, 2, Initializer.He(seed: 4), dtype: dtype),
+    }, new Adam(learningRate: 0.01), Cost.SoftmaxCrossEntropy());
+
+    [Fact]
+    public void Float32ModelTrainsAsWellAsFloat64OnTheSpirals()
+    {
+        // the Spirals example's configuration: 2-64-64-2, Adam 0.01, 60 epochs of batches of 20, on 400 points;
+        // the float32 model gets float32 data, the float64 one float64 data, the same seeds
+        var accuracy = new Dictionary<DType, double>();
+        foreach (var dtype in new[] { DType.Float64, DType.Float32 })
+        {
+            var data = Corgi.Data.TwoSpirals.Generate(pointsPerClass: 200, seed: 1, dtype: dtype);
+            Assert.Equal(dtype, data.Inputs.DType);
+            var model = Spirals(dtype);
+            Assert.Equal(dtype, model.DType);
+            var losses = model.Fit(data.Inputs, data.Labels, new FitOptions { Epochs = 60, BatchSize = 20, Seed = 3 });
+            Assert.True(double.IsFinite(losses[^1]));
+            Assert.All(model.Parameters, p => Assert.Equal(dtype, p.Value.DType));
+            Assert.Equal(dtype, model.Predict(data.Inputs).DType);
+            accuracy[dtype] = model.Accuracy(data.Inputs, data.Labels);
+        }
+        Console.WriteLine($"spirals accuracy: float64 {accuracy[DType.Float64]:P2}, float32 {accuracy[DType.Float32]:P2}");
+        Assert.True(accuracy[DType.Float64] >= 0.95, $"float64 accuracy {accuracy[DType.Float64]}");
+        Assert.True(accuracy[DType.Float32] >= 0.95, $"float32 accuracy {accuracy[DType.Float32]}");
+    }
+
+    [Fact]
+    public void ToConvertsEveryParameterAndBackRoundsOnce()
+    {
+        var model = Spirals(DType.Float64);
+        var before = model.Parameters.Select(p => p.Value.ToArray()).ToArray();
+        Assert.Same(model, model.To(DType.Float32));
+        Assert.Equal(DType.Float32, model.DType);
+        for (int i = 0; i < before.Length; i++)
+        {
+            Assert.Equal(DType.Float32, model.Parameters[i].Value.DType);
+            Assert.True(model.Parameters[i].Value.IsTracked);
+            // float64 -> float32 rounds each value to nearest
+            Assert.Equal(before[i].Select(v => (double)(float)v).ToArray(), model.Parameters[i].Value.ToArray());
+        }
+        var rounded = model.Parameters.Select(p => p.Value.ToArray()).ToArray();
+        model.To(DType.Float64);
+        Assert.Equal(DType.Float64, model.DType);
+        // float32 -> float64 is exact: the round trip gives the rounded values bit for bit
+        for (int i = 0; i < rounded.Length; i++) Assert.Equal(rounded[i], model.Parameters[i].Value.ToArray());
+    }
+
+    [Fact]
+    public void ToKeepsTheOptimizerStateInTheNewDType()
+    {
+        var data = Corgi.Data.TwoSpirals.Generate(pointsPerClass: 10, seed: 1, dtype: DType.Float64);
+        var model = Spirals(DType.Float64);
+        model.Fit(data.Inputs, data.Labels, new FitOptions { Epochs = 1, BatchSize = 20 });
+        var adam = (Adam)model.Optimizer;
+        var first = model.Parameters[0];
+        Assert.Equal(DType.Float64, adam.GetState(first)!.BufferDType("m"));
+        int steps = adam.GetState(first)!.Step;
+        model.To(DType.Float32);
+        model.Fit(data.Inputs, data.Labels, new FitOptions { Epochs = 1, BatchSize = 20 });
+        Assert.Equal(DType.Float32, adam.GetState(first)!.BufferDType("m"));
+        Assert.Equal(DType.Float32, adam.GetState(first)!.BufferDType("v"));
+        Assert.Equal(steps + 1, adam.GetState(first)!.Step);
+        Assert.Equal(DType.Float32, model.DType);
+    }
+
+    [Fact]
+    public void InputsAndTargetsOfAnotherDTypeAreConvertedToTheModels()
+    {
+        // float64 data into a float32 model: the output and the loss stay float32
+        var model = Spirals(DType.Float32);
+        var x = new Tensor(new[] { 2, 2 }, new double[] { 0.1, 0.2, -0.3, 0.4 });
+        var y = Tensor.Of(0.0, 1.0);
+        var output = model.Forward(x);
+        Assert.Equal(DType.Float32, output.DType);
+        double loss = model.Backward(y);
+        Assert.True(double.IsFinite(loss));
+        model.Update();
+        Assert.All(model.Parameters, p => Assert.Equal(DType.Float32, p.Value.DType));
+        Assert.Equal(DType.Float32, model.Predict(x).DType);
+        // the prediction equals the one on float32 inputs
+        Assert.Equal(model.Predict(x.Float32()).ToArray(), model.Predict(x).ToArray());
+        Assert.InRange(model.Accuracy(x, y), 0, 1);
+        Assert.True(double.IsFinite(model.Evaluate(x, y)));
+    }
+
+    [Fact]
+    public void Float32ModelSavesAndLoadsBitExactly()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "corgi-model32-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var path = Path.Combine(dir, "m.safetensors");
+            var model = Spirals(DType.Float32);
+            model.Save(path);
+            var other = Spirals(DType.Float32);
+            foreach (var p in other.Parameters) p.Value = p.Value * 0.0;
+            other.Load(path);
+            for (int i = 0; i < model.Parameters.Count; i++)
+            {
+                Assert.Equal(DType.Float32, other.Parameters[i].Value.DType);
+                Assert.Equal(model.Parameters[i].Value.ToArray<float>(), other.Parameters[i].Value.ToArray<float>());
+            }
+            // loading a float32 file into a float64 model keeps the model float64 (the values widen exactly)
+            var wide = Spirals(DType.Float64);
+            wide.Load(path);
+            Assert.Equal(DType.Float64, wide.DType);
+            Assert.Equal(model.Parameters[0].Value.ToArray(), wide.Parameters[0].Value.ToArray());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

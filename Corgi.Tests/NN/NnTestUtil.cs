@@ -9,7 +9,7 @@ internal static class NnTestUtil
     public static void Close(double[] expected, Tensor actual, double tol = 1e-12)
     {
         Assert.Equal(expected.Length, actual.Count);
-        var a = actual.AsSpan();
+        var a = actual.ToArray(); // double[] for both dtypes
         for (int i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - a[i]) <= tol * Math.Max(1, Math.Abs(expected[i])),
                 $"element {i}: expected {expected[i]:R}, got {a[i]:R} (all: [{string.Join(", ", actual.ToArray())}])");
@@ -40,4 +40,11 @@ internal static class NnTestUtil
         }
         return g;
     }
+}
+
+/// <summary>xunit data: both dtypes, for tests that run the same checks in float32 and float64.</summary>
+public static class DTypeData
+{
+    /// <summary>Float64 and Float32.</summary>
+    public static TheoryData<DType> Both => new() { DType.Float64, DType.Float32 };
 }
