@@ -27,6 +27,33 @@ internal sealed class RunContext
     /// </summary>
     public required double WarmUpSeconds { get; init; }
 
+    /// <summary>The dtype being measured (WORKLOADS.md: float64 unless the row says float32).</summary>
+    public required DType DType { get; init; }
+
+    /// <summary>"float64" or "float32", for the dtype field of the JSON lines.</summary>
+    public string DTypeName => DType.Name();
+
+    /// <summary>
+    /// Makes <see cref="DType"/> the process-wide default dtype (<see cref="Tensor.DefaultDType"/>) until disposed, so
+    /// the NN toolkit's initializers and the factories make their tensors in it. A process-wide setting, not a
+    /// <see cref="Tensor.DefaultDTypeScope(Corgi.DType)"/>: opening a scope once makes every later factory call read
+    /// an AsyncLocal, which W2 (run in the same process) would pay for.
+    /// </summary>
+    public IDisposable UseDType() => new DefaultDTypeRestorer(DType);
+
+    private sealed class DefaultDTypeRestorer : IDisposable
+    {
+        private readonly DType _previous;
+
+        public DefaultDTypeRestorer(DType dtype)
+        {
+            _previous = Tensor.DefaultDType;
+            Tensor.DefaultDType = dtype;
+        }
+
+        public void Dispose() => Tensor.DefaultDType = _previous;
+    }
+
     /// <summary>Smoke-test mode: few steps, figures are not meaningful.</summary>
     public required bool Quick { get; init; }
 

@@ -9,8 +9,9 @@ namespace Corgi.Benchmarks;
 /// <summary>
 /// The benchmark command: runs the workloads of WORKLOADS.md and prints one JSON object per line.
 /// <code>
-/// dotnet run -c Release --project Corgi.Benchmarks -- W1 [W1-dense] W2 W3 [W3L] [W4] [W5] [--threads 1|2|1,2] [--reps 5] [--quick] [--profile]
+/// dotnet run -c Release --project Corgi.Benchmarks -- W1 [W1-dense] W2 W3 [W3L] [W4] [W5] [--threads 1|2|1,2] [--dtype float64,float32] [--reps 5] [--quick] [--profile]
 /// </code>
+/// Each workload runs in every dtype asked for, one after the other (W2 in float64 only, as WORKLOADS.md defines it).
 /// </summary>
 internal static class Program
 {
@@ -29,8 +30,9 @@ internal static class Program
     };
 
     private const string Usage =
-        "usage: Corgi.Benchmarks W1 [W1-dense] W2 W3 [W3L] [W4] [W5] [--threads 1|2|1,2] [--reps 5] [--warmup 20] [--warmup-seconds 2] [--quick] [--profile]\n"
+        "usage: Corgi.Benchmarks W1 [W1-dense] W2 W3 [W3L] [W4] [W5] [--threads 1|2|1,2] [--dtype float64,float32] [--reps 5] [--warmup 20] [--warmup-seconds 2] [--quick] [--profile]\n"
         + "  --threads  thread counts to measure, comma-separated (default 1)\n"
+        + "  --dtype    dtypes to measure, comma-separated (default float64,float32; W2 is float64 only)\n"
         + "  --reps     repetitions of N steps; the median per-step time is reported (default 5)\n"
         + "  --warmup   untimed warm-up steps (default 20)\n"
         + "  --warmup-seconds  the warm-up lasts at least this long, so the JIT's optimized code is timed (default 2)\n"
@@ -43,6 +45,7 @@ internal static class Program
     {
         var names = new List<string>();
         var threads = new List<int> { 1 };
+        var dtypes = new List<DType> { DType.Float64, DType.Float32 };
         int reps = 5, warmUp = 20;
         double warmUpSeconds = 2.0;
         bool quick = false, profile = false;
@@ -54,6 +57,10 @@ internal static class Program
                 {
                     case "--threads":
                         threads = Value(args, ref i).Split(',').Select(s => Positive("--threads", s)).ToList();
+                        break;
+                    case "--dtype":
+                        dtypes = new List<DType>();
+                        foreach (var d in Value(args, ref i).Split(',')) dtypes.Add(DTypes.Parse(d));
                         break;
                     case "--reps": reps = Positive("--reps", Value(args, ref i)); break;
                     case "--warmup": warmUp = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture); break;
@@ -90,8 +97,18 @@ internal static class Program
             // (Environment.SetEnvironmentVariable would not reach native getenv on Unix, so OPENBLAS_NUM_THREADS
             // is the caller's business; the thread count is set through the API instead.)
             ProviderInfo.SetThreads(t);
-            var ctx = new RunContext { Threads = t, Repetitions = reps, WarmUp = warmUp, WarmUpSeconds = warmUpSeconds, Quick = quick, Profile = profile };
-            foreach (var name in names) s_workloads[name](ctx);
+            // both dtypes of a workload back to back, so their ratio is measured in the same phase of the run
+            foreach (var name in names)
+                foreach (var dtype in dtypes)
+                {
+                    if (dtype != DType.Float64 && name.Equals("W2", StringComparison.OrdinalIgnoreCase)) continue;
+                    var ctx = new RunContext
+                    {
+                        Threads = t, DType = dtype, Repetitions = reps, WarmUp = warmUp, WarmUpSeconds = warmUpSeconds,
+                        Quick = quick, Profile = profile,
+                    };
+                    s_workloads[name](ctx);
+                }
         }
         return 0;
     }

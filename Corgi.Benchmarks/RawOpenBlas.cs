@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Corgi.Benchmarks;
 
 /// <summary>
-/// A direct P/Invoke of the system OpenBLAS (W5: the physical reference for the matrix products),
+/// A direct P/Invoke of the system OpenBLAS (W5: the physical reference for the matrix products, cblas_dgemm and cblas_sgemm),
 /// independent of any Corgi provider. Loaded on first use; <see cref="IsAvailable"/> is false when no
 /// library loads.
 /// </summary>
@@ -22,6 +22,7 @@ internal static unsafe class RawOpenBlas
     {
         public required string Library;
         public delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void> Dgemm;
+        public delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> Sgemm;
         public delegate* unmanaged<int, void> SetNumThreads;
         public delegate* unmanaged<int> GetNumThreads;
         public delegate* unmanaged<byte*> GetConfig;
@@ -58,12 +59,29 @@ internal static unsafe class RawOpenBlas
             api.Dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, n, n, n, 1.0, pa, n, pb, n, 0.0, pc, n);
     }
 
+    /// <summary>C = op(A)·op(B) for row-major n x n matrices of float or double (cblas_sgemm or cblas_dgemm, alpha 1, beta 0).</summary>
+    public static void Gemm<T>(int n, bool transA, bool transB, T[] a, T[] b, T[] c) where T : unmanaged
+    {
+        if (typeof(T) == typeof(double))
+        {
+            Dgemm(n, transA, transB, (double[])(object)a, (double[])(object)b, (double[])(object)c);
+            return;
+        }
+        var api = s_api.Value ?? throw new InvalidOperationException("openblas not installed");
+        var (fa, fb, fc) = ((float[])(object)a, (float[])(object)b, (float[])(object)c);
+        if (fa.Length < n * n || fb.Length < n * n || fc.Length < n * n)
+            throw new ArgumentException($"sgemm: buffers of {fa.Length}, {fb.Length}, {fc.Length} are too small for {n}x{n}");
+        fixed (float* pa = fa, pb = fb, pc = fc)
+            api.Sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, n, n, n, 1f, pa, n, pb, n, 0f, pc, n);
+    }
+
     private static Api? Load()
     {
         foreach (var name in s_names)
         {
             if (!NativeLibrary.TryLoad(name, out var handle)) continue;
             if (NativeLibrary.TryGetExport(handle, "cblas_dgemm", out var dgemm)
+                && NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var sgemm)
                 && NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out var set)
                 && NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out var get)
                 && NativeLibrary.TryGetExport(handle, "openblas_get_config", out var config))
@@ -72,6 +90,7 @@ internal static unsafe class RawOpenBlas
                 {
                     Library = name,
                     Dgemm = (delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)dgemm,
+                    Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm,
                     SetNumThreads = (delegate* unmanaged<int, void>)set,
                     GetNumThreads = (delegate* unmanaged<int>)get,
                     GetConfig = (delegate* unmanaged<byte*>)config,

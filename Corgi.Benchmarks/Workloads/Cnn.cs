@@ -17,14 +17,17 @@ internal static class Cnn
     private const int Flat = Filters * (Side - Kernel + 1) * (Side - Kernel + 1);
     private const double LearningRate = 0.01;
 
-    /// <summary>The float64 row, and with --profile a W4-profile line (time and allocation per phase).</summary>
+    /// <summary>The row of ctx's dtype, and with --profile a W4-profile line (time and allocation per phase).</summary>
     public static void Run(RunContext ctx)
     {
+        // every tensor and parameter in ctx's dtype (the layers' initializers use the default dtype)
+        using var dtype = ctx.UseDType();
         // synthetic data from a fixed seed (not timed); class indices, as PyTorch's harness uses
         var random = new Random(4);
         var x = Tensor.RandomNormal(new[] { Batch, 1, Side, Side }, random);
         var labelValues = new double[Batch];
         for (int i = 0; i < Batch; i++) labelValues[i] = random.Next(Classes);
+        // class indices stay float64 (Labels.OneHot reads them as doubles), in either dtype
         var labels = Tensor.FromArray(new[] { Batch }, labelValues);
 
         // He-uniform weights, zero biases (as the PyTorch harness)
@@ -34,21 +37,26 @@ internal static class Cnn
         var model = new Model(new ILayer[] { conv, new Flatten(), dense }, new GradientDescent(LearningRate), Cost.SoftmaxCrossEntropy());
 
         double firstLoss = double.NaN, lastLoss = double.NaN;
-        void Step()
+        void ForwardBackward()
         {
             model.Forward(x);
             lastLoss = model.Backward(labels);
             if (double.IsNaN(firstLoss)) firstLoss = lastLoss;
-            model.Update();
+        }
+        var update = ModelUpdate.Choose(model, LearningRate, ForwardBackward, out string how);
+        void Step()
+        {
+            ForwardBackward();
+            update();
         }
 
         double ms = ctx.MedianMsPerStep(N, Step);
-        Report.Line("W4", "float64", ctx.Threads, ms,
-            "Conv(1->8, 3x3, relu) + Flatten + Dense(5408->10) in a Model (GradientDescent, SoftmaxCrossEntropy on class indices); "
+        Report.Line("W4", ctx.DTypeName, ctx.Threads, ms,
+            "Conv(1->8, 3x3, relu) + Flatten + Dense(5408->10) in a Model (GradientDescent, SoftmaxCrossEntropy on class indices)" + how + "; "
             + ProviderInfo.Note() + "; " + ctx.AllocationNote() + "; loss "
             + firstLoss.ToString("F4", CultureInfo.InvariantCulture) + " -> " + lastLoss.ToString("F4", CultureInfo.InvariantCulture));
 
-        if (ctx.Profile) Profile(ctx, x, labels, conv, dense, model);
+        if (ctx.Profile && how.Length == 0) Profile(ctx, x, labels, conv, dense, model);
     }
 
     /// <summary>
@@ -128,7 +136,7 @@ internal static class Cnn
 
         var fields = new List<(string, object?)>
         {
-            ("system", "corgi"), ("workload", "W4-profile"), ("dtype", "float64"), ("threads", ctx.Threads),
+            ("system", "corgi"), ("workload", "W4-profile"), ("dtype", ctx.DTypeName), ("threads", ctx.Threads),
         };
         double total = 0;
         for (int i = 0; i < names.Length; i++)

@@ -14,15 +14,17 @@ internal static class Mlp
     private const int Batch = 128, Inputs = 784, Hidden = 256, Classes = 10, N = 50;
     private const double LearningRate = 0.01;
 
-    /// <summary>The float64 row. (Corgi.Core has no float32 dtype yet, so no float32 row is printed.)</summary>
+    /// <summary>The row of ctx's dtype, with the bytes allocated per step (bytes_per_step).</summary>
     public static void RawOps(RunContext ctx)
     {
+        // every tensor below in ctx's dtype (the draws are the same, rounded once for float32)
+        using var dtype = ctx.UseDType();
         // synthetic data from a fixed seed (not timed)
         var random = new Random(1);
         var x = Tensor.RandomNormal(new[] { Batch, Inputs }, random);
         var oneHot = new double[Batch * Classes];
         for (int i = 0; i < Batch; i++) oneHot[i * Classes + random.Next(Classes)] = 1.0;
-        var targets = Tensor.FromArray(new[] { Batch, Classes }, oneHot);
+        var targets = Tensor.FromArray(new[] { Batch, Classes }, oneHot, ctx.DType);
 
         // He-uniform weights (the seed's initializer: U(+-sqrt(2 / fan_in))), zero biases
         double l1 = Math.Sqrt(2.0 / Inputs), l2 = Math.Sqrt(2.0 / Hidden);
@@ -52,9 +54,10 @@ internal static class Mlp
         }
 
         double ms = ctx.MedianMsPerStep(N, Step);
-        Report.Line("W1", "float64", ctx.Threads, ms,
+        Report.Line("W1", ctx.DTypeName, ctx.Threads, ms,
             "raw tensor ops; " + ProviderInfo.Note() + "; " + ctx.AllocationNote() + "; loss "
-            + firstLoss.ToString("F4", CultureInfo.InvariantCulture) + " -> " + lastLoss.ToString("F4", CultureInfo.InvariantCulture));
+            + firstLoss.ToString("F4", CultureInfo.InvariantCulture) + " -> " + lastLoss.ToString("F4", CultureInfo.InvariantCulture),
+            ("bytes_per_step", ctx.LastAllocation.Bytes));
     }
 
     /// <summary>
@@ -64,12 +67,14 @@ internal static class Mlp
     /// </summary>
     public static void DenseLayers(RunContext ctx)
     {
-        // the same draws in the same order as RawOps: x, labels, then W1 and W2 (biases are zeros there too)
+        // the same draws in the same order as RawOps: x, labels, then W1 and W2 (biases are zeros there too),
+        // all in ctx's dtype (the layers' initializers make their tensors in the default dtype)
+        using var dtype = ctx.UseDType();
         var random = new Random(1);
         var x = Tensor.RandomNormal(new[] { Batch, Inputs }, random);
         var oneHot = new double[Batch * Classes];
         for (int i = 0; i < Batch; i++) oneHot[i * Classes + random.Next(Classes)] = 1.0;
-        var targets = Tensor.FromArray(new[] { Batch, Classes }, oneHot);
+        var targets = Tensor.FromArray(new[] { Batch, Classes }, oneHot, ctx.DType);
         var he = Initializer.He(random);
         var model = new Model(new ILayer[]
         {
@@ -78,17 +83,23 @@ internal static class Mlp
         }, new GradientDescent(LearningRate), Cost.SoftmaxCrossEntropy());
 
         double firstLoss = double.NaN, lastLoss = double.NaN;
-        void Step()
+        void ForwardBackward()
         {
             model.Forward(x);
             lastLoss = model.Backward(targets);
             if (double.IsNaN(firstLoss)) firstLoss = lastLoss;
-            model.Update();
+        }
+        var update = ModelUpdate.Choose(model, LearningRate, ForwardBackward, out string how);
+        void Step()
+        {
+            ForwardBackward();
+            update();
         }
 
         double ms = ctx.MedianMsPerStep(N, Step);
-        Report.Line("W1-dense", "float64", ctx.Threads, ms,
-            "Dense layers + Model (GradientDescent, SoftmaxCrossEntropy); " + ProviderInfo.Note() + "; " + ctx.AllocationNote() + "; loss "
-            + firstLoss.ToString("F4", CultureInfo.InvariantCulture) + " -> " + lastLoss.ToString("F4", CultureInfo.InvariantCulture));
+        Report.Line("W1-dense", ctx.DTypeName, ctx.Threads, ms,
+            "Dense layers + Model (GradientDescent, SoftmaxCrossEntropy)" + how + "; " + ProviderInfo.Note() + "; " + ctx.AllocationNote() + "; loss "
+            + firstLoss.ToString("F4", CultureInfo.InvariantCulture) + " -> " + lastLoss.ToString("F4", CultureInfo.InvariantCulture),
+            ("bytes_per_step", ctx.LastAllocation.Bytes));
     }
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Corgi.Benchmarks.Workloads;
 
-/// <summary>W5: raw DGEMM 1024 x 1024 through OpenBLAS by a direct P/Invoke of cblas_dgemm. N = 10.</summary>
+/// <summary>W5: raw DGEMM (float64) or SGEMM (float32) 1024 x 1024 through OpenBLAS by a direct P/Invoke of cblas_dgemm / cblas_sgemm. N = 10.</summary>
 internal static class Peak
 {
     private const int Size = 1024, N = 10;
@@ -13,19 +13,25 @@ internal static class Peak
     {
         if (!RawOpenBlas.IsAvailable)
         {
-            Report.Line("W5", "float64", ctx.Threads, null, "openblas not installed", ("gflops", null));
+            Report.Line("W5", ctx.DTypeName, ctx.Threads, null, "openblas not installed", ("gflops", null));
             return;
         }
-        var random = new Random(5);
-        var a = new double[Size * Size];
-        var b = new double[Size * Size];
-        var c = new double[Size * Size];
-        for (int i = 0; i < a.Length; i++) { a[i] = random.NextDouble() - 0.5; b[i] = random.NextDouble() - 0.5; }
+        if (ctx.DType == DType.Float32) Run<float>(ctx, "cblas_sgemm");
+        else Run<double>(ctx, "cblas_dgemm");
+    }
 
-        double ms = ctx.MedianMsPerStep(N, () => RawOpenBlas.Dgemm(Size, a, b, c));
+    private static void Run<T>(RunContext ctx, string routine) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(5);
+        var a = new T[Size * Size];
+        var b = new T[Size * Size];
+        var c = new T[Size * Size];
+        for (int i = 0; i < a.Length; i++) { a[i] = T.CreateTruncating(random.NextDouble() - 0.5); b[i] = T.CreateTruncating(random.NextDouble() - 0.5); }
+
+        double ms = ctx.MedianMsPerStep(N, () => RawOpenBlas.Gemm(Size, false, false, a, b, c));
         double flops = 2.0 * Size * Size * (double)Size;
-        Report.Line("W5", "float64", ctx.Threads, ms,
-            "raw cblas_dgemm 1024 via P/Invoke of " + RawOpenBlas.Library + " (" + RawOpenBlas.Config.Trim()
+        Report.Line("W5", ctx.DTypeName, ctx.Threads, ms,
+            "raw " + routine + " 1024 via P/Invoke of " + RawOpenBlas.Library + " (" + RawOpenBlas.Config.Trim()
             + ", openblas threads " + RawOpenBlas.Threads.ToString(CultureInfo.InvariantCulture) + ")" + CoreTypeWarning(),
             ("gflops", flops / (ms * 1e6)));
     }

@@ -3,8 +3,8 @@
 
     /usr/bin/python3 Corgi.Benchmarks/peers/compare.py [--threads 1,2] [--reps 5] [--quick] [--managed] [--out FILE]
 
-For each thread count: one Corgi process (W1 W1-dense W2 W3 W3L W4 W5 --profile), with --managed a second one
-(W1 W3 under CORGI_BLAS=managed, shown as corgi-managed), and one PyTorch process (W1 W2 W3 W3L W4), each with OPENBLAS_NUM_THREADS=t and OMP_NUM_THREADS=t in its environment
+For each thread count: one Corgi process (W1 W1-dense W2 W3 W3L W4 W5 --profile, float64 and float32 rows), with --managed a second one
+(W1 W3 under CORGI_BLAS=managed, shown as corgi-managed), and one PyTorch process (W1 W2 W3 W3L W4 W5, both dtypes), each with OPENBLAS_NUM_THREADS=t and OMP_NUM_THREADS=t in its environment
 (and OMP_WAIT_POLICY=PASSIVE when t > 1). Every JSON line is echoed as it arrives (and written to
 --out, default Corgi.Benchmarks/bin/compare-results.jsonl); then a table of the figures and the
 ratio corgi/pytorch (of times: below 1 means Corgi is faster).
@@ -23,10 +23,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CORGI_WORKLOADS = ["W1", "W1-dense", "W2", "W3", "W3L", "W4", "W5"]
-TORCH_WORKLOADS = ["W1", "W2", "W3", "W3L", "W4"]
+TORCH_WORKLOADS = ["W1", "W2", "W3", "W3L", "W4", "W5"]
 # the rows of the table, in order
-ROWS = [("W1", "float64"), ("W1-dense", "float64"), ("W1", "float32"), ("W2", "float64"), ("W3", "float64"), ("W3-scoped", "float64"), ("W3-provider", "float64"),
-        ("W3L", "float64"), ("W3L-scoped", "float64"), ("W3L-provider", "float64"), ("W4", "float64"), ("W5", "float64")]
+ROWS = [(w, d) for d in ("float64", "float32")
+        for w in ("W1", "W1-dense", "W2", "W3", "W3-scoped", "W3-provider", "W3L", "W3L-scoped", "W3L-provider", "W4", "W5")
+        if not (w == "W2" and d == "float32")]
 
 
 def run(cmd, env, sink, records, relabel=None):
@@ -107,15 +108,16 @@ def table(records, threads):
     notes = []
     for t in threads:
         for system in ("corgi", "corgi-managed", "pytorch"):
-            for w, ref in (("W3", "W3-provider"), ("W3L", "W3L-provider"), ("W3L", "W5")):
-                a, b = by_key.get((system, w, "float64", t)), by_key.get((system if ref != "W5" else "corgi", ref, "float64", t))
-                if a and b and a.get("gflops") and b.get("gflops"):
-                    of = "raw OpenBLAS (corgi's W5)" if ref == "W5" else f"{system}'s {ref}"
-                    notes.append(f"{system} threads={t}: {w} reaches {100 * a['gflops'] / b['gflops']:.0f}% of the GFLOP/s of {of}")
-        for w in ("W3", "W3L"):
-            vs = by_key.get(("corgi", w + "-vs-raw", "float64", t))
+            for d in ("float64", "float32"):
+                for w, ref in (("W3", "W3-provider"), ("W3L", "W3L-provider"), ("W3L", "W5")):
+                    a, b = by_key.get((system, w, d, t)), by_key.get((system if ref != "W5" else "corgi", ref, d, t))
+                    if a and b and a.get("gflops") and b.get("gflops"):
+                        of = "raw OpenBLAS (corgi's W5)" if ref == "W5" else f"{system}'s {ref}"
+                        notes.append(f"{system} threads={t}: {w} {d} reaches {100 * a['gflops'] / b['gflops']:.0f}% of the GFLOP/s of {of}")
+        for w, d in (("W3", "float64"), ("W3L", "float64"), ("W3", "float32"), ("W3L", "float32")):
+            vs = by_key.get(("corgi", w + "-vs-raw", d, t))
             if vs and vs.get("share_of_raw"):
-                notes.append(f"corgi threads={t}: {w} reaches {100 * vs['share_of_raw']:.0f}% of raw cblas_dgemm of the same size, "
+                notes.append(f"corgi threads={t}: {w} {d} reaches {100 * vs['share_of_raw']:.0f}% of raw {'cblas_sgemm' if d == 'float32' else 'cblas_dgemm'} of the same size, "
                              f"measured alternately ({fmt(vs['ms_per_step'])} ms per step, {fmt(vs['raw_gemm_ms'])} ms per raw GEMM)"
                              + (f"; in a dispose scope {100 * vs['scoped_share_of_raw']:.0f}%; the floor (the three products raw "
                                 f"plus the step's sum and fill) {100 * vs['floor_share_of_raw']:.0f}%" if "floor_share_of_raw" in vs else ""))
@@ -142,6 +144,16 @@ def table(records, threads):
                          + f"; conv forward+backward alone {fmt(prof.get('conv_fwd_bwd_alone_ms'))}"
                          + (f", conv_relu forward+backward alone {fmt(prof['conv_relu_fwd_bwd_alone_ms'])}"
                             if "conv_relu_fwd_bwd_alone_ms" in prof else ""))
+    # the float32 goals of issue 17
+    for t in threads:
+        for w, goal in (("W1", 0.8), ("W4", 0.6)):
+            c, p = by_key.get(("corgi", w, "float32", t)), by_key.get(("pytorch", w, "float32", t))
+            if c and p and c.get("ms_per_step") and p.get("ms_per_step"):
+                notes.append(f"threads={t}: {w} float32 corgi/pytorch = {c['ms_per_step'] / p['ms_per_step']:.3f} (goal <= {goal})")
+        for d in ("float64", "float32"):
+            c = by_key.get(("corgi", "W1", d, t))
+            if c and c.get("bytes_per_step") is not None:
+                notes.append(f"corgi threads={t}: W1 {d} allocates {c['bytes_per_step'] / 1e6:.2f} MB per step")
     if any("Prescott" in (r.get("note") or "") for r in records):
         notes.append("WARNING: OpenBLAS ran its generic Prescott kernel; export OPENBLAS_CORETYPE=SkylakeX "
                      "(AVX-512) or Haswell (AVX2) for its real speed")

@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """The workloads of WORKLOADS.md in PyTorch, printing the same JSON lines as Corgi.Benchmarks.
 
-    /usr/bin/python3 Corgi.Benchmarks/peers/pytorch_workloads.py W1 W2 W3 W3L W4 [--threads 1|2|1,2]
+    /usr/bin/python3 Corgi.Benchmarks/peers/pytorch_workloads.py W1 W2 W3 W3L W4 [W5] [--threads 1|2|1,2] [--dtype float64,float32]
         [--reps 5] [--warmup 20] [--warmup-seconds 2] [--quick]
 
 Needs Debian's python3-torch (apt-get install python3-torch). Rules as in WORKLOADS.md: synthetic data
 from a fixed seed (not timed), 20 warm-up steps (lasting at least 2 s, as in Corgi's harness), then 5 repetitions of N steps, the median per-step time.
-W1 prints float64 and float32 rows; the other workloads are float64.
+W1, W3, W3L and W4 print float64 and float32 rows (--dtype picks them); W2 is float64; W5 is raw torch.mm 1024 in
+both dtypes (the peer's own view of the BLAS peak).
 
 Threads: torch.set_num_threads (OpenMP) and openblas_set_num_threads (Debian's torch does its GEMMs
 through libblas.so.3 = OpenBLAS, whose thread pool torch does not size). OMP_WAIT_POLICY=PASSIVE is set
@@ -27,8 +28,9 @@ import time
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("workloads", nargs="+", help="W1 W2 W3 W3L W4")
+    p.add_argument("workloads", nargs="+", help="W1 W2 W3 W3L W4 W5")
     p.add_argument("--threads", default="1", help="comma-separated thread counts (default 1)")
+    p.add_argument("--dtype", default="float64,float32", help="comma-separated dtypes (default float64,float32; W2 is float64 only)")
     p.add_argument("--reps", type=int, default=5, help="repetitions of N steps (default 5)")
     p.add_argument("--warmup", type=int, default=20, help="untimed warm-up steps (default 20)")
     p.add_argument("--warmup-seconds", type=float, default=2.0,
@@ -36,6 +38,9 @@ def parse_args(argv):
     p.add_argument("--quick", action="store_true", help="smoke test: 2 warm-up steps, 2 repetitions of <= 2 steps")
     args = p.parse_args(argv)
     args.threads = [int(t) for t in args.threads.split(",")]
+    args.dtype = [d.strip() for d in args.dtype.split(",")]
+    if any(d not in ("float64", "float32") for d in args.dtype):
+        p.error("--dtype takes float64 and/or float32")
     if any(t < 1 for t in args.threads) or args.reps < 1 or args.warmup < 0:
         p.error("--threads and --reps must be >= 1, --warmup >= 0")
     if args.quick:
@@ -126,8 +131,13 @@ def he_uniform(shape, fan_in, gen, dtype):
 
 # ---------------------------------------------------------------- W1: MLP 784-256-10, batch 128, SGD 0.01
 
+def dtypes():
+    """(torch dtype, name) for each --dtype asked for."""
+    return [(getattr(torch, name), name) for name in ARGS.dtype]
+
+
 def w1(threads):
-    for dtype, name in ((torch.float64, "float64"), (torch.float32, "float32")):
+    for dtype, name in dtypes():
         gen = torch.Generator().manual_seed(1)
         x = torch.randn(128, 784, generator=gen, dtype=dtype)
         y = torch.randint(0, 10, (128,), generator=gen)
@@ -188,9 +198,14 @@ def w2(threads):
 # ---------------------------------------------------------------- W3 / W3L: sum(A @ B), backward
 
 def w3_size(threads, name, n):
+    for dtype, dname in dtypes():
+        w3_size_dtype(threads, name, n, dtype, dname)
+
+
+def w3_size_dtype(threads, name, n, dtype, dname):
     gen = torch.Generator().manual_seed(3)
-    a = torch.randn(n, n, generator=gen, dtype=torch.float64, requires_grad=True)
-    b = torch.randn(n, n, generator=gen, dtype=torch.float64, requires_grad=True)
+    a = torch.randn(n, n, generator=gen, dtype=dtype, requires_grad=True)
+    b = torch.randn(n, n, generator=gen, dtype=dtype, requires_grad=True)
     flops = 2.0 * n ** 3
 
     def step():
@@ -199,13 +214,13 @@ def w3_size(threads, name, n):
         b.grad = None
 
     ms = median_ms_per_step(10, step)
-    line(name, "float64", threads, ms, f"{n}x{n}, forward + backward = 3 GEMMs; {backend_note()}",
+    line(name, dname, threads, ms, f"{n}x{n}, forward + backward = 3 GEMMs; {backend_note()}",
          gflops=3 * flops / (ms * 1e6))
 
     ad, bd = a.detach(), b.detach()
-    out = torch.empty(n, n, dtype=torch.float64)
+    out = torch.empty(n, n, dtype=dtype)
     ms = median_ms_per_step(10, lambda: torch.mm(ad, bd, out=out))
-    line(name + "-provider", "float64", threads, ms, f"bare {n}x{n} torch.mm (1 GEMM per step); {backend_note()}",
+    line(name + "-provider", dname, threads, ms, f"bare {n}x{n} torch.mm (1 GEMM per step); {backend_note()}",
          gflops=flops / (ms * 1e6))
 
 
@@ -220,8 +235,12 @@ def w3l(threads):
 # ---------------------------------------------------------------- W4: CNN, batch 32
 
 def w4(threads):
+    for dtype, name in dtypes():
+        w4_dtype(threads, dtype, name)
+
+
+def w4_dtype(threads, dtype, name):
     gen = torch.Generator().manual_seed(4)
-    dtype = torch.float64
     x = torch.randn(32, 1, 28, 28, generator=gen, dtype=dtype)
     y = torch.randint(0, 10, (32,), generator=gen)
     p = {
@@ -242,12 +261,26 @@ def w4(threads):
                 p[k] = (p[k] - 0.01 * p[k].grad).requires_grad_()
 
     ms = median_ms_per_step(20, step)
-    line("W4", "float64", threads, ms,
+    line("W4", name, threads, ms,
          f"conv2d 8x3x3+bias, relu, flatten, linear 5408->10, cross_entropy; {backend_note()}; "
          f"loss {losses[0]:.4f} -> {losses[-1]:.4f}")
 
 
-WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W3L": w3l, "W4": w4}
+# ---------------------------------------------------------------- W5: raw 1024 GEMM through torch.mm
+
+def w5(threads):
+    n = 1024
+    for dtype, name in dtypes():
+        gen = torch.Generator().manual_seed(5)
+        a = torch.rand(n, n, generator=gen, dtype=dtype) - 0.5
+        b = torch.rand(n, n, generator=gen, dtype=dtype) - 0.5
+        out = torch.empty(n, n, dtype=dtype)
+        ms = median_ms_per_step(10, lambda: torch.mm(a, b, out=out))
+        line("W5", name, threads, ms, f"torch.mm {n}x{n} into a preallocated result; {backend_note()}",
+             gflops=2.0 * n ** 3 / (ms * 1e6))
+
+
+WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W3L": w3l, "W4": w4, "W5": w5}
 
 
 def main():

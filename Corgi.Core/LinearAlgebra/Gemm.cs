@@ -26,7 +26,7 @@ internal static class Gemm
         bool transA, bool transB, int m, int n, int k, T alpha,
         T[] a, T[] b, T beta, T[] c) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (Blas.UseNativeGemm || IsSkinny<T>(transA, transB, m, n, k))
+        if (Blas.UseNativeGemm || IsSkinny(transA, transB, m, n, k))
         {
             RowMajor(transA, transB, m, n, k, alpha, (ReadOnlySpan<T>)a, b, beta, (Span<T>)c);
             return;
@@ -66,14 +66,11 @@ internal static class Gemm
         bool transA, bool transB, int m, int n, int k, T alpha,
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, T beta, Span<T> c) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (IsSkinny<T>(transA, transB, m, n, k))
+        if (IsSkinny(transA, transB, m, n, k))
         {
             CheckSizes(m, n, k, a, b, c);
-            var ad = MemoryMarshal.Cast<T, double>(a);
-            var bd = MemoryMarshal.Cast<T, double>(b);
-            var cd = MemoryMarshal.Cast<T, double>(c);
-            if (transB) SkinnyGemmKernels.DotRows(m, n, k, double.CreateTruncating(alpha), ad, bd, double.CreateTruncating(beta), cd);
-            else SkinnyGemmKernels.BroadcastRows(transA, m, n, k, double.CreateTruncating(alpha), ad, bd, double.CreateTruncating(beta), cd);
+            if (transB) SkinnyGemmKernels.DotRows(m, n, k, alpha, a, b, beta, c);
+            else SkinnyGemmKernels.BroadcastRows(transA, m, n, k, alpha, a, b, beta, c);
             return;
         }
         if (Blas.UseNativeGemm)
@@ -90,8 +87,9 @@ internal static class Gemm
     }
 
     /// <summary>
-    /// The shapes that <see cref="SkinnyGemmKernels"/> computes faster than OpenBLAS's dgemm (measured at 1
-    /// thread with AVX-512; the grid and figures are in docs/performance.md):
+    /// The shapes that <see cref="SkinnyGemmKernels"/> computes faster than OpenBLAS's dgemm and sgemm
+    /// (measured at 1 thread with AVX-512; the grid and figures are in docs/performance.md), in either
+    /// element type:
     /// <list type="bullet">
     /// <item><description>a · bᵀ (transB, a not transposed) with at most 10 output columns, at least 32 rows
     /// and an a of at least 128 K elements (1 MB): a dense layer's forward pass on a wide input, where dgemm
@@ -101,10 +99,6 @@ internal static class Gemm
     /// </list>
     /// Everything else goes to the provider (OpenBLAS wins on small and square products).
     /// </summary>
-    /// <summary>Whether a product of element type <typeparamref name="T"/> goes to the skinny kernels (float64 only so far).</summary>
-    internal static bool IsSkinny<T>(bool transA, bool transB, int m, int n, int k) =>
-        typeof(T) == typeof(double) && IsSkinny(transA, transB, m, n, k);
-
     internal static bool IsSkinny(bool transA, bool transB, int m, int n, int k) =>
         transB
             ? !transA && n >= 1 && n <= 10 && m >= 32 && (long)m * k >= 128 * 1024
