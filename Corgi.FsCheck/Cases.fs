@@ -88,7 +88,7 @@ type BroadcastPair =
     }
 
     /// The pair with both tensors in a dtype.
-    member this.WithDType(dtype: DType) = { Left = DTypeOf.tensor dtype this.Left; Right = DTypeOf.tensor dtype this.Right }
+    member this.WithDType(dtype: DType) : BroadcastPair = { Left = DTypeOf.tensor dtype this.Left; Right = DTypeOf.tensor dtype this.Right }
 
 /// Two broadcast-compatible tensors whose elements never tie: the left values are multiples of 0.1, the
 /// right ones odd multiples of 0.05, so maximum/minimum are differentiable everywhere.
@@ -101,7 +101,7 @@ type SeparatedPair =
     }
 
     /// The pair with both tensors in a dtype (the two grids stay apart by about 0.05 in float32 too).
-    member this.WithDType(dtype: DType) = { Left = DTypeOf.tensor dtype this.Left; Right = DTypeOf.tensor dtype this.Right }
+    member this.WithDType(dtype: DType) : SeparatedPair = { Left = DTypeOf.tensor dtype this.Left; Right = DTypeOf.tensor dtype this.Right }
 
 /// A matrix product that is valid: 1-D, 2-D or batched operands (batch dimensions broadcast), transpose
 /// flags (only on operands of rank 2 or more, whose stored shape is then transposed), and an optional bias

@@ -135,3 +135,12 @@ let ``generated cases in a dtype have that dtype`` (c: MatMulCase) (r: Reduction
     labelled "MatMulCase.WithDType" (m.Inputs |> Array.forall (fun t -> t.DType = d))
     .&. labelled "ReductionCase.WithDType" (red.Input.DType = d)
     .&. labelled "the product has the case's dtype" (m.Product().DType = d)
+
+[<CorgiProperty(100)>]
+let ``WithDType keeps the case type and converts every tensor`` (p: BroadcastPair) (s: SeparatedPair) (c: Conv2dCase) (d: DType) =
+    let p' : BroadcastPair = p.WithDType d
+    let s' : SeparatedPair = s.WithDType d
+    let c' : Conv2dCase = c.WithDType d
+    labelled "BroadcastPair" (p'.Left.DType = d && p'.Right.DType = d)
+    .&. labelled "SeparatedPair" (s'.Left.DType = d && s'.Right.DType = d)
+    .&. labelled "Conv2dCase" (c'.Inputs |> Array.forall (fun t -> t.DType = d))
