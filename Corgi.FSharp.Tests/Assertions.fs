@@ -45,3 +45,8 @@ let finiteDifferenceGrad (f: Tensor -> Tensor) (x: Tensor) : Tensor =
         minus[i] <- minus[i] - h
         (at plus - at minus) / (2.0 * h))
     |> Tensor.create shape
+
+/// Asserts the tensor's dtype.
+let assertDType (dtype: Corgi.DType) (actual: Tensor) =
+    if Tensor.dtype actual <> dtype then
+        failwithf "expected a %s tensor but got %s (%s)" (dtype.ToString()) (Tensor.dtype actual |> string) (Tensor.format actual)

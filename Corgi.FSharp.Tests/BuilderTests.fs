@@ -104,3 +104,52 @@ let ``strings, nulls and other types are refused with their position`` () =
     assertArgumentError
         "tensor: element [0] has type Boolean, which cannot be converted; use numbers, lists, arrays or seqs of them, Array2D, Array3D or tensors"
         (fun () -> tensor [ true ])
+
+// ------------------------------------------------------------------ dtypes
+
+[<Fact>]
+let ``float32 literals give a float32 tensor`` () =
+    let t = tensor [ 1.0f; 2.0f ]
+    assertDType Corgi.DType.Float32 t
+    assertTensor [ 2 ] [ 1.; 2. ] t
+    Assert.Equal<float32[]>([| 1.0f; 2.0f |], Tensor.toArray32 t)
+
+[<Fact>]
+let ``nested float32 lists, arrays, seqs and Array2D give float32`` () =
+    let m = tensor [ [ 1.0f; 2.0f ]; [ 3.0f; 4.0f ] ]
+    assertDType Corgi.DType.Float32 m
+    assertTensor [ 2; 2 ] [ 1.; 2.; 3.; 4. ] m
+    tensor [| [| 1.0f |]; [| 2.0f |] |] |> assertTensor [ 2; 1 ] [ 1.; 2. ]
+    assertDType Corgi.DType.Float32 (tensor [| [| 1.0f |]; [| 2.0f |] |])
+    assertDType Corgi.DType.Float32 (tensor [| 1.0f; 2.0f; 3.0f |])
+    assertDType Corgi.DType.Float32 (tensor (seq { 1.0f; 2.0f }))
+    assertDType Corgi.DType.Float32 (tensor (array2D [ [ 1.0f; 2.0f ] ]))
+    assertDType Corgi.DType.Float32 (tensor 2.5f)
+
+[<Fact>]
+let ``float32 values are stored exactly, 0.1f included`` () =
+    // 0.1f is the float nearest 0.1 (13421773 / 2^27 = 0.100000001490116...), not the double 0.1
+    let t = tensor [ 0.1f ]
+    Assert.Equal(0.1f, (Tensor.toArray32 t).[0])
+    Assert.Equal(float 0.1f, (Tensor.toArray t).[0])
+
+[<Fact>]
+let ``floats give float64, a mix of float32 and float promotes to float64`` () =
+    assertDType Corgi.DType.Float64 (tensor [ 1.0; 2.0 ])
+    let mixed = tensor [ box 1.0f; box 2.0 ]
+    assertDType Corgi.DType.Float64 mixed
+    assertTensor [ 2 ] [ 1.; 2. ] mixed
+
+[<Fact>]
+let ``whole numbers take the default dtype`` () =
+    assertDType Corgi.DType.Float64 (tensor [ 1; 2 ])
+    let t = Tensor.withDefaultDType Corgi.DType.Float32 (fun () -> tensor [ 1; 2 ])
+    assertDType Corgi.DType.Float32 t
+    assertTensor [ 2 ] [ 1.; 2. ] t
+
+[<Fact>]
+let ``float32 tensors as elements keep float32`` () =
+    let row = tensor [ 1.0f; 2.0f ]
+    let t = tensor [ row; row ]
+    assertDType Corgi.DType.Float32 t
+    assertTensor [ 2; 2 ] [ 1.; 2.; 1.; 2. ] t

@@ -185,3 +185,42 @@ let ``hvp and diff check their arguments`` () =
     assertArgumentError
         "diff: x must have one element, but it has shape [2]; use grad or jacobian"
         (fun () -> diff sumOfCubes (tensor [ 1.; 2. ]))
+
+// ------------------------------------------------------------------ float32
+
+[<Fact>]
+let ``grad in float32 is float32 and exact on small integers`` () =
+    // d/dx sum(x^2) = 2x = [2, 4, 6]: exact in float32
+    let g = grad sumOfSquares (tensor [ 1.0f; 2.0f; 3.0f ])
+    assertDType Corgi.DType.Float32 g
+    Assert.Equal<float32[]>([| 2.0f; 4.0f; 6.0f |], Tensor.toArray32 g)
+
+[<Fact>]
+let ``grad through a conversion to float64 comes back float32`` () =
+    // f(x) = sum(float64(x)): the gradient is ones, in x's dtype
+    let g = grad (Tensor.float64 >> Tensor.sum) (tensor [ 1.0f; 2.0f ])
+    assertDType Corgi.DType.Float32 g
+    Assert.Equal<float32[]>([| 1.0f; 1.0f |], Tensor.toArray32 g)
+
+[<Fact>]
+let ``jacobian of a float32 function is float32`` () =
+    // f(x) = x * [2, 3] elementwise: J = diag(2, 3)
+    let j = jacobian (fun x -> x * tensor [ 2.0f; 3.0f ]) (tensor [ 1.0f; 1.0f ])
+    assertDType Corgi.DType.Float32 j
+    assertTensor [ 2; 2 ] [ 2.; 0.; 0.; 3. ] j
+
+[<Fact>]
+let ``hessian in float32`` () =
+    // f = sum(x^3): H = diag(6x) = diag(6, 12)
+    let h = hessian sumOfCubes (tensor [ 1.0f; 2.0f ])
+    assertDType Corgi.DType.Float32 h
+    assertTensor [ 2; 2 ] [ 6.; 0.; 0.; 12. ] h
+
+[<Fact>]
+let ``Check in float32 compares with the float64 twin`` () =
+    let report = Check.gradient1 (fun t -> (t |> Tensor.tanh |> Tensor.sum)) (tensor [ 0.3f; -1.2f; 2.0f ])
+    Assert.True(report.Passed, report.Summary)
+    Assert.Equal(Corgi.DType.Float32, Check.dtype report)
+    let strict = Check.defaultOptions |> Check.withFloat32Tolerance 0.0
+    Assert.Equal(0.0, strict.Float32Tolerance)
+    Assert.Equal(Corgi.DType.Float64, Check.dtype (Check.gradient1 Tensor.sum (tensor [ 1.0 ])))

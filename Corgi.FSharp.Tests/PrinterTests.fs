@@ -56,3 +56,16 @@ let ``by default %A shows the core's ToString, with rows on separate lines and n
     let t = tensor [ [ 1.; 2. ]; [ 3.; 4. ] ]
     Assert.Equal("tensor([[1., 2.],\n        [3., 4.]])", sprintf "%A" t)
     Assert.Equal(t.ToString(), sprintf "%A" t)
+
+[<Fact>]
+let ``a float32 tensor shows its dtype after the shape and before the marks`` () =
+    Assert.Equal("tensor([1., 2.], shape=[2], dtype=float32)", tensor [ 1.0f; 2.0f ] |> Tensor.format)
+    let x = tensor [ [ 1.0f; 2.0f ]; [ 3.0f; 4.0f ] ] |> Tensor.tracked
+    Assert.Equal("tensor([[1., 2.], [3., 4.]], shape=[2,2], dtype=float32, tracked)", Tensor.format x)
+    Assert.Equal("tensor(3.5000, dtype=float32)", tensor 3.5f |> Tensor.format)
+
+[<Fact>]
+let ``float64 shows no dtype by default, and float64 does under a float32 default`` () =
+    Assert.Equal("tensor([1., 2.], shape=[2])", tensor [ 1.; 2. ] |> Tensor.format)
+    let text = Tensor.withDefaultDType Corgi.DType.Float32 (fun () -> tensor [ 1.; 2. ] |> Tensor.format)
+    Assert.Equal("tensor([1., 2.], shape=[2], dtype=float64)", text)

@@ -319,3 +319,90 @@ let ``conv2d and pooling, data-last`` () =
     (p |> Tensor.avgPool2dWith 1 1 2 |> Tensor.toArray)[0] |> fun v -> Assert.Equal(0.25, v)
     let d = Tensor.ones [ 100 ] |> Tensor.dropout 0.5 (Random 1) |> Tensor.toArray
     Assert.True(d |> Array.forall (fun v -> v = 0. || v = 2.))
+
+// ------------------------------------------------------------------ dtypes
+
+[<Fact>]
+let ``dtype, float32, float64 and toDType convert both ways`` () =
+    let x = Tensor.ofSeq [ 0.5; 1.25 ]
+    assertDType Corgi.DType.Float64 x
+    let x32 = x |> Tensor.float32
+    assertDType Corgi.DType.Float32 x32
+    Assert.Equal(Corgi.DType.Float32, Tensor.dtype x32)
+    // 0.5 and 1.25 are exact in float32, so the round trip is exact
+    Assert.Equal(x, x32 |> Tensor.float64)
+    Assert.Same(x, x |> Tensor.toDType Corgi.DType.Float64)
+    assertDType Corgi.DType.Float32 (x |> Tensor.toDType Corgi.DType.Float32)
+
+[<Fact>]
+let ``float32 rounds to nearest`` () =
+    // 0.1 is not a float: float32 keeps the nearest float, 0.100000001490116...
+    let t = Tensor.ofSeq [ 0.1 ] |> Tensor.float32
+    Assert.Equal(float 0.1f, Tensor.item t)
+    Assert.NotEqual(0.1, Tensor.item t)
+
+[<Fact>]
+let ``dtype-taking creators`` () =
+    for dt in [ Corgi.DType.Float32; Corgi.DType.Float64 ] do
+        let z = Tensor.zerosOf dt [ 2; 3 ]
+        assertDType dt z
+        assertTensor [ 2; 3 ] (List.replicate 6 0.0) z
+        let o = Tensor.onesOf dt [ 2 ]
+        assertDType dt o
+        assertTensor [ 2 ] [ 1.; 1. ] o
+        let f = Tensor.fullOf dt [ 1; 2 ] 7.5
+        assertDType dt f
+        assertTensor [ 1; 2 ] [ 7.5; 7.5 ] f
+        Tensor.arangeOf dt 4 |> assertTensor [ 4 ] [ 0.; 1.; 2.; 3. ]
+        assertDType dt (Tensor.arangeOf dt 4)
+        Tensor.linspaceOf dt 0.0 1.0 5 |> assertTensor [ 5 ] [ 0.; 0.25; 0.5; 0.75; 1. ]
+        Tensor.eyeOf dt 2 |> assertTensor [ 2; 2 ] [ 1.; 0.; 0.; 1. ]
+        Tensor.scalarOf dt 3.0 |> assertTensor [] [ 3. ]
+        assertDType dt (Tensor.scalarOf dt 3.0)
+        Tensor.createOf dt [ 2; 2 ] [ 1.; 2.; 3.; 4. ] |> assertTensor [ 2; 2 ] [ 1.; 2.; 3.; 4. ]
+        assertDType dt (Tensor.createOf dt [ 2 ] [ 1.; 2. ])
+        assertDType dt (Tensor.ofSeqOf dt [ 1.; 2. ])
+        assertDType dt (Tensor.randOf dt 1 [ 3 ])
+        assertDType dt (Tensor.randnOf dt 1 [ 3 ])
+    assertDType Corgi.DType.Float32 (Tensor.ofSeq32 [ 1.0f ])
+
+[<Fact>]
+let ``random creators draw the same values in both dtypes, rounded once`` () =
+    let a = Tensor.randnOf Corgi.DType.Float64 7 [ 5 ]
+    let b = Tensor.randnOf Corgi.DType.Float32 7 [ 5 ]
+    Assert.Equal(a |> Tensor.float32, b)
+
+[<Fact>]
+let ``withDefaultDType changes the factories' default and restores it`` () =
+    let z = Tensor.withDefaultDType Corgi.DType.Float32 (fun () -> Tensor.zeros [ 2 ])
+    assertDType Corgi.DType.Float32 z
+    Assert.Equal(Corgi.DType.Float64, Tensor.defaultDType ())
+    assertDType Corgi.DType.Float64 (Tensor.zeros [ 2 ])
+
+[<Fact>]
+let ``resultDType follows PyTorch's promotion`` () =
+    let a32 = Tensor.onesOf Corgi.DType.Float32 [ 2 ]
+    let b64 = Tensor.ones [ 2 ]
+    Assert.Equal(Corgi.DType.Float64, Tensor.resultDType a32 b64)
+    // a rank-0 float64 tensor does not widen a dimensioned float32 one
+    Assert.Equal(Corgi.DType.Float32, Tensor.resultDType a32 (Tensor.scalar 2.0))
+    Assert.Equal(Corgi.DType.Float32, Tensor.resultDType a32 a32)
+
+[<Fact>]
+let ``arithmetic in float32 by hand`` () =
+    // [1, 2] * [3, 4] + 0.5 = [3.5, 8.5], exact in float32; a float (0.5) does not widen it
+    let r = tensor [ 1.0f; 2.0f ] * tensor [ 3.0f; 4.0f ] + 0.5
+    assertDType Corgi.DType.Float32 r
+    Assert.Equal<float32[]>([| 3.5f; 8.5f |], Tensor.toArray32 r)
+    // float32 + float64 gives float64
+    assertDType Corgi.DType.Float64 (tensor [ 1.0f ] + tensor [ 1.0 ])
+
+[<Fact>]
+let ``toArray2D of a float32 matrix`` () =
+    let m = tensor [ [ 1.0f; 2.0f ]; [ 3.0f; 4.0f ] ] |> Tensor.toArray2D
+    Assert.Equal(4.0, m.[1, 1])
+
+[<Fact>]
+let ``toArray32 of a float64 tensor names the conversion`` () =
+    let ex = Assert.Throws<InvalidOperationException>(fun () -> Tensor.ones [ 2 ] |> Tensor.toArray32 |> ignore)
+    Assert.Contains("float64", ex.Message)

@@ -69,6 +69,15 @@ let secondOrderAlong (directions: Tensor list) (f: Tensor list -> Tensor) (input
 let secondOrder1 (f: Tensor -> Tensor) (x: Tensor) : GradientCheckReport =
     GradientChecker.CheckSecondOrder(Func<Tensor, Tensor> f, x, defaultOptions, null)
 
+/// Options whose float32 tolerance (added to both tolerances when a float32 input is checked against the float64
+/// twin of the computation; default 1000·ε₃₂ ≈ 1.19e-4) is the given one.
+let withFloat32Tolerance (tolerance: float) (options: GradientCheckOptions) : GradientCheckOptions =
+    GradientCheckOptions(options.StepSize, options.RelativeTolerance, options.AbsoluteTolerance, options.Seed, tolerance)
+
+/// The dtype whose analytic derivatives a check compared: float32 when any input was float32 (against central
+/// differences of the float64 twin), else float64.
+let dtype (report: GradientCheckReport) : DType = report.DType
+
 /// Whether a check passed.
 let passed (report: GradientCheckReport) : bool = report.Passed
 

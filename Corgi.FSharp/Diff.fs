@@ -110,7 +110,7 @@ module Diff =
 
     /// <summary>
     /// The Jacobian of f at x: a tensor of shape (shape of f x) @ (shape of x) whose element [i..; j..] is
-    /// d(f x)[i..] / dx[j..]. One backward pass per output element.
+    /// d(f x)[i..] / dx[j..]. One backward pass per output element; the rows have x's dtype.
     /// </summary>
     [<CompiledName("Jacobian")>]
     let jacobian (f: Tensor -> Tensor) (x: Tensor) : Tensor =
@@ -118,11 +118,11 @@ module Diff =
         let y = within (fun () -> f x')
         let shape = Array.append y.Shape x.Shape
         if y.Count = 0 || x.Count = 0 then
-            Tensor.Zeros shape
+            Tensor.Zeros(shape, x.DType)
         else
             let rows =
                 Array.init y.Count (fun i ->
-                    let seed = Tensor.FromArray(y.Shape, Array.init y.Count (fun j -> if i = j then 1.0 else 0.0))
+                    let seed = Tensor.FromArray(y.Shape, Array.init y.Count (fun j -> if i = j then 1.0 else 0.0), y.DType)
                     (gradients y [| x' |] seed createGraph)[0])
             Tensor.Stack(rows, 0).Reshape shape
 

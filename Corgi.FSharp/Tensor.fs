@@ -103,6 +103,105 @@ module Tensor =
     let normal (seed: int) (mean: float) (std: float) (shape: seq<int>) : Tensor =
         Tensor.RandomNormal(shapeArray shape, seed, mean, std)
 
+    // ------------------------------------------------------------------ dtypes
+
+    /// <summary>The dtype of the tensor's values: <c>DType.Float32</c> or <c>DType.Float64</c>.</summary>
+    [<CompiledName("DTypeOf")>]
+    let dtype (x: Tensor) : DType = x.DType
+
+    /// <summary>
+    /// The tensor's values in <paramref name="dtype"/>, differentiable (the gradient flows back in the
+    /// tensor's own dtype); the tensor itself when it already has that dtype: <c>x |> Tensor.toDType DType.Float32</c>.
+    /// </summary>
+    [<CompiledName("ToDType")>]
+    let toDType (dtype: DType) (x: Tensor) : Tensor = x.To dtype
+
+    /// <summary>The tensor in float32 (rounded to nearest), differentiable: <c>x |> Tensor.float32</c>.</summary>
+    [<CompiledName("Float32")>]
+    let float32 (x: Tensor) : Tensor = x.Float32()
+
+    /// <summary>The tensor in float64 (exact from float32), differentiable: <c>x |> Tensor.float64</c>.</summary>
+    [<CompiledName("Float64")>]
+    let float64 (x: Tensor) : Tensor = x.Float64()
+
+    /// <summary>The dtype of an op on two tensors, as in PyTorch: float32 with float64 gives float64, except that a
+    /// rank-0 tensor does not widen a dimensioned one.</summary>
+    [<CompiledName("ResultDType")>]
+    let resultDType (a: Tensor) (b: Tensor) : DType = Tensor.ResultDType(a, b)
+
+    /// <summary>The dtype factories use when none is given (float64 unless changed).</summary>
+    [<CompiledName("DefaultDType")>]
+    let defaultDType () : DType = Tensor.DefaultDType
+
+    /// <summary>
+    /// Runs <paramref name="f"/> with <paramref name="dtype"/> as the default dtype of the factories
+    /// (<c>Tensor.zeros</c>, <c>tensor [1.; 2.]</c>, ...), restoring the previous default afterwards:
+    /// <c>Tensor.withDefaultDType DType.Float32 (fun () -> Tensor.zeros [2; 3])</c>.
+    /// </summary>
+    [<CompiledName("WithDefaultDType")>]
+    let withDefaultDType (dtype: DType) (f: unit -> 'T) : 'T =
+        use _ = Tensor.DefaultDTypeScope dtype
+        f ()
+
+    /// <summary>A rank-0 tensor of a dtype: <c>Tensor.scalarOf DType.Float32 3.0</c>.</summary>
+    [<CompiledName("ScalarOf")>]
+    let scalarOf (dtype: DType) (value: float) : Tensor = Tensor.Scalar(value, dtype)
+
+    /// <summary>A rank-1 tensor of a dtype from values (rounded to float32 for <c>DType.Float32</c>).</summary>
+    [<CompiledName("OfSeqOf")>]
+    let ofSeqOf (dtype: DType) (values: seq<float>) : Tensor =
+        let v = Array.ofSeq values
+        Tensor.FromArray([| v.Length |], v, dtype)
+
+    /// <summary>A rank-1 float32 tensor of float32 values (copied): <c>Tensor.ofSeq32 [1.0f; 2.0f]</c>.</summary>
+    [<CompiledName("OfSeq32")>]
+    let ofSeq32 (values: seq<float32>) : Tensor = Tensor.Of(Array.ofSeq values)
+
+    /// <summary>A tensor of a dtype and shape from row-major values: <c>Tensor.createOf DType.Float32 [2; 2] [1.; 2.; 3.; 4.]</c>.</summary>
+    /// <exception cref="T:System.ArgumentException">The number of values differs from the product of the shape.</exception>
+    [<CompiledName("CreateOf")>]
+    let createOf (dtype: DType) (shape: seq<int>) (values: seq<float>) : Tensor =
+        Tensor.FromArray(shapeArray shape, Array.ofSeq values, dtype)
+
+    /// <summary>A tensor of zeros of a dtype: <c>Tensor.zerosOf DType.Float32 [2; 3]</c>.</summary>
+    [<CompiledName("ZerosOf")>]
+    let zerosOf (dtype: DType) (shape: seq<int>) : Tensor = Tensor.Zeros(shapeArray shape, dtype)
+
+    /// <summary>A tensor of ones of a dtype: <c>Tensor.onesOf DType.Float32 [2; 3]</c>.</summary>
+    [<CompiledName("OnesOf")>]
+    let onesOf (dtype: DType) (shape: seq<int>) : Tensor = Tensor.Ones(shapeArray shape, dtype)
+
+    /// <summary>A tensor of a dtype filled with one value: <c>Tensor.fullOf DType.Float32 [2; 3] 7.0</c>.</summary>
+    [<CompiledName("FullOf")>]
+    let fullOf (dtype: DType) (shape: seq<int>) (value: float) : Tensor = Tensor.Full(shapeArray shape, value, dtype)
+
+    /// <summary>The values 0, 1, ..., count - 1 in a dtype: <c>Tensor.arangeOf DType.Float32 5</c>.</summary>
+    [<CompiledName("ArangeOf")>]
+    let arangeOf (dtype: DType) (count: int) : Tensor = Tensor.Arange(count, dtype)
+
+    /// <summary><paramref name="count"/> evenly spaced values from start to stop inclusive, in a dtype.</summary>
+    [<CompiledName("LinspaceOf")>]
+    let linspaceOf (dtype: DType) (start: float) (stop: float) (count: int) : Tensor = Tensor.Linspace(start, stop, count, dtype)
+
+    /// <summary>The n x n identity matrix in a dtype.</summary>
+    [<CompiledName("EyeOf")>]
+    let eyeOf (dtype: DType) (n: int) : Tensor = Tensor.Eye(n, dtype)
+
+    /// <summary>Uniform random values in [0, 1) of a dtype from a seed: <c>Tensor.randOf DType.Float32 42 [2; 3]</c>.</summary>
+    [<CompiledName("RandOf")>]
+    let randOf (dtype: DType) (seed: int) (shape: seq<int>) : Tensor =
+        Tensor.RandomUniform(shapeArray shape, seed, 0.0, 1.0, dtype)
+
+    /// <summary>Standard normal random values of a dtype from a seed: <c>Tensor.randnOf DType.Float32 42 [2; 3]</c>.</summary>
+    [<CompiledName("RandnOf")>]
+    let randnOf (dtype: DType) (seed: int) (shape: seq<int>) : Tensor =
+        Tensor.RandomNormal(shapeArray shape, seed, 0.0, 1.0, dtype)
+
+    /// <summary>The values of a float32 tensor as float32 (copied): <c>Tensor.toArray32 x</c>.</summary>
+    /// <exception cref="T:System.InvalidOperationException">The tensor is float64: convert it with <see cref="float32"/> first.</exception>
+    [<CompiledName("ToArray32")>]
+    let toArray32 (x: Tensor) : float32[] = x.ToArray<float32>()
+
     // ------------------------------------------------------------------ tracking and gradients
 
     /// <summary>The tensor marked as tracked (gradients are computed for it): a tracked leaf sharing the values, or the tensor itself when already tracked.</summary>
@@ -221,7 +320,7 @@ module Tensor =
     [<CompiledName("Size")>]
     let size (dim: int) (x: Tensor) : int = x.Size dim
 
-    /// <summary>A copy of the values in row-major order.</summary>
+    /// <summary>A copy of the values in row-major order, as floats (exact for both dtypes).</summary>
     [<CompiledName("ToArray")>]
     let toArray (x: Tensor) : float[] = x.ToArray()
 
@@ -232,7 +331,7 @@ module Tensor =
         if x.Rank <> 2 then
             invalidArg (nameof x) (sprintf "toArray2D: the tensor has shape [%s] (rank %d); only a rank-2 tensor converts to float[,]" (String.Join(",", x.Shape)) x.Rank)
         let rows, cols = x.Size 0, x.Size 1
-        let values = x.AsSpan().ToArray()
+        let values = x.ToArray()
         Array2D.init rows cols (fun i j -> values[i * cols + j])
 
     /// <summary>The value of a one-element tensor (any rank).</summary>
@@ -633,7 +732,7 @@ module Tensor =
     /// <summary>
     /// The text FSI and <c>%A</c> should show: the core's PyTorch-like rendering on one line when it fits in
     /// 72 characters (rows on separate lines otherwise), always with the shape (except for scalars) and the
-    /// tracked / gradient marks: <c>tensor([[1., 2.], [3., 4.]], shape=[2,2])</c>.
+    /// tracked / gradient marks, and the dtype when it is not the default one: <c>tensor([[1., 2.], [3., 4.]], shape=[2,2])</c>, <c>tensor([1., 2.], shape=[2], dtype=float32)</c>.
     /// Register it in FSI with <c>fsi.AddPrinter Tensor.format</c>.
     /// </summary>
     [<CompiledName("Format")>]
@@ -645,12 +744,18 @@ module Tensor =
             if mark = "" && body.EndsWith(suffix, StringComparison.Ordinal) then
                 mark <- suffix
                 body <- body.Substring(0, body.Length - suffix.Length)
+        // the core shows the dtype when it is not the default one; keep it after the shape
+        let dtypeText = ", dtype=" + x.DType.Name()
+        let mutable dtypeMark = ""
+        if body.EndsWith(dtypeText, StringComparison.Ordinal) then
+            dtypeMark <- dtypeText
+            body <- body.Substring(0, body.Length - dtypeText.Length)
         let shapeText = ", shape=[" + String.Join(",", x.Shape) + "]"
         if body.EndsWith(shapeText, StringComparison.Ordinal) then
             body <- body.Substring(0, body.Length - shapeText.Length)
         let oneLine = lineBreaks.Replace(body, ", ")
         let body = if oneLine.Length <= 72 then oneLine else body
-        "tensor(" + body + (if x.Rank = 0 then "" else shapeText) + mark + ")"
+        "tensor(" + body + (if x.Rank = 0 then "" else shapeText) + dtypeMark + mark + ")"
 
     /// <summary>
     /// <see cref="format"/> with continuation lines shifted right by <paramref name="indent"/> spaces, for

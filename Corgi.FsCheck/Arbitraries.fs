@@ -10,7 +10,10 @@ open global.FsCheck.FSharp
 /// <see cref="NonZeroTensor"/>, <see cref="AwayFromKinksTensor"/>, <see cref="DistinctTensor"/>,
 /// <see cref="BroadcastPair"/>, <see cref="SeparatedPair"/>, <see cref="MatMulCase"/>,
 /// <see cref="ReductionCase"/>, <see cref="AxisCase"/>, <see cref="Conv2dCase"/>, <see cref="Pool2dCase"/>,
-/// <see cref="ClassificationCase"/>, <see cref="LargeLogitsCase"/>, <see cref="BinaryCase"/>, <see cref="DropoutCase"/>.
+/// <see cref="ClassificationCase"/>, <see cref="LargeLogitsCase"/>, <see cref="BinaryCase"/>, <see cref="DropoutCase"/>,
+/// <see cref="T:Corgi.DType"/> (float32 or float64, shrinking to float64) and <see cref="MixedPair"/> (operands of
+/// independent dtypes). The tensors of the other cases are float64: take a <c>DType</c> argument too and convert
+/// the case with its <c>WithDType</c> member (or use the <c>TensorGen.*Of dtype</c> generators) to run a property in both.
 /// <example>
 /// <code>
 /// [&lt;Property(Arbitrary = [| typeof&lt;Arbitraries&gt; |])&gt;]
@@ -100,3 +103,11 @@ type Arbitraries =
     /// Dropout cases: input, probability (0 and 1 included) and the seed of the mask.
     static member DropoutCase() : Arbitrary<DropoutCase> =
         Arb.fromGenShrink (TensorGen.dropoutCase, TensorShrink.dropoutCase)
+
+    /// float32 or float64; a float32 failure shrinks to float64 when it fails there too.
+    static member DType() : Arbitrary<DType> =
+        Arb.fromGenShrink (TensorGen.dtype, fun d -> if d = DType.Float32 then Seq.singleton DType.Float64 else Seq.empty)
+
+    /// Broadcast-compatible pairs whose operands have independently drawn dtypes.
+    static member MixedPair() : Arbitrary<MixedPair> =
+        Arb.fromGenShrink (TensorGen.mixedPair, TensorShrink.mixedPair)

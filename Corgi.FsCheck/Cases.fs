@@ -2,6 +2,12 @@ namespace Corgi.FsCheck
 
 open Corgi
 
+/// Converting generated tensors to a dtype (exact from float32 to float64; float64 to float32 rounds the short
+/// decimals the generators draw, e.g. 0.1 to 0.100000001490116, keeping every domain's spacing).
+module internal DTypeOf =
+    /// The tensor's values in the dtype, untracked.
+    let tensor (dtype: DType) (t: Tensor) : Tensor = t.To(dtype).Detach()
+
 /// The ranges generated values are drawn from. Every domain uses short decimals (two digits at most),
 /// so a failing case prints readably, and keeps away from the points where the ops it is meant for are
 /// not differentiable or badly conditioned.
@@ -81,6 +87,9 @@ type BroadcastPair =
         Right: Tensor
     }
 
+    /// The pair with both tensors in a dtype.
+    member this.WithDType(dtype: DType) : BroadcastPair = { Left = DTypeOf.tensor dtype this.Left; Right = DTypeOf.tensor dtype this.Right }
+
 /// Two broadcast-compatible tensors whose elements never tie: the left values are multiples of 0.1, the
 /// right ones odd multiples of 0.05, so maximum/minimum are differentiable everywhere.
 type SeparatedPair =
@@ -90,6 +99,9 @@ type SeparatedPair =
         /// The right operand (odd multiples of 0.05).
         Right: Tensor
     }
+
+    /// The pair with both tensors in a dtype (the two grids stay apart by about 0.05 in float32 too).
+    member this.WithDType(dtype: DType) : SeparatedPair = { Left = DTypeOf.tensor dtype this.Left; Right = DTypeOf.tensor dtype this.Right }
 
 /// A matrix product that is valid: 1-D, 2-D or batched operands (batch dimensions broadcast), transpose
 /// flags (only on operands of rank 2 or more, whose stored shape is then transposed), and an optional bias
@@ -122,6 +134,13 @@ type MatMulCase =
     /// The product of this case's own tensors.
     member this.Product() = this.ProductOf this.Inputs
 
+    /// The case with every tensor (operands and bias) in a dtype.
+    member this.WithDType(dtype: DType) =
+        { this with
+            Left = DTypeOf.tensor dtype this.Left
+            Right = DTypeOf.tensor dtype this.Right
+            Bias = this.Bias |> Option.map (DTypeOf.tensor dtype) }
+
 /// A sum/mean over a random list of dimensions (some written negative), with or without keepDim.
 type ReductionCase =
     {
@@ -132,6 +151,9 @@ type ReductionCase =
         /// Whether the reduced dimensions are kept with size 1.
         KeepDim: bool
     }
+
+    /// The case with its input in a dtype.
+    member this.WithDType(dtype: DType) = { this with Input = DTypeOf.tensor dtype this.Input }
 
 /// One dimension of a tensor of rank 1 or more with pairwise-distinct values (by at least 0.1): for
 /// max/min/argmax along a dimension and softmax, where ties would make the derivative undefined.
@@ -144,6 +166,9 @@ type AxisCase =
         /// Whether the reduced dimension is kept with size 1.
         KeepDim: bool
     }
+
+    /// The case with its input in a dtype.
+    member this.WithDType(dtype: DType) = { this with Input = DTypeOf.tensor dtype this.Input }
 
 /// A valid 2-D convolution: input [N, C, H, W], filters [O, C, KH, KW] whose kernel fits the padded input
 /// (KH &lt;= H + 2·padding height, likewise KW), an optional bias [O], and (vertical, horizontal) stride and padding.
@@ -178,6 +203,13 @@ type Conv2dCase =
     /// The convolution of this case's own tensors.
     member this.Convolution() = this.ConvolutionOf this.Inputs
 
+    /// The case with input, filters and bias in a dtype.
+    member this.WithDType(dtype: DType) =
+        { this with
+            Input = DTypeOf.tensor dtype this.Input
+            Filters = DTypeOf.tensor dtype this.Filters
+            Bias = this.Bias |> Option.map (DTypeOf.tensor dtype) }
+
     /// The fused convolution + ReLU (<c>Conv2dRelu</c>) of the given inputs (same order as <see cref="Inputs"/>),
     /// through the int or the (height, width) overload as <see cref="ConvolutionOf"/>.
     member this.RectifiedConvolutionOf(inputs: Tensor[]) =
@@ -209,6 +241,9 @@ type Pool2dCase =
         /// (vertical, horizontal) padding, each at most half the window's extent.
         Padding: int * int
     }
+
+    /// The case with its input in a dtype.
+    member this.WithDType(dtype: DType) = { this with Input = DTypeOf.tensor dtype this.Input }
 
     member private this.Square =
         let (kh, kw), (sh, sw), (ph, pw) = this.Kernel, this.Stride, this.Padding
@@ -300,3 +335,21 @@ type DropoutCase =
 
     /// A new random source seeded with <see cref="Seed"/>: the same mask on every call.
     member this.Random() = System.Random(this.Seed)
+
+/// Two broadcast-compatible tensors (values in [-2, 2]) whose dtypes are drawn independently, so that all four
+/// combinations of float32 and float64 occur: for promotion and mixed-dtype gradients.
+type MixedPair =
+    | MixedPair of left: Tensor * right: Tensor
+
+    /// The left operand.
+    member this.Left =
+        let (MixedPair(a, _)) = this
+        a
+
+    /// The right operand.
+    member this.Right =
+        let (MixedPair(_, b)) = this
+        b
+
+    /// The dtype an op on the two gives (PyTorch's rules: <c>Tensor.ResultDType</c>).
+    member this.ResultDType = Tensor.ResultDType(this.Left, this.Right)

@@ -353,3 +353,45 @@ module TensorGen =
             let! seed = Gen.choose (0, Int32.MaxValue - 1)
             return { Input = x; Probability = p; Seed = seed }
         }
+
+    // ------------------------------------------------------------------ dtypes
+
+    /// float32 or float64, equally often.
+    let dtype : Gen<DType> = Gen.elements [ DType.Float32; DType.Float64 ]
+
+    /// The generated tensors in a dtype (float64 to float32 rounds the short decimals once; every domain's
+    /// spacing of at least 0.01 survives): <c>TensorGen.tensor |> TensorGen.inDType DType.Float32</c>.
+    let inDType (dtype: DType) (tensors: Gen<Tensor>) : Gen<Tensor> = tensors |> Gen.map (fun t -> t.To(dtype).Detach())
+
+    /// A tensor of a dtype and shape with values from a domain.
+    let tensorInOf (dtype: DType) (domain: Domain) (shape: int[]) : Gen<Tensor> = tensorIn domain shape |> inDType dtype
+
+    /// A tensor of random shape (rank 0-4) and random dtype, values in [-2, 2].
+    let anyDTypeTensor : Gen<Tensor> = Gen.zip dtype tensor |> Gen.map (fun (dt, t) -> t.To(dt).Detach())
+
+    /// Broadcast-compatible pairs in a dtype.
+    let broadcastPairOf (dtype: DType) : Gen<BroadcastPair> = broadcastPair |> Gen.map (fun p -> p.WithDType dtype)
+
+    /// Matrix-product cases in a dtype.
+    let matMulCaseOf (dtype: DType) : Gen<MatMulCase> = matMulCase |> Gen.map (fun c -> c.WithDType dtype)
+
+    /// Reduction cases in a dtype.
+    let reductionCaseOf (dtype: DType) : Gen<ReductionCase> = reductionCase |> Gen.map (fun c -> c.WithDType dtype)
+
+    /// Max/min/softmax cases in a dtype.
+    let axisCaseOf (dtype: DType) : Gen<AxisCase> = axisCase |> Gen.map (fun c -> c.WithDType dtype)
+
+    /// conv2d cases in a dtype.
+    let conv2dCaseOf (dtype: DType) : Gen<Conv2dCase> = conv2dCase |> Gen.map (fun c -> c.WithDType dtype)
+
+    /// Pooling cases in a dtype.
+    let pool2dCaseOf (dtype: DType) : Gen<Pool2dCase> = pool2dCase |> Gen.map (fun c -> c.WithDType dtype)
+
+    /// A broadcast-compatible pair whose operands' dtypes are drawn independently (all four combinations).
+    let mixedPair : Gen<MixedPair> =
+        gen {
+            let! a, b = broadcastPairIn Domain.General Domain.General
+            let! da = dtype
+            let! db = dtype
+            return MixedPair(a.To(da).Detach(), b.To(db).Detach())
+        }

@@ -308,3 +308,9 @@ module TensorShrink =
             if c.Probability <> 0.5 && c.Probability > 0.0 && c.Probability < 1.0 then yield { c with Probability = 0.5 }
             if c.Seed <> 0 then yield { c with Seed = 0 }
         }
+
+    /// Shrinks a mixed pair as a broadcast pair (smaller shapes, shorter values), keeping each operand's dtype.
+    let mixedPair (p: MixedPair) : seq<MixedPair> =
+        let da, db = p.Left.DType, p.Right.DType
+        broadcastPair { BroadcastPair.Left = p.Left.To(DType.Float64).Detach(); Right = p.Right.To(DType.Float64).Detach() }
+        |> Seq.map (fun q -> MixedPair(q.Left.To(da).Detach(), q.Right.To(db).Detach()))

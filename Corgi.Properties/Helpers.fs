@@ -14,8 +14,20 @@ let weightsFor (shape: int[]) =
     let n = Array.fold (*) 1 shape
     Tensor(shape, Array.init n (fun i -> 0.5 + cos (1.7 * float i + 0.3)))
 
-/// sum(y * w) with the weights above.
-let weighted (y: Tensor) = (y * weightsFor y.Shape).Sum()
+/// sum(y * w) with the weights above, in y's dtype (so a float32 op's output is reduced in float32, not widened).
+let weighted (y: Tensor) = (y * weightsFor(y.Shape).To(y.DType)).Sum()
+
+/// The two dtypes every gradient property runs in.
+let dtypes = [| DType.Float64; DType.Float32 |]
+
+/// The inputs in a dtype (untracked copies; float64 to float32 rounds the generators' short decimals once).
+let inDType (dtype: DType) (inputs: Tensor[]) = inputs |> Array.map (fun x -> x.To(dtype).Detach())
+
+/// The property for each dtype (the inputs converted), each labelled with its dtype.
+let inBothDTypes (property: Tensor[] -> Property) (inputs: Tensor[]) : Property =
+    dtypes
+    |> Array.map (fun dt -> property (inDType dt inputs) |> Prop.label $"in {dt.Name()}")
+    |> Array.reduce (.&.)
 
 /// Options for a step size, with tolerances derived from it (see GradientCheckOptions.ForStepSize).
 let step (h: float) = GradientCheckOptions.ForStepSize h
@@ -39,13 +51,27 @@ let scopedAgrees (f: Tensor[] -> Tensor) (inputs: Tensor[]) : Property =
     .&. (same plain movedOut |> Prop.label "the loss moved out of a dispose scope gives other gradients")
 
 /// The gradient of weighted(op(inputs)) equals central differences with step h, and is the same when the
-/// op runs in a dispose scope (scopedAgrees).
+/// op runs in a dispose scope (scopedAgrees), in both dtypes: the inputs as given in float64, then converted
+/// to float32, where the float32 gradient is compared with central differences of the float64 twin with
+/// float32's tolerance (GradientCheckOptions.ForDType: 1000 ε₃₂ added to the tolerances of step h).
 let gradientOf (h: float) (op: Tensor[] -> Tensor) (inputs: Tensor[]) : Property =
+    inputs
+    |> inBothDTypes (fun xs ->
+        let report = GradientChecker.Check(Func<Tensor[], Tensor>(op >> weighted), xs, step h)
+        let expected = if xs |> Array.exists (fun x -> x.DType = DType.Float32) then DType.Float32 else DType.Float64
+        TensorProperty.ofReport report
+        .&. Prop.label $"the check ran in {report.DType}, not {expected}" (report.DType = expected)
+        .&. scopedAgrees (op >> weighted) xs)
+
+/// The gradient of weighted(op(inputs)) equals central differences in float64 only (for inputs a float32
+/// rounding would move onto a kink or a tie).
+let gradientOf64 (h: float) (op: Tensor[] -> Tensor) (inputs: Tensor[]) : Property =
     TensorProperty.gradientWith (step h) (op >> weighted) inputs .&. scopedAgrees (op >> weighted) inputs
 
-/// The Hessian-vector product of weighted(op(inputs)) equals central differences of its gradient, step h.
+/// The Hessian-vector product of weighted(op(inputs)) equals central differences of its gradient, step h,
+/// in both dtypes (float32 against the float64 twin).
 let secondOrderOf (h: float) (op: Tensor[] -> Tensor) (inputs: Tensor[]) : Property =
-    TensorProperty.secondOrderWith (step h) (op >> weighted) inputs
+    inputs |> inBothDTypes (TensorProperty.secondOrderWith (step h) (op >> weighted))
 
 /// A rank-0 tensor becomes a one-element vector (for ops that need a dimension).
 let atLeast1D (x: Tensor) = if x.Rank = 0 then x.Reshape(1).Detach() else x

@@ -41,9 +41,11 @@ public enum GradientCheckKind
 /// <param name="ElementsChecked">How many derivatives were compared.</param>
 /// <param name="ElementsFailed">How many of them were outside the tolerances.</param>
 /// <param name="AbsoluteFloor">The absolute floor used (<see cref="GradientCheckOptions.AbsoluteTolerance"/> times the function's scale).</param>
-/// <param name="Options">The step size and tolerances used.</param>
+/// <param name="Options">The step size and tolerances used (for a float32 check, with <see cref="GradientCheckOptions.Float32Tolerance"/> added: <see cref="GradientCheckOptions.ForDType(DType)"/>).</param>
 /// <param name="AnalyticDerivatives">Per input, the reverse-mode derivatives (for a Jacobian: of shape output shape ++ input shape).</param>
 /// <param name="NumericDerivatives">Per input, the finite-difference derivatives, shaped like <paramref name="AnalyticDerivatives"/>.</param>
+/// <param name="DType">The dtype whose analytic derivatives were checked: float32 when any input was float32 (then compared
+/// with finite differences of the float64 twin of the computation), else float64. Both derivative lists hold float64 tensors.</param>
 public sealed record GradientCheckReport(
     GradientCheckKind Kind,
     bool Passed,
@@ -60,7 +62,8 @@ public sealed record GradientCheckReport(
     double AbsoluteFloor,
     GradientCheckOptions Options,
     IReadOnlyList<Tensor> AnalyticDerivatives,
-    IReadOnlyList<Tensor> NumericDerivatives)
+    IReadOnlyList<Tensor> NumericDerivatives,
+    DType DType = DType.Float64)
 {
     /// <summary>
     /// One readable paragraph: passed or failed, how many elements failed, the worst element with both
@@ -69,7 +72,8 @@ public sealed record GradientCheckReport(
     /// <example>
     /// <c>gradient check FAILED: 3 of 3 elements outside tolerance; worst: input 0, element [2] (flat 2):
     /// analytic 4, numeric 12, abs error 8, rel error 0.6667; max abs error 8, max rel error 0.6667
-    /// (h = 1e-06, rtol = 1e-06, atol floor = 1.1e-05)</c>
+    /// (float64; h = 1e-06, rtol = 1e-06, atol floor = 1.1e-05)</c></example>
+    /// <example>A float32 check ends <c>(float32 against its float64 twin; h = 1e-06, rtol = 0.0001202, atol floor = ...)</c>.
     /// </example>
     public string Summary
     {
@@ -82,8 +86,9 @@ public sealed record GradientCheckReport(
                 GradientCheckKind.SecondOrder => "second-order check",
                 _ => "gradient check",
             };
+            string dtype = DType == DType.Float32 ? "float32 against its float64 twin" : "float64";
             if (ElementsChecked == 0)
-                return $"{what} passed: no elements to compare";
+                return $"{what} passed: no elements to compare ({dtype})";
             string verdict = Passed ? "passed" : "FAILED";
             string worst = "input " + WorstInput.ToString(c) + ", element [" + string.Join(",", WorstIndex) + "] (flat " + WorstElement.ToString(c) + ")";
             if (WorstOutput >= 0) worst = "output element " + WorstOutput.ToString(c) + " w.r.t. " + worst;
@@ -94,7 +99,7 @@ public sealed record GradientCheckReport(
                 $"{what} {verdict}: {ElementsFailed} of {ElementsChecked} elements outside tolerance; " +
                 $"worst: {worst}: analytic {Analytic:G10}, numeric {Numeric:G10}, abs error {absErr:G4}, rel error {relErr:G4}; " +
                 $"max abs error {MaxAbsoluteError:G4}, max rel error {MaxRelativeError:G4} " +
-                $"(h = {Options.StepSize:G4}, rtol = {Options.RelativeTolerance:G4}, atol floor = {AbsoluteFloor:G4})");
+                $"({dtype}; h = {Options.StepSize:G4}, rtol = {Options.RelativeTolerance:G4}, atol floor = {AbsoluteFloor:G4})");
         }
     }
 

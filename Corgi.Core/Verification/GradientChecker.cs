@@ -11,6 +11,12 @@ namespace Corgi.Verification;
 /// their (immutable) values, and perturbs copies. The function is called once with tracked inputs for the
 /// analytic derivative, then twice per input element inside <see cref="Tensor.NoGrad"/> for the numeric
 /// one, so keep the inputs small (tens to a few hundred elements).</para>
+/// <para>float32 inputs: the analytic derivatives are computed in float32 and compared with central
+/// differences of the float64 twin of the computation: the function is evaluated at the inputs widened to
+/// float64 (exactly) inside <c>Tensor.DefaultDTypeScope(DType.Float64)</c>, so a function that takes its
+/// dtype from its arguments (and its constants from the default) runs in float64 there. A check with any
+/// float32 input uses the float32 tolerances (<see cref="GradientCheckOptions.ForDType(DType)"/>) and
+/// reports <see cref="GradientCheckReport.DType"/> float32.</para>
 /// <para>Step size and tolerances are explained on <see cref="GradientCheckOptions"/>. Use it in tests with
 /// <c>Assert.True(report.Passed, report.Summary)</c>, or from F# with <c>Corgi.FSharp.Check</c>.</para>
 /// <example>
@@ -43,24 +49,27 @@ public static class GradientChecker
     public static GradientCheckReport Check(Func<Tensor[], Tensor> function, Tensor[] inputs, GradientCheckOptions? options = null)
     {
         var (f, xs, opts) = Prepare("gradient check", function, inputs, options);
+        var dtype = CheckedDType(xs);
         var analytic = AnalyticGradient(f, xs, out double value);
+        var twin = Float64Twin(xs);
         var numeric = new double[xs.Length][];
         double h = opts.StepSize, scale = Math.Abs(value);
         using (Tensor.NoGrad())
+        using (Tensor.DefaultDTypeScope(DType.Float64))
         {
             for (int i = 0; i < xs.Length; i++)
             {
                 numeric[i] = new double[xs[i].Count];
                 for (int k = 0; k < xs[i].Count; k++)
                 {
-                    var (plus, minus, step) = Perturbed(f, xs, i, k, h);
+                    var (plus, minus, step) = Perturbed(f, twin, i, k, h);
                     double fp = ScalarValue(plus), fm = ScalarValue(minus);
                     numeric[i][k] = (fp - fm) / (2 * step);
                     scale = Math.Max(scale, Math.Max(Math.Abs(fp), Math.Abs(fm)));
                 }
             }
         }
-        return Compare(GradientCheckKind.Gradient, opts, xs, analytic, numeric, null, scale);
+        return Compare(GradientCheckKind.Gradient, opts, dtype, xs, analytic, numeric, null, scale);
     }
 
     /// <summary>Compares the gradient of a scalar-valued function of one tensor with central finite differences.</summary>
@@ -95,6 +104,7 @@ public static class GradientChecker
     public static GradientCheckReport CheckJacobian(Func<Tensor[], Tensor> function, Tensor[] inputs, GradientCheckOptions? options = null)
     {
         var (f, xs, opts) = Prepare("jacobian check", function, inputs, options);
+        var dtype = CheckedDType(xs);
         var leaves = TrackedLeaves(xs);
         var y = f(leaves);
         int m = y.Count;
@@ -109,14 +119,16 @@ public static class GradientChecker
                 var seed = new double[m];
                 seed[j] = 1;
                 foreach (var l in leaves) l.ClearGradient();
-                y.Backward(new Tensor(seed, y.ShapeRef));
+                y.Backward(Tensor.FromArray(y.Shape, seed, y.DType));
                 for (int i = 0; i < xs.Length; i++)
-                    leaves[i].Gradient?.AsSpan().CopyTo(analytic[i].AsSpan(j * xs[i].Count, xs[i].Count));
+                    leaves[i].Gradient?.ToArray().CopyTo(analytic[i].AsSpan(j * xs[i].Count, xs[i].Count));
             }
         }
+        var twin = Float64Twin(xs);
         var numeric = new double[xs.Length][];
         double h = opts.StepSize;
         using (Tensor.NoGrad())
+        using (Tensor.DefaultDTypeScope(DType.Float64))
         {
             for (int i = 0; i < xs.Length; i++)
             {
@@ -124,7 +136,7 @@ public static class GradientChecker
                 numeric[i] = new double[m * n];
                 for (int k = 0; k < n; k++)
                 {
-                    var (plus, minus, step) = Perturbed(f, xs, i, k, h);
+                    var (plus, minus, step) = Perturbed(f, twin, i, k, h);
                     if (plus.Count != m || minus.Count != m)
                         throw new ArgumentException($"jacobian check: the function returned {plus.Count} and {minus.Count} elements for perturbed inputs but {m} at the point itself", nameof(function));
                     for (int j = 0; j < m; j++)
@@ -133,7 +145,7 @@ public static class GradientChecker
                 }
             }
         }
-        return Compare(GradientCheckKind.Jacobian, opts, xs, analytic, numeric, outShape, scale);
+        return Compare(GradientCheckKind.Jacobian, opts, dtype, xs, analytic, numeric, outShape, scale);
     }
 
     /// <summary>Compares the Jacobian of a tensor-valued function of one tensor with central finite differences.</summary>
@@ -171,6 +183,7 @@ public static class GradientChecker
     public static GradientCheckReport CheckSecondOrder(Func<Tensor[], Tensor> function, Tensor[] inputs, GradientCheckOptions? options = null, Tensor[]? directions = null)
     {
         var (f, xs, opts) = Prepare("second-order check", function, inputs, options);
+        var dtype = CheckedDType(xs);
         var v = new Tensor[xs.Length];
         if (directions is not null)
         {
@@ -181,13 +194,14 @@ public static class GradientChecker
                 ArgumentNullException.ThrowIfNull(directions[i], nameof(directions));
                 if (!ShapeUtil.SameShape(directions[i].ShapeRef, xs[i].ShapeRef))
                     throw new TensorShapeException($"second-order check: direction {i} has shape {ShapeUtil.Format(directions[i].ShapeRef)} but input {i} has shape {ShapeUtil.Format(xs[i].ShapeRef)}");
-                v[i] = directions[i].Detach();
+                // in the input's dtype, so that gradient · v does not widen the float32 graph
+                v[i] = directions[i].Detach().To(xs[i].DType).Detach();
             }
         }
         else
         {
             var random = new Random(opts.Seed);
-            for (int i = 0; i < xs.Length; i++) v[i] = Tensor.RandomUniform(xs[i].Shape, random, -1, 1);
+            for (int i = 0; i < xs.Length; i++) v[i] = Tensor.RandomUniform(xs[i].Shape, random, -1, 1).To(xs[i].DType).Detach();
         }
 
         // analytic H·v: differentiate s = Σ_i sum(∇_i f · v_i) once more
@@ -213,11 +227,11 @@ public static class GradientChecker
             {
                 s.Backward();
                 for (int i = 0; i < xs.Length; i++)
-                    leaves[i].Gradient?.AsSpan().CopyTo(analytic[i]);
+                    leaves[i].Gradient?.ToArray().CopyTo(analytic[i], 0);
             }
         }
 
-        // numeric H·v: central difference of first-order gradients along v
+        // numeric H·v: central difference of first-order gradients along v, of the float64 twin
         double h = opts.StepSize;
         var plus = new Tensor[xs.Length];
         var minus = new Tensor[xs.Length];
@@ -233,8 +247,12 @@ public static class GradientChecker
             plus[i] = new Tensor(p, xs[i].ShapeRef);
             minus[i] = new Tensor(q, xs[i].ShapeRef);
         }
-        var gp = AnalyticGradient(f, plus, out _);
-        var gm = AnalyticGradient(f, minus, out _);
+        double[][] gp, gm;
+        using (Tensor.DefaultDTypeScope(DType.Float64))
+        {
+            gp = AnalyticGradient(f, plus, out _);
+            gm = AnalyticGradient(f, minus, out _);
+        }
         var numeric = new double[xs.Length][];
         for (int i = 0; i < xs.Length; i++)
         {
@@ -245,7 +263,7 @@ public static class GradientChecker
                 scale = Math.Max(scale, Math.Max(Math.Abs(gp[i][k]), Math.Abs(gm[i][k])));
             }
         }
-        return Compare(GradientCheckKind.SecondOrder, opts, xs, analytic, numeric, null, scale);
+        return Compare(GradientCheckKind.SecondOrder, opts, dtype, xs, analytic, numeric, null, scale);
     }
 
     /// <summary>Checks the Hessian-vector product of a scalar-valued function of one tensor (see the overload for several).</summary>
@@ -282,6 +300,26 @@ public static class GradientChecker
         return (F, xs, opts);
     }
 
+    /// <summary>float32 when any input is float32 (its gradient is then only as good as float32 arithmetic), else float64.</summary>
+    private static DType CheckedDType(Tensor[] xs)
+    {
+        foreach (var x in xs)
+            if (x.DType == DType.Float32) return DType.Float32;
+        return DType.Float64;
+    }
+
+    /// <summary>
+    /// The inputs in float64 (exact: every float32 is a double), where the finite differences are taken:
+    /// the float64 twin of a float32 computation. float64 inputs are returned as they are.
+    /// </summary>
+    private static Tensor[] Float64Twin(Tensor[] xs)
+    {
+        var twin = new Tensor[xs.Length];
+        using (Tensor.NoGrad())
+            for (int i = 0; i < xs.Length; i++) twin[i] = xs[i].DType == DType.Float64 ? xs[i] : xs[i].To(DType.Float64).Detach();
+        return twin;
+    }
+
     /// <summary>Fresh tracked leaves sharing the values, so no gradient lands on the caller's tensors.</summary>
     private static Tensor[] TrackedLeaves(Tensor[] xs)
     {
@@ -313,7 +351,7 @@ public static class GradientChecker
         if (!y.IsTracked) return grads;
         y.Backward();
         for (int i = 0; i < xs.Length; i++)
-            leaves[i].Gradient?.AsSpan().CopyTo(grads[i]);
+            leaves[i].Gradient?.ToArray().CopyTo(grads[i], 0);
         return grads;
     }
 
@@ -338,13 +376,14 @@ public static class GradientChecker
     private static double MaxAbs(Tensor t)
     {
         double m = 0;
-        foreach (var v in t.AsSpan()) m = Math.Max(m, Math.Abs(v));
+        for (int k = 0; k < t.Count; k++) m = Math.Max(m, Math.Abs(t.ValueAt(k)));
         return m;
     }
 
-    private static GradientCheckReport Compare(GradientCheckKind kind, GradientCheckOptions opts, Tensor[] xs,
+    private static GradientCheckReport Compare(GradientCheckKind kind, GradientCheckOptions requested, DType dtype, Tensor[] xs,
         double[][] analytic, double[][] numeric, int[]? outShape, double scale)
     {
+        var opts = requested.ForDType(dtype);
         double floor = opts.AbsoluteTolerance * Math.Max(1, double.IsFinite(scale) ? scale : 1);
         double maxAbs = 0, maxRel = 0, worstRatio = -1;
         int worstInput = -1, worstFlat = -1, worstOut = -1, checkedCount = 0, failed = 0;
@@ -385,7 +424,7 @@ public static class GradientChecker
             nu2[i] = new Tensor(numeric[i], shape);
         }
         return new GradientCheckReport(kind, failed == 0, maxAbs, maxRel, worstInput, worstFlat, worstIndex, worstOut,
-            worstA, worstN, checkedCount, failed, floor, opts, an, nu2);
+            worstA, worstN, checkedCount, failed, floor, opts, an, nu2, dtype);
     }
 
     private static int[] Unravel(int flat, int[] shape)

@@ -218,4 +218,94 @@ public class GradientCheckerTests
         var r = GradientChecker.CheckJacobian(x => x[0].Softmax(), new[] { Tensor.Of(1, 2, 3) });
         Assert.True(r.Passed, r.Summary);
     }
+
+    // ------------------------------------------------------------------ float32 (against the float64 twin)
+
+    [Fact]
+    public void Float32InputIsCheckedAgainstTheFloat64TwinWithFloat32Tolerances()
+    {
+        var x = Tensor.Of(0.5f, 1f, 2f);
+        var report = GradientChecker.Check(t => t.Pow(3).Sum(), x);
+        Assert.True(report.Passed, report.Summary);
+        Assert.Equal(DType.Float32, report.DType);
+        Assert.Contains("float32 against its float64 twin", report.Summary);
+        // the tolerances in effect: float64's plus 1000 eps32
+        Assert.Equal(1e-6 + 1000 * GradientCheckOptions.Float32Epsilon, report.Options.RelativeTolerance, 15);
+        // d/dx sum(x^3) = 3x^2 = [0.75, 3, 12], exact in float32 (one rounding of exact values)
+        Assert.True(report.AnalyticDerivatives[0].AllClose(Tensor.Of(0.75, 3, 12), 1e-6, 0), report.Summary);
+        // the numeric derivative comes from float64 arithmetic: good to ~1e-9, not float32's ~1e-2
+        Assert.True(report.NumericDerivatives[0].AllClose(Tensor.Of(0.75, 3, 12), 1e-8, 0), report.Summary);
+    }
+
+    [Fact]
+    public void Float64ReportSaysFloat64()
+    {
+        var report = GradientChecker.Check(t => t.Exp().Sum(), Tensor.Of(0.5, 1));
+        Assert.Equal(DType.Float64, report.DType);
+        Assert.Contains("(float64; h = ", report.Summary);
+        Assert.Equal(GradientCheckOptions.Default, report.Options);
+    }
+
+    [Fact]
+    public void Float32WrongDerivativeFails()
+    {
+        // the "always 2x" derivative of x^3 is off by O(1), far outside 1.2e-4
+        var report = GradientChecker.Check(t => PowCustom(t, 3, wrong: true).Sum(), Tensor.Of(0.5f, 1f, 2f));
+        Assert.False(report.Passed, report.Summary);
+        Assert.Equal(DType.Float32, report.DType);
+    }
+
+    [Fact]
+    public void Float32MixedWithFloat64ChecksAsFloat32()
+    {
+        var a = Tensor.FromArray(new[] { 2, 3 }, new[] { 0.1f, -0.4f, 0.7f, 1.2f, -1.5f, 0.3f });
+        var b = Tensor.FromArray(new[] { 1, 3 }, new[] { 0.5, -0.2, 0.9 });
+        var report = GradientChecker.Check(x => (x[0] * x[1]).Tanh().Sum() + x[0].MatMul(x[1].T).Sum(), new[] { a, b });
+        Assert.True(report.Passed, report.Summary);
+        Assert.Equal(DType.Float32, report.DType);
+        Assert.Equal(9, report.ElementsChecked);
+    }
+
+    [Fact]
+    public void Float32FunctionIsEvaluatedInFloat64ForTheNumericDerivative()
+    {
+        // f records the dtypes it is called with: float32 once (analytic), float64 for every perturbation
+        int float32Calls = 0, float64Calls = 0;
+        var report = GradientChecker.Check(t =>
+        {
+            if (t.DType == DType.Float32) float32Calls++; else float64Calls++;
+            // a constant from the default dtype: float64 inside the twin
+            return (t * Tensor.Ones(t.Shape)).Tanh().Sum();
+        }, Tensor.Of(0.25f, -1f));
+        Assert.True(report.Passed, report.Summary);
+        Assert.Equal(1, float32Calls);
+        Assert.Equal(4, float64Calls);
+    }
+
+    [Fact]
+    public void Float32JacobianAndSecondOrderCheck()
+    {
+        var x = Tensor.Of(1f, 2f, 3f);
+        var jacobian = GradientChecker.CheckJacobian(t => t.Softmax(), x);
+        Assert.True(jacobian.Passed, jacobian.Summary);
+        Assert.Equal(DType.Float32, jacobian.DType);
+        // f = sum(x^3): H = diag(6x), so H·v = 6 x v = [6, 12, 18] along v = 1
+        var second = GradientChecker.CheckSecondOrder(t => t.Pow(3).Sum(), x, direction: Tensor.Of(1, 1, 1));
+        Assert.True(second.Passed, second.Summary);
+        Assert.Equal(DType.Float32, second.DType);
+        Assert.True(second.AnalyticDerivatives[0].AllClose(Tensor.Of(6, 12, 18), 1e-6, 0), second.Summary);
+    }
+
+    [Fact]
+    public void Float32ToleranceForDTypeAddsToBothTolerances()
+    {
+        var o = new GradientCheckOptions(RelativeTolerance: 1e-5, AbsoluteTolerance: 2e-5, Float32Tolerance: 1e-3);
+        var f32 = o.ForDType(DType.Float32);
+        Assert.Equal(1e-5 + 1e-3, f32.RelativeTolerance, 15);
+        Assert.Equal(2e-5 + 1e-3, f32.AbsoluteTolerance, 15);
+        Assert.Same(o, o.ForDType(DType.Float64));
+        Assert.Equal(1000 * GradientCheckOptions.Float32Epsilon, GradientCheckOptions.Default.Float32Tolerance);
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            GradientChecker.Check(t => t.Sum(), Tensor.Of(1f), new GradientCheckOptions(Float32Tolerance: -1)));
+    }
 }
