@@ -352,6 +352,11 @@ public sealed partial class Tensor
     /// is unreachable once cleared, so its buffer is reused for later results.</remarks>
     public void ClearGradient()
     {
+        lock (GradientLock(this)) ClearGradientLocked();
+    }
+
+    private void ClearGradientLocked()
+    {
         var g = _gradient;
         if (Interlocked.Exchange(ref _gradientOwned, 0) == 1 && g is not null) Kernels.BufferPool.Return(g.Data);
         _gradient = null;
@@ -360,10 +365,13 @@ public sealed partial class Tensor
     /// <summary>Returns the accumulated gradient and clears it.</summary>
     public Tensor? TakeGradient()
     {
-        var g = _gradient;
-        _gradient = null;
-        Volatile.Write(ref _gradientOwned, 0);
-        return g;
+        lock (GradientLock(this))
+        {
+            var g = _gradient;
+            _gradient = null;
+            Volatile.Write(ref _gradientOwned, 0);
+            return g;
+        }
     }
 
     internal bool KeepsGradient => Node is null || _retainsGradient;
@@ -375,6 +383,13 @@ public sealed partial class Tensor
     /// replaced without ever having been read.
     /// </summary>
     internal void AccumulateGradient(Tensor g, Autodiff.PassBuffers? buffers)
+    {
+        // passes on several threads may reach one leaf at once: each sum is taken under the leaf's lock
+        lock (GradientLock(this))
+            AccumulateGradientLocked(g, buffers);
+    }
+
+    private void AccumulateGradientLocked(Tensor g, Autodiff.PassBuffers? buffers)
     {
         var old = _gradient;
         var stored = old is null ? g : old.Add(g);
@@ -389,6 +404,18 @@ public sealed partial class Tensor
         _gradient = stored;
         Volatile.Write(ref _gradientOwned, owned ? 1 : 0);
     }
+
+    // Striped locks for gradient accumulation: no lock object per tensor, and two tensors rarely share one.
+    private static readonly object[] s_gradientLocks = CreateLocks(64);
+
+    private static object[] CreateLocks(int n)
+    {
+        var locks = new object[n];
+        for (int i = 0; i < n; i++) locks[i] = new object();
+        return locks;
+    }
+
+    private static object GradientLock(Tensor t) => s_gradientLocks[RuntimeHelpers.GetHashCode(t) & (s_gradientLocks.Length - 1)];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool Records(Tensor a) => a._tracked && GradMode.IsEnabled;

@@ -16,6 +16,26 @@ public sealed partial class Tensor
     // while the outer one waits); see CountConsumers.
     [ThreadStatic] private static List<int>? t_runningMarks;
 
+    // The marks of the passes running now on any thread, and how many there are (read first, so that the
+    // common case, one pass at a time, never takes the lock). A tensor whose VisitMark is live belongs to
+    // that pass: another thread's pass keeps its own scratch state for it on the side (SideScratch).
+    private static readonly HashSet<int> s_liveMarks = new();
+    private static int s_liveCount;
+
+    /// <summary>A pass's scratch state for a tensor whose own scratch fields another thread's live pass is using.</summary>
+    private sealed class SideScratch
+    {
+        public int Consumers;
+        public Tensor? Pending;
+        public bool Owned;
+    }
+
+    private static bool IsLiveElsewhere(int otherMark)
+    {
+        if (otherMark == 0 || Volatile.Read(ref s_liveCount) < 2) return false;
+        lock (s_liveMarks) return s_liveMarks.Contains(otherMark);
+    }
+
     /// <summary>
     /// Opens a scope in which no operation records a graph: <c>using (Tensor.NoGrad()) { ... }</c>.
     /// </summary>
@@ -102,9 +122,21 @@ public sealed partial class Tensor
         seed = seed is null ? Full(_shape, 1.0, _dtype) : seed.DType == _dtype ? seed : seed.Detach().To(_dtype);
 
         int mark = Interlocked.Increment(ref s_backwardMark);
+        lock (s_liveMarks) s_liveMarks.Add(mark);
+        Interlocked.Increment(ref s_liveCount);
         var runningMarks = t_runningMarks ??= new List<int>();
         List<ScratchState>? saved = null;
-        var order = CountConsumers(this, mark, runningMarks.Count > 0 ? runningMarks : null, ref saved);
+        Dictionary<Tensor, SideScratch>? side = null;
+        List<Tensor> order;
+        try
+        {
+            order = CountConsumers(this, mark, runningMarks.Count > 0 ? runningMarks : null, ref saved, ref side);
+        }
+        catch
+        {
+            EndLive(mark);
+            throw;
+        }
         runningMarks.Add(mark);
 
         bool previous = createGraph ? false : GradMode.EnterPlainBackward();
@@ -112,7 +144,8 @@ public sealed partial class Tensor
         HashSet<Array>? interrupted = createGraph ? null : PassBuffers.Enter(out buffers);
         try
         {
-            PendingGradient = seed;
+            if (side is not null && side.TryGetValue(this, out var rootSide)) rootSide.Pending = seed;
+            else PendingGradient = seed;
             var ready = new Stack<Tensor>();
             ready.Push(this);
             while (ready.Count > 0)
@@ -120,8 +153,9 @@ public sealed partial class Tensor
                 // Every consumer of t has been processed, so its gradient is complete (or null when no
                 // consumer sent it any: it is still popped, so that its inputs' counts go down).
                 var t = ready.Pop();
-                var g = t.PendingGradient;
-                t.PendingGradient = null;
+                Tensor? g;
+                if (side is not null && side.TryGetValue(t, out var ts)) { g = ts.Pending; ts.Pending = null; }
+                else { g = t.PendingGradient; t.PendingGradient = null; }
                 if (g is not null)
                 {
                     buffers?.Unhold(g);
@@ -147,7 +181,10 @@ public sealed partial class Tensor
                     for (int i = 0; i < inputs.Length; i++)
                     {
                         var input = inputs[i];
-                        if (!input._tracked || input.VisitMark != mark) continue;
+                        if (!input._tracked) continue;
+                        // this pass's scratch state of the input: its own fields, or the side entry
+                        SideScratch? si = null;
+                        if (input.VisitMark != mark && (side is null || !side.TryGetValue(input, out si))) continue;
                         if (g is not null)
                         {
                             var gi = all is not null ? all[i] : node.PerInput!(g, t, inputs, i);
@@ -162,10 +199,11 @@ public sealed partial class Tensor
                                     buffers?.Release(reduced, g);
                                     reduced = converted;
                                 }
-                                input.AddPendingGradient(reduced, g, buffers);
+                                if (si is null) input.AddPendingGradient(ref input.PendingGradient, ref input._pendingOwned, reduced, g, buffers);
+                                else input.AddPendingGradient(ref si.Pending, ref si.Owned, reduced, g, buffers);
                             }
                         }
-                        if (--input.PendingConsumers == 0) ready.Push(input);
+                        if ((si is null ? --input.PendingConsumers : --si.Consumers) == 0) ready.Push(input);
                     }
                 }
                 // t's gradient has been stored, collected or propagated: its buffer is spent unless shared.
@@ -185,7 +223,14 @@ public sealed partial class Tensor
             // A nested pass gives the tensors it shares with the passes it interrupted their state back.
             if (saved is not null)
                 for (int i = saved.Count - 1; i >= 0; i--) saved[i].Restore();
+            EndLive(mark);
         }
+    }
+
+    private static void EndLive(int mark)
+    {
+        lock (s_liveMarks) s_liveMarks.Remove(mark);
+        Interlocked.Decrement(ref s_liveCount);
     }
 
     /// <summary>
@@ -197,25 +242,27 @@ public sealed partial class Tensor
     /// <param name="g">The contribution.</param>
     /// <param name="upstream">The upstream gradient of the node sending g, still being read (it may share g's buffer).</param>
     /// <param name="buffers">The pass's buffer ownership; null with createGraph.</param>
-    private void AddPendingGradient(Tensor g, Tensor upstream, PassBuffers? buffers)
+    /// <param name="pendingGradient">The pass's pending gradient of this tensor (its own field, or its side entry's).</param>
+    /// <param name="pendingOwned">Whether the engine alone holds <paramref name="pendingGradient"/>'s buffer (the same slot's flag).</param>
+    private void AddPendingGradient(ref Tensor? pendingGradient, ref bool pendingOwned, Tensor g, Tensor upstream, PassBuffers? buffers)
     {
-        var pending = PendingGradient;
+        var pending = pendingGradient;
         if (pending is null)
         {
-            PendingGradient = g;
-            _pendingOwned = false;
+            pendingGradient = g;
+            pendingOwned = false;
             buffers?.Hold(g);
         }
         else if (buffers is null)
         {
-            PendingGradient = pending.Add(g);
+            pendingGradient = pending.Add(g);
         }
-        else if (_pendingOwned
+        else if (pendingOwned
             || (!ReferenceEquals(pending.Data, upstream.Data) && !ReferenceEquals(pending.Data, g.Data) && buffers.IsExclusive(pending.Data, 1)))
         {
             if (_dtype == DType.Float32) TensorPrimitives.Add(pending.F32, g.F32, pending.F32);
             else TensorPrimitives.Add(pending.F64, g.F64, pending.F64);
-            _pendingOwned = true;
+            pendingOwned = true;
             buffers.Release(g, upstream, pending);
         }
         else
@@ -226,8 +273,8 @@ public sealed partial class Tensor
             var summed = new Tensor(sum, _shape);
             buffers.Unhold(pending);
             buffers.Hold(summed);
-            PendingGradient = summed;
-            _pendingOwned = true;
+            pendingGradient = summed;
+            pendingOwned = true;
             buffers.Release(pending, upstream);
             buffers.Release(g, upstream, pending);
         }
@@ -236,16 +283,17 @@ public sealed partial class Tensor
     /// <summary>
     /// Marks every tracked tensor reachable from the root and counts its consumers in this graph. A tensor
     /// that belongs to a pass still running on this thread (<paramref name="running"/>: this pass is nested
-    /// in a custom op's backward) has its scratch state saved first, for the nested pass to restore.
+    /// in a custom op's backward) has its scratch state saved first, for the nested pass to restore. A tensor
+    /// that belongs to a pass running on another thread (a shared leaf of two graphs differentiated at once)
+    /// keeps this pass's state in <paramref name="side"/>, so neither pass writes the other's. Returns the
+    /// tensors whose own scratch fields this pass uses.
     /// </summary>
-    private static List<Tensor> CountConsumers(Tensor root, int mark, List<int>? running, ref List<ScratchState>? saved)
+    private static List<Tensor> CountConsumers(Tensor root, int mark, List<int>? running,
+        ref List<ScratchState>? saved, ref Dictionary<Tensor, SideScratch>? side)
     {
         var seen = new List<Tensor>();
         var stack = new Stack<Tensor>();
-        if (running is not null && running.Contains(root.VisitMark)) (saved ??= new()).Add(new ScratchState(root));
-        root.VisitMark = mark;
-        root.PendingConsumers = 0;
-        seen.Add(root);
+        Visit(root, mark, running, ref saved, ref side, seen);
         stack.Push(root);
         while (stack.Count > 0)
         {
@@ -254,19 +302,36 @@ public sealed partial class Tensor
             foreach (var input in t.Node.Inputs)
             {
                 if (!input._tracked) continue;
-                if (input.VisitMark != mark)
-                {
-                    if (running is not null && running.Contains(input.VisitMark)) (saved ??= new()).Add(new ScratchState(input));
-                    input.VisitMark = mark;
-                    input.PendingConsumers = 0;
-                    input.PendingGradient = null;
-                    seen.Add(input);
-                    stack.Push(input);
-                }
-                input.PendingConsumers++;
+                if (Visit(input, mark, running, ref saved, ref side, seen)) stack.Push(input);
+                if (side is not null && side.TryGetValue(input, out var s)) s.Consumers++;
+                else input.PendingConsumers++;
             }
         }
         return seen;
+    }
+
+    /// <summary>Claims <paramref name="t"/> for this pass on its first visit (true), or does nothing when it was visited already (false).</summary>
+    private static bool Visit(Tensor t, int mark, List<int>? running, ref List<ScratchState>? saved,
+        ref Dictionary<Tensor, SideScratch>? side, List<Tensor> seen)
+    {
+        while (true)
+        {
+            int old = Volatile.Read(ref t.VisitMark);
+            if (old == mark || (side is not null && side.ContainsKey(t))) return false;
+            bool nested = running is not null && running.Contains(old);
+            if (!nested && IsLiveElsewhere(old))
+            {
+                (side ??= new Dictionary<Tensor, SideScratch>(ReferenceEqualityComparer.Instance)).Add(t, new SideScratch());
+                return true;
+            }
+            var state = nested ? new ScratchState(t) : default;
+            if (Interlocked.CompareExchange(ref t.VisitMark, mark, old) != old) continue; // another pass claimed it first
+            if (nested) (saved ??= new()).Add(state);
+            t.PendingConsumers = 0;
+            t.PendingGradient = null;
+            seen.Add(t);
+            return true;
+        }
     }
 
     /// <summary>A tensor's backward scratch state, as an interrupted pass left it.</summary>
