@@ -315,6 +315,7 @@ public sealed partial class Tensor
     {
         get
         {
+            if (_data is null) ThrowDisposed(); // like every other read of a disposed tensor
             Volatile.Write(ref _gradientOwned, 0); // the caller may keep it: its buffer is theirs now
             return _gradient;
         }

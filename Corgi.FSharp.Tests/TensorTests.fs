@@ -406,3 +406,11 @@ let ``toArray2D of a float32 matrix`` () =
 let ``toArray32 of a float64 tensor names the conversion`` () =
     let ex = Assert.Throws<InvalidOperationException>(fun () -> Tensor.ones [ 2 ] |> Tensor.toArray32 |> ignore)
     Assert.Contains("float64", ex.Message)
+
+[<Fact>]
+let ``detectAnomalies names the op that made NaN from finite inputs`` () =
+    let x = tensor [ 1.0; 0.0 ]
+    let e = Assert.Throws<System.InvalidOperationException>(fun () -> Tensor.detectAnomalies (fun () -> x |> Tensor.log |> ignore))
+    Assert.Contains("anomaly: log", e.Message)
+    // outside the scope the same op passes through
+    Assert.Equal(System.Double.NegativeInfinity, (x |> Tensor.log).[1])

@@ -276,6 +276,16 @@ module Tensor =
     let isGradEnabled () : bool = Tensor.IsGradEnabled
 
     /// <summary>
+    /// Runs <paramref name="f"/> with anomaly detection on (PyTorch's <c>detect_anomaly</c>): the first op, forward
+    /// or backward, that makes NaN or Inf from finite inputs raises <c>InvalidOperationException</c> naming the op,
+    /// the shapes and, in a backward pass, the forward op: <c>Tensor.detectAnomalies (fun () -> loss |> Tensor.backward)</c>.
+    /// </summary>
+    [<CompiledName("DetectAnomalies")>]
+    let detectAnomalies (f: unit -> 'T) : 'T =
+        use _scope = Tensor.DetectAnomalies()
+        f ()
+
+    /// <summary>
     /// Runs <paramref name="f"/> in a dispose scope (TorchSharp's <c>NewDisposeScope</c>): the tensors it makes are
     /// disposed when it returns and their large buffers reused by the next step. A tensor result is moved out of
     /// the scope (with everything its graph reaches); gradients stored by <see cref="backward"/> and parameter values

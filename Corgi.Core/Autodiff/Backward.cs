@@ -187,7 +187,17 @@ public sealed partial class Tensor
                         if (input.VisitMark != mark && (side is null || !side.TryGetValue(input, out si))) continue;
                         if (g is not null)
                         {
-                            var gi = all is not null ? all[i] : node.PerInput!(g, t, inputs, i);
+                            Tensor? gi;
+                            if (!AnomalyMode.MayBeEnabled) gi = all is not null ? all[i] : node.PerInput!(g, t, inputs, i);
+                            else
+                            {
+                                // name the forward op in any anomaly its derivative's ops raise, then check what it returned
+                                var outer = AnomalyMode.t_backwardOf;
+                                AnomalyMode.t_backwardOf = node.Op;
+                                try { gi = all is not null ? all[i] : node.PerInput!(g, t, inputs, i); }
+                                finally { AnomalyMode.t_backwardOf = outer; }
+                                if (gi is not null) AnomalyMode.CheckGradient(node.Op, i, gi, g, inputs);
+                            }
                             if (gi is not null)
                             {
                                 var reduced = gi.ReduceToShape(node.Op, input._shape);
@@ -362,11 +372,35 @@ public sealed partial class Tensor
 
     // ---------------------------------------------------------------- recording helpers for the ops
 
-    internal static Tensor Result(string op, Array data, int[] shape, Tensor a, LocalGradient derivative) =>
-        Records(a) ? new Tensor(data, shape, new Node(op, new[] { a }, derivative)) : new Tensor(data, shape);
+    internal static Tensor Result(string op, Array data, int[] shape, Tensor a, LocalGradient derivative)
+    {
+        if (AnomalyMode.MayBeEnabled) AnomalyMode.Check(op, data, shape, new[] { a });
+        return Records(a) ? new Tensor(data, shape, new Node(op, new[] { a }, derivative)) : new Tensor(data, shape);
+    }
 
-    internal static Tensor Result(string op, Array data, int[] shape, Tensor a, Tensor b, LocalGradient derivative) =>
-        Records(a, b) ? new Tensor(data, shape, new Node(op, new[] { a, b }, derivative)) : new Tensor(data, shape);
+    internal static Tensor Result(string op, Array data, int[] shape, Tensor a, Tensor b, LocalGradient derivative)
+    {
+        if (AnomalyMode.MayBeEnabled) AnomalyMode.Check(op, data, shape, new[] { a, b });
+        return Records(a, b) ? new Tensor(data, shape, new Node(op, new[] { a, b }, derivative)) : new Tensor(data, shape);
+    }
+
+    /// <summary>
+    /// Opens a scope of anomaly detection, like PyTorch's <c>detect_anomaly</c>: in it, the first op (forward,
+    /// or a local derivative in a backward pass) that makes NaN or Inf from finite inputs throws an
+    /// <see cref="InvalidOperationException"/> naming the op, the shapes and, in a backward pass, the forward op
+    /// whose gradient was being computed. Costs a scan of every result while open; nothing when closed.
+    /// </summary>
+    /// <example><code>
+    /// using (Tensor.DetectAnomalies())
+    /// {
+    ///     var loss = model.Forward(x).Log().Sum(); // throws here if a log meets 0
+    ///     loss.Backward();
+    /// }
+    /// </code></example>
+    public static AnomalyScope DetectAnomalies() => AnomalyMode.Enter();
+
+    /// <summary>Whether anomaly detection is on here (inside a <see cref="DetectAnomalies"/> scope).</summary>
+    public static bool IsDetectingAnomalies => AnomalyMode.IsEnabled;
 
     /// <summary>Records on <paramref name="result"/>'s node (if any) a tensor its local derivative reads besides its inputs (see <see cref="Node.Saved"/>).</summary>
     internal static Tensor Saving(Tensor result, Tensor? saved)
@@ -377,6 +411,7 @@ public sealed partial class Tensor
 
     internal static Tensor Result(string op, Array data, int[] shape, Tensor[] inputs, LocalGradient derivative)
     {
+        if (AnomalyMode.MayBeEnabled) AnomalyMode.Check(op, data, shape, inputs);
         if (GradMode.IsEnabled)
             foreach (var t in inputs)
                 if (t._tracked) return new Tensor(data, shape, new Node(op, inputs, derivative));

@@ -55,12 +55,14 @@ public sealed partial class Tensor
             static (g, r, x, i) => i == 0 ? g.Div(x[1]) : g.Mul(r).Div(x[1]).Neg());
 
     /// <summary>Element-wise power with a tensor exponent and broadcasting.</summary>
-    /// <remarks>d/da a^b = b a^(b-1); d/db a^b = a^b ln a, taken as 0 where a = 0 (as PyTorch does).</remarks>
+    /// <remarks>d/da a^b = b a^(b-1), taken as 0 where b = 0; d/db a^b = a^b ln a, taken as 0 where a = 0 (both as PyTorch does).</remarks>
     public Tensor Pow(Tensor exponent) =>
         Binary<PowOperator>("pow", this, exponent, static (g, r, x, i) =>
         {
             var (a, b) = (x[0], x[1]);
-            if (i == 0) return g.Mul(b).Mul(a.Pow(b.Sub(Number(1))));
+            // b a^(b-1), taken as 0 where b = 0 (as PyTorch: at a = 0 the product would be 0 * inf): the
+            // exponent there is moved to 0 by a constant mask, so the factor b makes it 0
+            if (i == 0) return g.Mul(b).Mul(a.Pow(b.Sub(Number(1)).Add(b.ZeroMask())));
             var zero = a.ZeroMask();
             return g.Mul(r).Mul(a.Add(zero).Log().Mul(zero.Neg().Add(Number(1))));
         });

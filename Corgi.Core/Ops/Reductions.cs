@@ -65,7 +65,8 @@ public sealed partial class Tensor
     }
 
     /// <summary>The mean of all elements, as a scalar tensor.</summary>
-    public Tensor Mean() => Sum().Mul(Number(1.0 / Math.Max(1, Count)));
+    /// <remarks>The mean of no elements is NaN, as in PyTorch (0 · (1/0)).</remarks>
+    public Tensor Mean() => Sum().Mul(Number(1.0 / Count));
 
     /// <summary>The mean over the given dimensions.</summary>
     public Tensor Mean(int[] dims, bool keepDim = false)
@@ -74,7 +75,7 @@ public sealed partial class Tensor
         var mask = ShapeUtil.AxisMask("mean", dims, _shape);
         long n = 1;
         for (int i = 0; i < Rank; i++) if (mask[i]) n *= _shape[i];
-        return Sum(dims, keepDim).Mul(Number(1.0 / Math.Max(1, n)));
+        return Sum(dims, keepDim).Mul(Number(1.0 / n)); // NaN over an empty dimension, as in PyTorch
     }
 
     /// <summary>The mean over one dimension.</summary>
