@@ -91,9 +91,18 @@ public sealed class Cost
     /// A saturated wrong output therefore costs -ln(1e-12) ≈ 27.6 in float64 and about -ln(1.19e-7) ≈ 15.9 in
     /// float32. (PyTorch instead clamps the logarithm at -100; clamping p keeps the gradient finite too.)
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An output is outside [0, 1] (or NaN).</exception>
     public static Cost BinaryCrossEntropy() => new("binary_cross_entropy", static (o, t) =>
     {
         SameShape("binary_cross_entropy", o, t);
+        if (o.Count > 0)
+        {
+            // as PyTorch: probabilities out of [0, 1] are a bug upstream (a missing sigmoid), not a loss
+            double lo = o.Min().Item(), hi = o.Max().Item();
+            if (!(lo >= 0 && hi <= 1))
+                throw new ArgumentOutOfRangeException(nameof(o),
+                    $"binary_cross_entropy: every output must be a probability in [0, 1]; got values in [{lo}, {hi}] (shape {Tensor.FormatShape(o.ShapeSpan)}); apply a sigmoid, or use BinaryCrossEntropyWithLogits on logits");
+        }
         double eps = o.DType == DType.Float32 ? 1e-7 : 1e-12;
         var p = o.Clamp(eps, 1 - eps);
         return t.Mul(p.Log()).Add((1.0 - t).Mul((1.0 - p).Log())).Mean().Neg();
@@ -110,7 +119,9 @@ public sealed class Cost
         SameShape("binary_cross_entropy_with_logits", z, t);
         double n = Math.Max(1, z.Count);
         return Tensor.Custom("binary_cross_entropy_with_logits", new[] { z, t },
-            xs => (xs[0].Relu() - xs[0] * xs[1] + ((-xs[0].Abs()).Exp() + 1.0).Log()).Mean(),
+            // (1 - t)·z + max(-z, 0) + ln(1 + e^-|z|), PyTorch's arrangement of max(z, 0) - z·t + ln(1 + e^-|z|):
+            // at z = +inf and t = 0 it gives +inf, where z·t would be inf·0 = NaN
+            xs => ((1.0 - xs[1]) * xs[0] + xs[0].Neg().Relu() + ((-xs[0].Abs()).Exp() + 1.0).Log()).Mean(),
             // d/dz = sigmoid(z) - t, d/dt = -z, each divided by the element count (the mean)
             (xs, tracked, g) => new Tensor?[]
             {

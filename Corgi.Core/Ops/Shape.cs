@@ -154,7 +154,7 @@ public sealed partial class Tensor
     {
         int a = ShapeUtil.Axis("narrow", dim, Rank, _shape);
         if (start < 0) start += _shape[a];
-        if (start < 0 || length < 0 || start + length > _shape[a])
+        if (start < 0 || length < 0 || (long)start + length > _shape[a]) // in 64 bits: start + length may overflow int
             throw new ArgumentOutOfRangeException(nameof(start),
                 $"narrow: range start {start}, length {length} does not fit dimension {dim} of shape {ShapeUtil.Format(_shape)}");
         if (length == _shape[a]) return this;
@@ -299,6 +299,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(tensors);
         if (tensors.Length == 0) throw new TensorShapeException("stack: at least one tensor is needed");
         var expanded = new Tensor[tensors.Length];
+        for (int i = 0; i < tensors.Length; i++)
+            if (tensors[i] is null) throw new ArgumentNullException(nameof(tensors), $"stack: tensor {i} of {tensors.Length} is null");
         for (int i = 0; i < tensors.Length; i++)
         {
             if (!ShapeUtil.SameShape(tensors[i]._shape, tensors[0]._shape))
