@@ -92,7 +92,11 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        if (!ShapeUtil.SameShape(x._shape, y._shape) || x._dtype != y._dtype) return x.Mul(Number(alpha)).Add(y);
+        if (!ShapeUtil.SameShape(x._shape, y._shape) || x._dtype != y._dtype)
+        {
+            if (!ShapeUtil.SameShape(x._shape, y._shape)) ShapeUtil.Broadcast("axpy", x._shape, y._shape); // the error names axpy
+            return x.Mul(Number(alpha)).Add(y);
+        }
         Array data;
         if (x._dtype == DType.Float32)
         {
