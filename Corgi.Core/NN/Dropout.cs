@@ -42,7 +42,8 @@ public sealed class Dropout : ITrainingModeLayer
     public Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return input.Dropout(Probability, _random, Training);
+        // evaluation inside an InferenceMode scope (Model.Predict) whatever the flag says: no shared state is touched
+        return input.Dropout(Probability, _random, InferenceMode.Trains(Training));
     }
 
     /// <inheritdoc/>
