@@ -154,8 +154,8 @@ public class CheckpointTests : IDisposable
         var (other, _) = Build("adam", DType.Float64, hidden: 9);
         var before = other.Parameters[0].Value;
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, other));
-        Assert.Contains("'model.0.weight' has shape [8, 4]", e.Message);
-        Assert.Contains("'0.weight' has shape [9, 4]", e.Message);
+        Assert.Contains("'model.0.weight' has shape [8,4]", e.Message);
+        Assert.Contains("'0.weight' has shape [9,4]", e.Message);
         Assert.Same(before, other.Parameters[0].Value);
     }
 
