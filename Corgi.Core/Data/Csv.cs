@@ -98,7 +98,7 @@ public static class Csv
         }
         catch (CsvFormatException e)
         {
-            throw new FormatException($"csv: '{source}' line {e.RowNumber}: malformed CSV ({e.Message})", e);
+            throw new FormatException($"csv: '{source}' line {e.RowNumber + 1}: malformed CSV ({e.Message})", e);
         }
     }
 
@@ -125,7 +125,7 @@ public static class Csv
         }
         catch (CsvFormatException e)
         {
-            throw new FormatException($"csv: '{source}' line {e.RowNumber}: malformed CSV ({e.Message})", e);
+            throw new FormatException($"csv: '{source}' line {e.RowNumber + 1}: malformed CSV ({e.Message})", e);
         }
         using var _ = csv;
         var header = new string[csv.FieldCount];

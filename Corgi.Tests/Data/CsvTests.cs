@@ -70,3 +70,14 @@ public class CsvTests
         }
     }
 }
+
+public class CsvMalformedTests
+{
+    [Fact]
+    public void MalformedQuotingNamesTheLine()
+    {
+        // an unterminated quote on line 3
+        var e = Assert.Throws<FormatException>(() => Csv.Read(new StringReader("x,species\n1,cat\n\"2,dog\n"), new CsvOptions { LabelColumn = "species" }, "q.csv"));
+        Assert.StartsWith("csv: 'q.csv' line 3", e.Message);
+    }
+}
