@@ -19,7 +19,8 @@ public sealed record CheckpointInfo(TrainingPosition? Position, string? Optimize
 /// <summary>
 /// Resumable checkpoints: the model's parameters, the optimizer's per-parameter state (step counts and buffers:
 /// Adam's moments, RMSProp's averages, momentum), its learning rate, the scheduler's counters, and the run's
-/// position (epoch, batch, update count, the data order's seed) in ONE safetensors file, written atomically like
+/// position (epoch, batch, update count, the data order's seed), and optionally early stopping's counters and best
+/// weights, in ONE safetensors file, written atomically like
 /// <see cref="SafeTensors.Save"/>. Tensors are named "model.{parameter}" and "optimizer.{parameter}.{buffer}";
 /// the rest is JSON under the "corgi.checkpoint" key of the header's <c>__metadata__</c>. Loading into a model and
 /// optimizer built the same way and fitting on from <see cref="CheckpointInfo.Position"/> gives the parameters an
@@ -46,7 +47,9 @@ public static class Checkpoint
     /// <param name="position">Where the run stands (from <see cref="BatchEnd.Position"/>), or null.</param>
     /// <param name="scheduler">The learning-rate scheduler, or null.</param>
     /// <param name="metadata">Extra string entries to keep (names must not be "corgi.checkpoint").</param>
-    public static void Save(string path, Model model, TrainingPosition? position = null, LearningRateScheduler? scheduler = null, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <param name="earlyStopping">Early stopping's counters and kept best weights (as "early_stopping.{parameter}"), or null.</param>
+    public static void Save(string path, Model model, TrainingPosition? position = null, LearningRateScheduler? scheduler = null,
+        IReadOnlyDictionary<string, string>? metadata = null, EarlyStopping? earlyStopping = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(model);
@@ -92,6 +95,20 @@ public static class Checkpoint
                 };
             json["scheduler"] = s;
         }
+        if (earlyStopping is not null)
+        {
+            bool kept = false;
+            foreach (var (name, p) in model.NamedParameters)
+                if (earlyStopping.BestValue(p) is Tensor best)
+                {
+                    tensors.Add(new("early_stopping." + name, best));
+                    kept = true;
+                }
+            json["early_stopping"] = new JsonObject
+            {
+                ["best"] = Number(earlyStopping.Best), ["best_epoch"] = earlyStopping.BestEpoch, ["wait"] = earlyStopping.Wait, ["best_weights"] = kept,
+            };
+        }
         if (position is not null)
             json["position"] = new JsonObject
             {
@@ -116,7 +133,11 @@ public static class Checkpoint
     /// The file is not a Corgi checkpoint, or a tensor is missing, extra or of another shape (the message names the
     /// tensor and both shapes), or the optimizer's type differs.
     /// </exception>
-    public static CheckpointInfo Load(string path, Model model, LearningRateScheduler? scheduler = null)
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="model">A model built like the saved one; its optimizer gets the saved state.</param>
+    /// <param name="scheduler">A scheduler built like the saved one, to restore; null leaves scheduler state unread.</param>
+    /// <param name="earlyStopping">Early stopping to restore (counters and best weights); null leaves that state unread.</param>
+    public static CheckpointInfo Load(string path, Model model, LearningRateScheduler? scheduler = null, EarlyStopping? earlyStopping = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(model);
@@ -198,6 +219,25 @@ public static class Checkpoint
             sched = (Int(path, s, "step"), Double(path, s, "base_learning_rate"), plateauValues, plateauCounts);
         }
 
+        (double Best, int BestEpoch, int Wait, List<KeyValuePair<Parameter, Tensor>>? Weights)? stoppingState = null;
+        if (earlyStopping is not null)
+        {
+            var es = json["early_stopping"] as JsonObject ?? throw Bad(path, "early stopping was given but the checkpoint has no early-stopping state");
+            List<KeyValuePair<Parameter, Tensor>>? weights = null;
+            if (es["best_weights"] is JsonValue kept && kept.TryGetValue<bool>(out var k) && k)
+            {
+                weights = new();
+                foreach (var (name, p) in named)
+                {
+                    if (!tensors.TryGetValue("early_stopping." + name, out var t)) throw Bad(path, $"it has no tensor 'early_stopping.{name}' for the best weights of '{name}'");
+                    if (!t.ShapeSpan.SequenceEqual(p.Value.ShapeSpan))
+                        throw Bad(path, $"tensor 'early_stopping.{name}' has shape {Tensor.FormatShape(t.ShapeSpan)} but the model's parameter '{name}' has shape {Tensor.FormatShape(p.Value.ShapeSpan)}");
+                    weights.Add(new(p, t.To(p.Value.DType)));
+                }
+            }
+            stoppingState = (Double(path, es, "best"), Int(path, es, "best_epoch"), Int(path, es, "wait"), weights);
+        }
+
         TrainingPosition? position = null;
         if (json["position"] is JsonObject pos)
             position = new TrainingPosition(Int(path, pos, "epoch"), Int(path, pos, "step"), Long(path, pos, "global_step"),
@@ -220,6 +260,7 @@ public static class Checkpoint
             if (sc.Plateau is not null) scheduler.Plateau!.Restore(sc.Plateau[0], sc.Plateau[1], sc.PlateauCounts![0], sc.PlateauCounts[1]);
             scheduler.Restore(sc.Step, sc.Base);
         }
+        if (earlyStopping is not null && stoppingState is { } st) earlyStopping.Restore(st.Best, st.BestEpoch, st.Wait, st.Weights);
         var user = metadata.Where(kv => kv.Key != MetadataKey).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         return new CheckpointInfo(position, optimizerType, user);
     }

@@ -191,6 +191,44 @@ public class CheckpointTests : IDisposable
         AssertSameBits(reference, resumed);
     }
 
+    [Fact]
+    public void EarlyStoppingStateAndBestWeightsResumeToo()
+    {
+        var train = Data(30, 0);
+        var path = Path.Combine(_dir, "es.safetensors");
+        FitOptions WithStopping(LearningRateScheduler s, EarlyStopping es, int epochs, string? checkpoint = null, TrainingPosition? resume = null) => new()
+        {
+            Epochs = epochs, BatchSize = 4, Seed = 3, Validation = Data(12, 1), Scheduler = s, EarlyStopping = es, CheckpointPath = checkpoint, Resume = resume,
+        };
+        var (reference, rs) = Build("adam", DType.Float64);
+        var referenceStopping = new EarlyStopping(patience: 2);
+        var expected = reference.Fit(train, WithStopping(rs, referenceStopping, 12));
+        Assert.True(expected.StoppedEarly);
+        // this data and seed: best epoch 1, stopped after 3; so the checkpoint after epoch 2 holds epoch 1's weights
+        // as the best ones, and the resumed run must restore those from the file
+        Assert.Equal(3, expected.Epochs.Count);
+        Assert.Equal(1, expected.BestEpoch);
+
+        var (first, fs) = Build("adam", DType.Float64);
+        first.Fit(train, WithStopping(fs, new EarlyStopping(patience: 2), 2, checkpoint: path));
+        var (resumed, scheduler) = Build("adam", DType.Float64);
+        var stopping = new EarlyStopping(patience: 2);
+        var info = Checkpoint.Load(path, resumed, scheduler, stopping);
+        Assert.Equal((1, 1), (stopping.BestEpoch, stopping.Wait));
+        var history = resumed.Fit(train, WithStopping(scheduler, stopping, 12, resume: info.Position));
+
+        Assert.Equal(expected.BestEpoch, history.BestEpoch);
+        Assert.Equal(expected.StoppedEarly, history.StoppedEarly);
+        Assert.Equal(expected.Epochs.Count, 2 + history.Epochs.Count);
+        AssertSameBits(reference, resumed);
+        Assert.Contains("given but the checkpoint has no early-stopping state", Assert.Throws<InvalidDataException>(() =>
+        {
+            var plain = Path.Combine(_dir, "plain.safetensors");
+            Checkpoint.Save(plain, resumed);
+            Checkpoint.Load(plain, resumed, earlyStopping: new EarlyStopping());
+        }).Message);
+    }
+
     private static void AssertSameBits(Model expected, Model actual)
     {
         var e = expected.NamedParameters;

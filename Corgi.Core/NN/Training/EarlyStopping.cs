@@ -13,7 +13,7 @@ namespace Corgi.NN;
 /// <example><c>new FitOptions { Validation = validation, EarlyStopping = new EarlyStopping(patience: 5) }</c></example>
 public sealed class EarlyStopping
 {
-    private Tensor[]? _best;
+    private Dictionary<Parameter, Tensor>? _best;
 
     /// <summary>Creates the rule.</summary>
     /// <param name="monitor">"val_loss" (default), "loss" (training), or the name of a validation metric.</param>
@@ -77,8 +77,8 @@ public sealed class EarlyStopping
             Wait = 0;
             if (RestoreBestWeights)
             {
-                _best = new Tensor[parameters.Count];
-                for (int i = 0; i < parameters.Count; i++) _best[i] = parameters[i].Value;
+                _best = new Dictionary<Parameter, Tensor>(ReferenceEqualityComparer.Instance);
+                foreach (var p in parameters) _best[p] = p.Value;
             }
             return false;
         }
@@ -90,10 +90,31 @@ public sealed class EarlyStopping
     internal void Restore(IReadOnlyList<Parameter> parameters)
     {
         if (!RestoreBestWeights || _best is null) return;
-        for (int i = 0; i < parameters.Count; i++)
+        foreach (var p in parameters)
         {
-            parameters[i].ClearGradient();
-            parameters[i].Value = _best[i];
+            if (!_best.TryGetValue(p, out var value)) continue;
+            p.ClearGradient();
+            p.Value = value;
         }
+    }
+
+    /// <summary>The best epoch's value of a parameter, when kept (for checkpoints).</summary>
+    public Tensor? BestValue(Parameter parameter) => _best is not null && _best.TryGetValue(parameter, out var v) ? v : null;
+
+    /// <summary>Restores the counters and the kept best values (a checkpoint being loaded).</summary>
+    /// <param name="best">The best monitored value (NaN: none yet).</param>
+    /// <param name="bestEpoch">Its epoch, from 1 (0: none).</param>
+    /// <param name="wait">Epochs since the last improvement.</param>
+    /// <param name="bestValues">The parameters' values at the best epoch, or null.</param>
+    public void Restore(double best, int bestEpoch, int wait, IEnumerable<KeyValuePair<Parameter, Tensor>>? bestValues)
+    {
+        if (wait < 0) throw new ArgumentOutOfRangeException(nameof(wait), $"early stopping: wait must not be negative, got {wait}");
+        Best = best;
+        BestEpoch = bestEpoch;
+        Wait = wait;
+        _best = null;
+        if (bestValues is null) return;
+        _best = new Dictionary<Parameter, Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (p, v) in bestValues) _best[p] = v.Detach().DetachFromDisposeScope();
     }
 }

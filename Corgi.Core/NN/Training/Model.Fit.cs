@@ -54,7 +54,10 @@ public sealed partial class Model
         long globalStep = resume?.GlobalStep ?? 0;
         var token = options.CancellationToken;
         var parameters = Parameters;
-        for (int epoch = resume?.Epoch ?? 0; epoch < options.Epochs; epoch++)
+        // a checkpoint written at the epoch that triggered early stopping resumes as a stopped run
+        bool stoppedBefore = resume is not null && stopping is not null && stopping.Wait >= stopping.Patience;
+        history.StoppedEarly = stoppedBefore;
+        for (int epoch = resume?.Epoch ?? 0; epoch < options.Epochs && !stoppedBefore; epoch++)
         {
             bool resumed = resume is not null && epoch == resume.Epoch;
             int step = resumed ? resume!.Step : 0;
@@ -113,9 +116,7 @@ public sealed partial class Model
             }
             var record = new EpochRecord(epoch + 1, trainLoss, validationLoss, metrics, CurrentLearningRate, clock.Elapsed);
             history.Add(record);
-            options.OnEpochEnd?.Invoke(record);
-            if (options.CheckpointPath is string path)
-                Corgi.IO.Checkpoint.Save(path, this, new TrainingPosition(epoch + 1, 0, globalStep, 0, options.Seed), scheduler);
+            bool stop = false;
             if (stopping is not null)
             {
                 double value = stopping.Monitor switch
@@ -124,11 +125,15 @@ public sealed partial class Model
                     "loss" => trainLoss,
                     _ => metrics[stopping.Monitor],
                 };
-                if (stopping.Observe(epoch + 1, value, maximize, parameters))
-                {
-                    history.StoppedEarly = epoch + 1 < options.Epochs;
-                    break;
-                }
+                stop = stopping.Observe(epoch + 1, value, maximize, parameters);
+            }
+            options.OnEpochEnd?.Invoke(record);
+            if (options.CheckpointPath is string path)
+                Corgi.IO.Checkpoint.Save(path, this, new TrainingPosition(epoch + 1, 0, globalStep, 0, options.Seed), scheduler, earlyStopping: stopping);
+            if (stop)
+            {
+                history.StoppedEarly = epoch + 1 < options.Epochs;
+                break;
             }
         }
         if (stopping is not null)
