@@ -70,6 +70,8 @@ module Dataset =
     let ofTensors (x: Tensor, y: Tensor) : IDataset = Dataset.FromTensors(x, y)
     /// <summary>A dataset holding the (input, target) samples of a sequence.</summary>
     let ofSamples (samples: seq<Tensor * Tensor>) : IDataset = Dataset.FromSamples(samples |> Seq.map Sample)
+    /// <summary>A dataset from IDX files (inputs scaled by <c>scale</c>, labels): <c>Dataset.idx (1.0 / 255.0) "train-labels.gz" "train-images.gz"</c>.</summary>
+    let idx (scale: float) (labelsPath: string) (inputsPath: string) : IDataset = Dataset.FromIdx(inputsPath, labelsPath, scale)
     /// <summary>The number of samples.</summary>
     let count (dataset: IDataset) : int = dataset.Count
     /// <summary>(training, validation) with round(fraction · count) validation samples drawn from the seed.</summary>
@@ -153,6 +155,8 @@ module Training =
             CheckpointPath: string option
             /// <summary>Where to resume (from <c>Checkpoint.load</c>).</summary>
             Resume: TrainingPosition option
+            /// <summary>Batches prepared ahead on a background task (0: none).</summary>
+            Prefetch: int
         }
 
     /// <summary>The defaults of <see cref="T:Corgi.FSharp.TrainingModule.Options"/>.</summary>
@@ -162,7 +166,7 @@ module Training =
         let defaults: Options =
             { Epochs = 1; BatchSize = 32; Shuffle = true; Seed = 0; DropLast = false; Validation = None; Metrics = []
               Scheduler = None; EarlyStopping = None; AccumulationSteps = 1; CancellationToken = CancellationToken.None
-              OnBatchEnd = None; OnEpochEnd = None; CheckpointPath = None; Resume = None }
+              OnBatchEnd = None; OnEpochEnd = None; CheckpointPath = None; Resume = None; Prefetch = 0 }
 
     /// <summary>The C# options of an F# record.</summary>
     let toCore (o: Options) : FitOptions =
@@ -172,7 +176,7 @@ module Training =
             EarlyStopping = Option.toObj o.EarlyStopping, AccumulationSteps = o.AccumulationSteps, CancellationToken = o.CancellationToken,
             OnBatchEnd = (match o.OnBatchEnd with Some f -> Action<BatchEnd> f | None -> null),
             OnEpochEnd = (match o.OnEpochEnd with Some f -> Action<EpochRecord> f | None -> null),
-            CheckpointPath = Option.toObj o.CheckpointPath, Resume = Option.toObj o.Resume)
+            CheckpointPath = Option.toObj o.CheckpointPath, Resume = Option.toObj o.Resume, Prefetch = o.Prefetch)
 
     /// <summary>Trains on a dataset and returns the history.</summary>
     let fit (options: Options) (train: IDataset) (model: Model) : TrainingHistory = model.Fit(train, toCore options)

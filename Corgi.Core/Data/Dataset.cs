@@ -45,6 +45,15 @@ public static class Dataset
     /// <exception cref="TensorShapeException">The first dimensions differ.</exception>
     public static IDataset FromTensors(Tensor inputs, Tensor targets) => new TensorDataset(inputs, targets);
 
+    /// <summary>
+    /// A dataset from a pair of IDX files (MNIST's format, optionally .gz): inputs [samples, ...] scaled by
+    /// <paramref name="scale"/> (1/255 maps bytes to [0, 1]) and labels [samples].
+    /// </summary>
+    /// <exception cref="System.IO.InvalidDataException">A file is not a valid IDX file (the message names it).</exception>
+    /// <exception cref="TensorShapeException">The files hold different numbers of samples.</exception>
+    public static IDataset FromIdx(string inputsPath, string labelsPath, double scale = 1.0, DType? dtype = null) =>
+        FromTensors(Idx.Read(inputsPath, scale, dtype), Idx.Read(labelsPath, 1.0, dtype));
+
     /// <summary>A dataset holding the samples of a sequence (enumerated once, now).</summary>
     /// <exception cref="ArgumentException">The samples' shapes differ; the message names the first different one.</exception>
     public static IDataset FromSamples(IEnumerable<Sample> samples)

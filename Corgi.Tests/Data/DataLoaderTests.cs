@@ -91,6 +91,28 @@ public class DataLoaderTests
     }
 
     [Fact]
+    public void IdxFilesMakeADataset()
+    {
+        var dir = System.IO.Directory.CreateTempSubdirectory("corgi-idx-ds-").FullName;
+        try
+        {
+            // images [2, 2, 2] of unsigned bytes (magic 00 00 08 03) and labels [2] (magic 00 00 08 01)
+            var images = System.IO.Path.Combine(dir, "images");
+            var labels = System.IO.Path.Combine(dir, "labels");
+            System.IO.File.WriteAllBytes(images, new byte[] { 0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 51, 102, 255, 1, 2, 3, 4 });
+            System.IO.File.WriteAllBytes(labels, new byte[] { 0, 0, 8, 1, 0, 0, 0, 2, 7, 3 });
+            var ds = Dataset.FromIdx(images, labels, scale: 1.0 / 255);
+            Assert.Equal(2, ds.Count);
+            Assert.Equal(new[] { 0, 0.2, 0.4, 1 }, ds[0].Input.ToArray<double>().Select(v => Math.Round(v, 12)));
+            Assert.Equal(3.0, ds[1].Target.Item());
+        }
+        finally
+        {
+            System.IO.Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void StandardizerUsesTheTrainingStatistics()
     {
         // columns [1, 3] and [10, 10]: μ = [2, 10], σ = [1, 0 → 1]
