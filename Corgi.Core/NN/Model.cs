@@ -26,7 +26,7 @@ namespace Corgi.NN;
 /// }
 /// </code>
 /// </example>
-public sealed class Model
+public sealed partial class Model
 {
     // the layers run as one Sequential: forward, parameters and the training switch live there
     private readonly Sequential _body;
@@ -212,6 +212,10 @@ public sealed class Model
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        // validation, schedules, early stopping, callbacks, accumulation, cancellation and resuming run on the
+        // dataset path (whose order is a function of seed and epoch); the plain options keep this loop
+        if (options.UsesDatasetFeatures)
+            return Fit(Corgi.Data.Dataset.FromTensors(inputs, targets), options, progress).TrainLoss;
         var random = options.Shuffle ? new Random(options.Seed) : null;
         int samples = MiniBatches.Rows(inputs, targets);
         // convert the data once, not every batch (see Forward)
@@ -340,8 +344,55 @@ public sealed class FitOptions
     /// </summary>
     public bool DisposeScopePerStep { get; init; } = true;
 
+    /// <summary>
+    /// Held-out data: after every epoch the model's loss (the mean of the cost over the whole set, in evaluation
+    /// mode) and <see cref="Metrics"/> are computed on it and stored in the history.
+    /// </summary>
+    public IDataset? Validation { get; init; }
+
+    /// <summary>Metrics computed on the validation data after every epoch (e.g. <see cref="Corgi.Metrics.Metric.Accuracy"/>).</summary>
+    public IReadOnlyList<Corgi.Metrics.Metric> Metrics { get; init; } = Array.Empty<Corgi.Metrics.Metric>();
+
+    /// <summary>Steps the learning rate per batch (per optimizer update) or per epoch, per its interval; its plateau rule hears the validation loss (or the training loss) each epoch.</summary>
+    public Corgi.NN.Schedules.LearningRateScheduler? Scheduler { get; init; }
+
+    /// <summary>Stops training when a monitored value stops improving, optionally restoring the best weights.</summary>
+    public EarlyStopping? EarlyStopping { get; init; }
+
+    /// <summary>
+    /// Batches whose gradients are summed before one optimizer update (default 1). Each batch's loss is scaled by
+    /// 1/k (k the batches in the group; the last group of an epoch may be shorter), so k batches of b rows
+    /// update like one batch of k·b rows under a mean cost.
+    /// </summary>
+    public int AccumulationSteps { get; init; } = 1;
+
+    /// <summary>Checked before every batch; a cancelled token ends the fit with an <see cref="OperationCanceledException"/>.</summary>
+    public System.Threading.CancellationToken CancellationToken { get; init; }
+
+    /// <summary>Called after every batch (synchronously, on the training thread).</summary>
+    public Action<BatchEnd>? OnBatchEnd { get; init; }
+
+    /// <summary>Called after every epoch, after validation (synchronously).</summary>
+    public Action<EpochRecord>? OnEpochEnd { get; init; }
+
+    /// <summary>When set, a checkpoint (<see cref="Corgi.IO.Checkpoint"/>) is written to this path after every epoch.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Where to resume a run (from <see cref="Corgi.IO.Checkpoint.Load"/>): the fit starts at that epoch and batch, with the same order of samples.</summary>
+    public TrainingPosition? Resume { get; init; }
+
+    /// <summary>Batches prepared ahead on a background task (0: none).</summary>
+    public int Prefetch { get; init; }
+
+    internal bool UsesDatasetFeatures =>
+        Validation is not null || Metrics.Count > 0 || Scheduler is not null || EarlyStopping is not null || AccumulationSteps != 1
+        || CancellationToken.CanBeCanceled || OnBatchEnd is not null || OnEpochEnd is not null || CheckpointPath is not null || Resume is not null || Prefetch != 0;
+
     internal void Validate()
     {
+        if (AccumulationSteps < 1) throw new ArgumentOutOfRangeException(nameof(AccumulationSteps), $"fit: accumulation steps must be at least 1, got {AccumulationSteps}");
+        if (Prefetch < 0) throw new ArgumentOutOfRangeException(nameof(Prefetch), $"fit: prefetch must not be negative, got {Prefetch}");
+        ArgumentNullException.ThrowIfNull(Metrics, nameof(Metrics));
         if (Epochs < 0) throw new ArgumentOutOfRangeException(nameof(Epochs), $"fit: epochs must not be negative, got {Epochs}");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"fit: the batch size must be at least 1, got {BatchSize}");
         if (ProgressInterval < 0) throw new ArgumentOutOfRangeException(nameof(ProgressInterval), $"fit: the progress interval must not be negative, got {ProgressInterval}");

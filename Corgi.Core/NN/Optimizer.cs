@@ -72,6 +72,43 @@ public sealed class ParameterState
         _buffers[name] = b;
         return b;
     }
+
+    /// <summary>
+    /// A copy of the buffer of this name as a tensor of the given shape, in the buffer's element type (for
+    /// checkpoints: <see cref="Corgi.IO.Checkpoint"/>).
+    /// </summary>
+    /// <param name="name">The buffer's name.</param>
+    /// <param name="shape">The shape to give it (the parameter's shape); its element count must be the buffer's length.</param>
+    /// <exception cref="KeyNotFoundException">There is no buffer of this name.</exception>
+    public Tensor BufferTensor(string name, int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!_buffers.TryGetValue(name, out var b))
+            throw new KeyNotFoundException($"optimizer state: there is no buffer '{name}' (buffers: {string.Join(", ", _buffers.Keys)})");
+        return b is double[] d ? new Tensor(shape, d) : new Tensor(shape, (float[])b);
+    }
+
+    /// <summary>
+    /// Makes the state of a parameter from a step count and buffers (the inverse of <see cref="Step"/> and
+    /// <see cref="BufferTensor"/>); each buffer keeps its tensor's element type, bit for bit.
+    /// </summary>
+    /// <param name="step">The number of updates the parameter has received.</param>
+    /// <param name="buffers">Name → values; each must have <paramref name="length"/> elements.</param>
+    /// <param name="length">The parameter's element count.</param>
+    /// <exception cref="ArgumentException">A buffer has another element count; the message names it.</exception>
+    public static ParameterState Restore(int step, IEnumerable<KeyValuePair<string, Tensor>> buffers, int length)
+    {
+        ArgumentNullException.ThrowIfNull(buffers);
+        if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), $"optimizer state: the step count must not be negative, got {step}");
+        var state = new ParameterState { Step = step };
+        foreach (var (name, t) in buffers)
+        {
+            if (t.Count != length)
+                throw new ArgumentException($"optimizer state: buffer '{name}' has {t.Count} elements (shape {Tensor.FormatShape(t.ShapeSpan)}) but the parameter has {length}", nameof(buffers));
+            state._buffers[name] = t.DType == DType.Float32 ? t.ToArray<float>() : t.ToArray<double>();
+        }
+        return state;
+    }
 }
 
 /// <summary>
@@ -124,6 +161,17 @@ public abstract class Optimizer : IOptimizer
     {
         ArgumentNullException.ThrowIfNull(parameter);
         return _states.TryGetValue(parameter, out var s) ? s : null;
+    }
+
+    /// <summary>
+    /// Replaces the state kept for a parameter (a checkpoint being loaded: <see cref="ParameterState.Restore"/>);
+    /// null forgets it, as before the parameter's first update.
+    /// </summary>
+    public void SetState(Parameter parameter, ParameterState? state)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        _states.Remove(parameter);
+        if (state is not null) _states.Add(parameter, state);
     }
 
     /// <summary>Forgets all per-parameter state (momentum, moment estimates, step counts).</summary>
