@@ -164,22 +164,20 @@ public sealed partial class Model
     /// <summary>Applies the optimizer to the parameters (new tensors for each) and clears the gradients.</summary>
     public void Update() => Optimizer.Update(Parameters);
 
-    /// <summary>The model's output in evaluation mode (no dropout), without recording a graph.</summary>
+    /// <summary>
+    /// The model's output in evaluation mode (no dropout, batch statistics from the running averages), without
+    /// recording a graph. Thread-safe: evaluation is an <see cref="InferenceMode"/> scope, so concurrent calls
+    /// never change <see cref="Training"/> or each other's results.
+    /// </summary>
     public Tensor Predict(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        bool was = Training;
-        Training = false;
-        try
+        // evaluation mode as a scope, not by switching the layers' flags: safe on many threads at once, and
+        // the model's Training stays what it was
+        using (InferenceMode.Enter())
+        using (Tensor.NoGrad())
         {
-            using (Tensor.NoGrad())
-            {
-                return _body.Forward(InModelDType(input));
-            }
-        }
-        finally
-        {
-            Training = was;
+            return _body.Forward(InModelDType(input));
         }
     }
 
