@@ -266,7 +266,14 @@ module Model =
     /// </summary>
     /// <exception cref="T:System.IO.InvalidDataException">The file is corrupt, lacks a parameter, or a shape differs.</exception>
     [<CompiledName("Load")>]
-    let load (path: string) (model: Model) : unit = model.Load path
+    let load (path: string) (model: Model) : unit = model.Load path |> ignore
+
+    /// <summary>
+    /// Loads what matches from a safetensors file and returns what was skipped (PyTorch's
+    /// <c>load_state_dict(strict=False)</c>); <c>Model.load</c> is strict and fails on any mismatch.
+    /// </summary>
+    [<CompiledName("LoadNonStrict")>]
+    let loadNonStrict (path: string) (model: Model) : Corgi.NN.LoadReport = model.Load(path, false)
 
 /// <summary>Progress reporters for <c>Model.fitWith</c>.</summary>
 [<RequireQualifiedAccess>]

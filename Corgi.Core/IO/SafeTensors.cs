@@ -177,8 +177,12 @@ public static class SafeTensors
             using var doc = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw Corrupt(path, "the header is not a JSON object");
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var prop in doc.RootElement.EnumerateObject())
             {
+                // JSON allows a repeated key; a checkpoint naming one tensor twice is corrupt, not "the last one wins"
+                if (!names.Add(prop.Name))
+                    throw Corrupt(path, $"the header names '{prop.Name}' twice");
                 if (prop.Name == MetadataKey)
                 {
                     if (prop.Value.ValueKind != JsonValueKind.Object) throw Corrupt(path, "'__metadata__' is not an object");

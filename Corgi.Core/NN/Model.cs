@@ -284,24 +284,50 @@ public sealed partial class Model
     /// PyTorch's <c>load_state_dict</c> (a float64 file loaded into a float32 model is rounded; an F16 or BF16
     /// checkpoint is widened); gradients are dropped.
     /// </summary>
-    /// <exception cref="System.IO.InvalidDataException">The file is corrupt, or lacks a parameter, or a shape differs.</exception>
-    public void Load(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="strict">True (the default, as PyTorch's <c>load_state_dict</c>): every parameter must be in the
+    /// file with its shape, and the file must hold nothing else; one message lists every missing, unexpected and
+    /// misshaped tensor by name, and the model is left unchanged. False: loads the parameters that match and
+    /// reports the rest in the returned <see cref="LoadReport"/>.</param>
+    /// <returns>What was loaded and what was skipped.</returns>
+    /// <exception cref="System.IO.InvalidDataException">The file is corrupt or, when strict, does not match the model.</exception>
+    public LoadReport Load(string path, bool strict = true)
     {
         var tensors = Corgi.IO.SafeTensors.Load(path);
         var named = NamedParameters;
+        var missing = new List<string>();
+        var misshaped = new List<string>();
+        var loaded = new List<string>();
+        var known = new HashSet<string>(StringComparer.Ordinal);
         // check everything first, so a bad file leaves the model unchanged
         foreach (var (name, p) in named)
         {
-            if (!tensors.TryGetValue(name, out var t))
-                throw new System.IO.InvalidDataException($"safetensors: file '{path}' has no tensor '{name}' for the model's parameter of shape {Tensor.FormatShape(p.Value.ShapeSpan)}");
-            if (!t.ShapeSpan.SequenceEqual(p.Value.ShapeSpan))
-                throw new System.IO.InvalidDataException($"safetensors: tensor '{name}' in file '{path}' has shape {Tensor.FormatShape(t.ShapeSpan)} but the model's parameter has shape {Tensor.FormatShape(p.Value.ShapeSpan)}");
+            known.Add(name);
+            if (!tensors.TryGetValue(name, out var t)) missing.Add($"'{name}' (shape {Tensor.FormatShape(p.Value.ShapeSpan)})");
+            else if (!t.ShapeSpan.SequenceEqual(p.Value.ShapeSpan))
+                misshaped.Add($"'{name}' (file {Tensor.FormatShape(t.ShapeSpan)}, model {Tensor.FormatShape(p.Value.ShapeSpan)})");
+            else loaded.Add(name);
+        }
+        var unexpected = new List<string>();
+        foreach (var name in tensors.Keys)
+            if (!known.Contains(name)) unexpected.Add($"'{name}'");
+        unexpected.Sort(StringComparer.Ordinal);
+        if (strict && (missing.Count > 0 || misshaped.Count > 0 || unexpected.Count > 0))
+        {
+            var parts = new List<string>();
+            if (missing.Count > 0) parts.Add("missing " + string.Join(", ", missing));
+            if (misshaped.Count > 0) parts.Add("misshaped " + string.Join(", ", misshaped));
+            if (unexpected.Count > 0) parts.Add("unexpected " + string.Join(", ", unexpected));
+            throw new System.IO.InvalidDataException(
+                $"safetensors: file '{path}' does not match the model: {string.Join("; ", parts)} (nothing was loaded; Load(path, strict: false) loads what matches)");
         }
         foreach (var (name, p) in named)
         {
+            if (!loaded.Contains(name)) continue;
             p.ClearGradient();
             p.Value = tensors[name].To(p.Value.DType);
         }
+        return new LoadReport(loaded, missing, misshaped, unexpected);
     }
 
     /// <inheritdoc/>
@@ -417,4 +443,15 @@ public readonly record struct TrainingProgress(
         string.Format(System.Globalization.CultureInfo.InvariantCulture,
             "epoch {0}/{1}  step {2}/{3}  loss {4:F4}  {5:F0} samples/s", Epoch, Epochs, Step, StepsPerEpoch,
             EndOfEpoch ? MeanLoss : Loss, SamplesPerSecond);
+}
+
+/// <summary>What <see cref="Model.Load(string, bool)"/> loaded, and what it skipped (non-strict) by name.</summary>
+/// <param name="Loaded">The parameters loaded.</param>
+/// <param name="Missing">The model's parameters the file lacks, with their shapes.</param>
+/// <param name="Misshaped">The tensors whose shape differs from the parameter's, with both shapes.</param>
+/// <param name="Unexpected">The file's tensors the model has no parameter for.</param>
+public sealed record LoadReport(IReadOnlyList<string> Loaded, IReadOnlyList<string> Missing, IReadOnlyList<string> Misshaped, IReadOnlyList<string> Unexpected)
+{
+    /// <summary>Whether everything matched.</summary>
+    public bool IsComplete => Missing.Count == 0 && Misshaped.Count == 0 && Unexpected.Count == 0;
 }

@@ -179,7 +179,7 @@ public sealed class SafeTensorsTests : IDisposable
         {
             new Conv(1, 2, 2, initializer: Initializer.Zeros()), new Flatten(), new Dense(8, 3, Initializer.Zeros()), new Dense(3, 1, Initializer.Zeros()),
         }, new GradientDescent(0.1), Cost.Mse());
-        Assert.Contains("has no tensor '3.weight'", Assert.Throws<InvalidDataException>(() => missing.Load(path)).Message);
+        Assert.Contains("missing '3.weight' (shape [1,3])", Assert.Throws<InvalidDataException>(() => missing.Load(path)).Message);
     }
 
     [Fact]
