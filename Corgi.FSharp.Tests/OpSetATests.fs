@@ -104,3 +104,48 @@ let ``comparisons and selection, data-last`` () =
     odd |> Tensor.isFinite |> assertTensor [ 4 ] [ 0.; 0.; 0.; 1. ]
     odd |> Tensor.nanToNum 0. (Some 5.) (Some -5.) |> assertTensor [ 4 ] [ 0.; 5.; -5.; 1. ]
     odd |> Tensor.nanToNum 0. None None |> assertTensor [ 4 ] [ 0.; Double.MaxValue; -Double.MaxValue; 1. ]
+
+[<Fact>]
+let ``data-last reductions`` () =
+    let x = tensor [ [ 1.; 2. ]; [ 3.; 4. ] ]
+    // 1·2·3·4 = 24; rows 2 and 12
+    x |> Tensor.prod |> assertTensor [] [ 24. ]
+    x |> Tensor.prodDims [ 1 ] |> assertTensor [ 2 ] [ 2.; 12. ]
+    // [1, 2, 3, 4]: mean 2.5, squared deviations sum to 5: var 5/3, population 5/4
+    let v = tensor [ 1.; 2.; 3.; 4. ]
+    v |> Tensor.var |> assertTensor [] [ 5. / 3. ]
+    v |> Tensor.varDims [ 0 ] 0. |> assertTensor [] [ 1.25 ]
+    v |> Tensor.std |> assertTensor [] [ sqrt (5. / 3.) ]
+    v |> Tensor.stdDims [ 0 ] 0. |> assertTensor [] [ sqrt 1.25 ]
+    tensor [ 1000.; 1000. ] |> Tensor.logSumExp |> assertTensor [] [ 1000. + log 2. ]
+    x |> Tensor.logSumExpDims [ 1 ] |> assertTensor [ 2 ] [ log (exp 1. + exp 2.); log (exp 3. + exp 4.) ]
+    // |[3, -4]| = 5, 7, 4
+    let n = tensor [ 3.; -4. ]
+    n |> Tensor.norm 2. |> assertTensor [] [ 5. ]
+    n |> Tensor.norm 1. |> assertTensor [] [ 7. ]
+    n |> Tensor.norm infinity |> assertTensor [] [ 4. ]
+    x |> Tensor.normDims 1. [ 0 ] |> assertTensor [ 2 ] [ 4.; 6. ]
+    x |> Tensor.amax [ 0 ] |> assertTensor [ 2 ] [ 3.; 4. ]
+    x |> Tensor.amin [ 1 ] |> assertTensor [ 2 ] [ 1.; 3. ]
+    x |> Tensor.all |> assertTensor [] [ 1. ]
+    tensor [ 0.; 0. ] |> Tensor.any |> assertTensor [] [ 0. ]
+    v |> Tensor.cumsum 0 |> assertTensor [ 4 ] [ 1.; 3.; 6.; 10. ]
+    v |> Tensor.cumprod 0 |> assertTensor [ 4 ] [ 1.; 2.; 6.; 24. ]
+
+[<Fact>]
+let ``sort, topk and median, data-last`` () =
+    let x = tensor [ 3.; 1.; 2.; 1. ]
+    let values, indices = x |> Tensor.sort 0
+    values |> assertTensor [ 4 ] [ 1.; 1.; 2.; 3. ]
+    // stable: the first 1 (position 1) before the second (position 3)
+    indices |> assertTensor [ 4 ] [ 1.; 3.; 2.; 0. ]
+    let down, _ = x |> Tensor.sortDescending 0
+    down |> assertTensor [ 4 ] [ 3.; 2.; 1.; 1. ]
+    let top, topIndices = x |> Tensor.topk 2 -1
+    top |> assertTensor [ 2 ] [ 3.; 2. ]
+    topIndices |> assertTensor [ 2 ] [ 0.; 2. ]
+    // lower median of [1, 1, 2, 3] is 1
+    x |> Tensor.median |> assertTensor [] [ 1. ]
+    let m, mi = tensor [ [ 3.; 1.; 2. ]; [ 9.; 7.; 8. ] ] |> Tensor.medianDim 1
+    m |> assertTensor [ 2 ] [ 2.; 8. ]
+    mi |> assertTensor [ 2 ] [ 2.; 2. ]

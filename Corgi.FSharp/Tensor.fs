@@ -777,6 +777,98 @@ module Tensor =
         let struct (values, indices) = x.MinWithIndices(dim, false)
         values, indices
 
+    /// <summary>The product of all elements (rank 0); the gradient is exact with zeros.</summary>
+    [<CompiledName("Prod")>]
+    let prod (x: Tensor) : Tensor = x.Prod()
+
+    /// <summary>The product over the given dimensions, removing them.</summary>
+    [<CompiledName("ProdDims")>]
+    let prodDims (dims: seq<int>) (x: Tensor) : Tensor = x.Prod(Array.ofSeq dims, false)
+
+    /// <summary>The variance of all elements with Bessel's correction (n - 1), as torch.var.</summary>
+    [<CompiledName("Var")>]
+    let var (x: Tensor) : Tensor = x.Var()
+
+    /// <summary>The variance over the given dimensions with a correction (1 is unbiased, 0 the population variance): <c>x |> Tensor.varDims [1] 1.0</c>.</summary>
+    [<CompiledName("VarDims")>]
+    let varDims (dims: seq<int>) (correction: float) (x: Tensor) : Tensor = x.Var(Array.ofSeq dims, correction, false)
+
+    /// <summary>The standard deviation of all elements with Bessel's correction.</summary>
+    [<CompiledName("Std")>]
+    let std (x: Tensor) : Tensor = x.Std()
+
+    /// <summary>The standard deviation over the given dimensions with a correction.</summary>
+    [<CompiledName("StdDims")>]
+    let stdDims (dims: seq<int>) (correction: float) (x: Tensor) : Tensor = x.Std(Array.ofSeq dims, correction, false)
+
+    /// <summary>log(sum(exp x)) of all elements, max-shifted so large inputs stay finite.</summary>
+    [<CompiledName("LogSumExp")>]
+    let logSumExp (x: Tensor) : Tensor = x.LogSumExp()
+
+    /// <summary>log(sum(exp x)) over the given dimensions, removing them.</summary>
+    [<CompiledName("LogSumExpDims")>]
+    let logSumExpDims (dims: seq<int>) (x: Tensor) : Tensor = x.LogSumExp(Array.ofSeq dims, false)
+
+    /// <summary>The p-norm of all elements (2: Euclidean/Frobenius, 1, infinity, 0, any p &gt; 0): <c>x |> Tensor.norm 2.0</c>.</summary>
+    [<CompiledName("Norm")>]
+    let norm (p: float) (x: Tensor) : Tensor = x.Norm(p)
+
+    /// <summary>The p-norm over the given dimensions, removing them.</summary>
+    [<CompiledName("NormDims")>]
+    let normDims (p: float) (dims: seq<int>) (x: Tensor) : Tensor = x.Norm(p, Array.ofSeq dims, false)
+
+    /// <summary>The maximum over the given dimensions, removing them; ties share the gradient (torch.amax).</summary>
+    [<CompiledName("Amax")>]
+    let amax (dims: seq<int>) (x: Tensor) : Tensor = x.Amax(Array.ofSeq dims, false)
+
+    /// <summary>The minimum over the given dimensions, removing them; ties share the gradient (torch.amin).</summary>
+    [<CompiledName("Amin")>]
+    let amin (dims: seq<int>) (x: Tensor) : Tensor = x.Amin(Array.ofSeq dims, false)
+
+    /// <summary>1 if every element is nonzero, else 0 (rank 0, no gradient).</summary>
+    [<CompiledName("All")>]
+    let all (x: Tensor) : Tensor = x.All()
+
+    /// <summary>1 if some element is nonzero, else 0 (rank 0, no gradient).</summary>
+    [<CompiledName("Any")>]
+    let any (x: Tensor) : Tensor = x.Any()
+
+    /// <summary>The running sum along a dimension: <c>x |> Tensor.cumsum 0</c>.</summary>
+    [<CompiledName("CumSum")>]
+    let cumsum (dim: int) (x: Tensor) : Tensor = x.CumSum dim
+
+    /// <summary>The running product along a dimension; the gradient is exact with zeros.</summary>
+    [<CompiledName("CumProd")>]
+    let cumprod (dim: int) (x: Tensor) : Tensor = x.CumProd dim
+
+    /// <summary>The values sorted ascending along a dimension (stable) and their positions (float64, untracked).</summary>
+    [<CompiledName("Sort")>]
+    let sort (dim: int) (x: Tensor) : Tensor * Tensor =
+        let struct (values, indices) = x.Sort(dim, false)
+        values, indices
+
+    /// <summary>The values sorted descending along a dimension (stable) and their positions.</summary>
+    [<CompiledName("SortDescending")>]
+    let sortDescending (dim: int) (x: Tensor) : Tensor * Tensor =
+        let struct (values, indices) = x.Sort(dim, true)
+        values, indices
+
+    /// <summary>The k largest values along a dimension, in descending order, and their positions: <c>x |> Tensor.topk 3 -1</c>.</summary>
+    [<CompiledName("TopK")>]
+    let topk (k: int) (dim: int) (x: Tensor) : Tensor * Tensor =
+        let struct (values, indices) = x.TopK(k, dim, true)
+        values, indices
+
+    /// <summary>The lower median of all elements (rank 0); the gradient goes to the chosen element.</summary>
+    [<CompiledName("Median")>]
+    let median (x: Tensor) : Tensor = x.Median()
+
+    /// <summary>The lower median along a dimension, removing it, and its positions.</summary>
+    [<CompiledName("MedianDim")>]
+    let medianDim (dim: int) (x: Tensor) : Tensor * Tensor =
+        let struct (values, indices) = x.Median(dim, false)
+        values, indices
+
     // ------------------------------------------------------------------ shape
 
     /// <summary>The same values in a new shape (one dimension may be -1): <c>x |> Tensor.reshape [2; -1]</c>.</summary>

@@ -135,3 +135,77 @@ let ``clamp with tensor bounds, gradient to x and to the bound that binds`` (p: 
 [<CorgiProperty>]
 let ``nan_to_num is the identity on finite values, isfinite a constant`` (x: Tensor) =
     gradientOf h (fun t -> t.[0].NanToNum() + t.[0] * t.[0].IsFinite() + t.[0].IsNaN() + t.[0].IsInf()) [| x |]
+
+// ------------------------------------------------------------------ reductions
+
+/// A few dimensions of x drawn from k (none, some or all; negative half of the time).
+let private dimsFrom (x: Tensor) (k: int) =
+    [| 0 .. x.Rank - 1 |] |> Array.filter (fun d -> (k >>> d) &&& 1 = 1) |> Array.map (fun d -> if k % 3 = 0 then d - x.Rank else d)
+
+[<CorgiProperty>]
+let ``prod over random dimensions, zeros included`` (c: ReductionCase) =
+    // values are multiples of 0.01 in [-2, 2], so exact zeros (one or several per group) occur
+    gradientOf h (fun t -> t.[0].Prod(c.Dims, c.KeepDim)) [| c.Input |]
+
+[<CorgiProperty>]
+let ``prod with zeros has the right second derivative`` (c: ReductionCase) (k: NonNegativeInt) =
+    // zeros planted at a fifth or so of the positions, so groups with one, two and more zeros all occur
+    let values = c.Input.ToArray() |> Array.mapi (fun i v -> if (7 * i + k.Get) % 5 = 0 then 0.0 else v)
+    secondOrderOf h (fun t -> t.[0].Prod(c.Dims, c.KeepDim)) [| Tensor(c.Input.Shape, values) |]
+
+[<CorgiProperty>]
+let ``var and std over random dimensions, corrections 0 and 1`` (c: ReductionCase) (k: NonNegativeInt) =
+    // distinct values (an offset of 0.037 per position) keep the variance away from 0, where std has no derivative
+    let x = c.Input + Tensor(c.Input.Shape, Array.init c.Input.Count (fun i -> 0.037 * float i))
+    let n = c.Dims |> Array.fold (fun acc d -> acc * x.Size d) 1
+    let correction = if n > 1 then float (k.Get % 2) else 0.0
+    // a group of one element has variance 0 (correction 0), where std has no derivative: var alone then
+    let std (t: Tensor) = if n > 1 then t.Std(c.Dims, correction, c.KeepDim) else t.Var(c.Dims, correction, c.KeepDim)
+    gradientOf h (fun t -> t.[0].Var(c.Dims, correction, c.KeepDim) + std t.[0]) [| x.Detach() |]
+
+[<CorgiProperty>]
+let ``logsumexp over random dimensions, also of 1000s`` (c: ReductionCase) (k: NonNegativeInt) =
+    let offset = [| 0.0; 1000.0; -1000.0 |].[k.Get % 3]
+    let step = if offset = 0.0 then h else 1e-5
+    gradientOf step (fun t -> t.[0].LogSumExp(c.Dims, c.KeepDim)) [| c.Input + offset |]
+
+[<CorgiProperty>]
+let ``norm for p = 1, 2, 3, 1.5 and inf over random dimensions`` (DistinctTensor x) (k: NonNegativeInt) =
+    // distinct values shifted to [0.1, 6.1]: no |x| at the kink 0, no tie for the inf-norm
+    let x = (x + 3.1).Detach()
+    let p = [| 1.0; 2.0; 3.0; 1.5; infinity; -infinity |].[k.Get % 6]
+    gradientOf h (fun t -> t.[0].Norm(p, dimsFrom x (k.Get / 6), k.Get % 2 = 0)) [| x |]
+
+[<CorgiProperty>]
+let ``the 2-norm of signed values over random dimensions`` (AwayFromKinksTensor x) (k: NonNegativeInt) =
+    gradientOf h (fun t -> t.[0].Norm(2.0, dimsFrom x k.Get, k.Get % 2 = 0)) [| x |]
+
+[<CorgiProperty>]
+let ``amax and amin over random dimensions away from ties`` (DistinctTensor x) (k: NonNegativeInt) =
+    let dims = dimsFrom x k.Get
+    gradientOf h (fun t -> t.[0].Amax(dims, k.Get % 2 = 0) + t.[0].Amin(dims, k.Get % 2 = 0) * 0.5) [| x |]
+
+[<CorgiProperty>]
+let ``all and any are constants`` (AwayFromKinksTensor x) (k: NonNegativeInt) =
+    let dims = dimsFrom x k.Get
+    // 0.505 is off the grid of values (multiples of 0.01), so a step never flips the comparison
+    gradientOf h (fun t -> t.[0] * (t.[0].Gt(0.505).All(dims, true) + t.[0].Gt(0.505).Any(dims, true))) [| x |]
+
+[<CorgiProperty>]
+let ``cumsum and cumprod along a random dimension, zeros included`` (c: AxisCase) =
+    gradientOf h (fun t -> t.[0].CumSum(c.Dim) + t.[0].CumProd(c.Dim) * 0.5) [| c.Input |]
+
+[<CorgiProperty>]
+let ``cumprod has the right second derivative away from zeros`` (NonZeroTensor x) (k: NonNegativeInt) =
+    let x = atLeast1D x
+    secondOrderOf h (fun t -> t.[0].CumProd(k.Get % x.Rank)) [| x |]
+
+[<CorgiProperty>]
+let ``sort, topk and median along a random dimension`` (DistinctTensor x) (k: NonNegativeInt) =
+    let dim = k.Get % x.Rank
+    let n = x.Size dim
+    gradientOf h (fun t ->
+        let struct (sorted, _) = t.[0].Sort(dim, k.Get % 2 = 0)
+        let struct (top, _) = t.[0].TopK(1 + k.Get % n, dim, k.Get % 3 = 0)
+        let struct (median, _) = t.[0].Median(dim, k.Get % 2 = 1)
+        weighted sorted + weighted top * 0.5 + weighted median * 0.25 + t.[0].Median() * 0.3) [| x |]

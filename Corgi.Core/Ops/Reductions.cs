@@ -246,7 +246,8 @@ public sealed partial class Tensor
     /// <remarks>
     /// The derivative is the product of the other elements, exact with zeros: r / x where x ≠ 0, the product of
     /// the others where x is a group's only zero, 0 where a group has two zeros. It is written in tensor ops (r / x
-    /// reads the result, whose own derivative handles the zeros), so second derivatives are exact too.
+    /// reads the result, whose own derivative handles the zeros; the cross term between two zeros is kept), so
+    /// second derivatives are exact too.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is out of range.</exception>
     public Tensor Prod(int[]? dims, bool keepDim = false)
@@ -259,9 +260,13 @@ public sealed partial class Tensor
             var zero = t.Eq(0);
             var safe = t.Add(zero);
             var rk = r.Reshape(kept);
-            // where x is the only zero of its group, the product of the others: the group with the zero replaced by 1,
-            // divided by that 1 (x + 1) so that it does not depend on x itself in the second derivative
-            var others = safe.Prod(axes, keepDim: true).Div(safe).Mul(zero.Sum(axes, keepDim: true).Eq(1));
+            // at a zero x_i, the product of the others prod_{k != i} x_k: the group with its zeros replaced by 1, divided
+            // by x_i + 1 (so that it does not depend on x_i), times the other zeros: none (factor 1), one (its value 0,
+            // written as the group's sum of zeros minus x_i, so that the cross term of the second derivative is exact),
+            // or more (0, and so are the second derivatives)
+            var count = zero.Sum(axes, keepDim: true);
+            var factor = count.Eq(1).Add(count.Eq(2).Mul(t.Mul(zero).Sum(axes, keepDim: true).Sub(t)));
+            var others = safe.Prod(axes, keepDim: true).Div(safe).Mul(factor);
             return g.Reshape(kept).Mul(Where("prod", zero, others, rk.Div(safe)));
         });
     }

@@ -57,6 +57,11 @@ public abstract class ReductionsMoreTests : DTypeTestBase
         // g_0 = x1 x2, so d g_0 / dx = [0, x2, x1] = [0, 3, 2]
         var h = Tensor.Gradients(g.Mul(Of(1, 0, 0)).Sum(), new[] { x })[0];
         AssertClose(new double[] { 0, 3, 2 }, h);
+        var y = Of(0, 0, 3).Tracked();
+        var gy = Tensor.Gradients(y.Prod(), new[] { y }, createGraph: true)[0]!;
+        // two zeros: g = [0, 0, 0], but g_0 = y1 y2 still has d g_0 / dy = [0, y2, y1] = [0, 3, 0]
+        AssertClose(new double[] { 0, 0, 0 }, gy);
+        AssertClose(new double[] { 0, 3, 0 }, Tensor.Gradients(gy.Mul(Of(1, 0, 0)).Sum(), new[] { y })[0]);
     }
 
     [Fact]
