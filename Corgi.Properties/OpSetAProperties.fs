@@ -98,6 +98,20 @@ let ``hardtanh, relu6, hardsigmoid and hardswish away from their kinks`` (AwayFr
         let u = t.[0] * 4.0 + 0.02
         u.Hardtanh() + u.Hardtanh(-2.0, 5.0) * 0.3 + u.Relu6() * 0.5 + u.Hardsigmoid() * 0.25 + u.Hardswish() * 0.75) [| x |]
 
+[<CorgiProperty>]
+let ``activations have second derivatives (their derivatives are tensor ops)`` (AwayFromKinksTensor x) =
+    secondOrderOf h (fun t ->
+        let u = t.[0]
+        u.Gelu() + u.Gelu(true) * 0.5 + u.Silu() * 0.25 + u.Mish() * 0.75 + u.Softplus(2.0, 20.0) * 0.3
+        + u.LogSigmoid() * 0.6 + u.Softsign() * 0.2 + u.Elu(0.5) * 0.4 + u.Selu() * 0.1 + u.Celu(2.0) * 0.7) [| x |]
+
+[<CorgiProperty>]
+let ``element-wise maths have second derivatives`` (x: Tensor) =
+    secondOrderOf h (fun t ->
+        let u = t.[0] * 0.45
+        u.Asin() + u.Acos() * 0.5 + u.Atan() * 0.25 + u.Atanh() * 0.75 + u.Tan() * 0.3 + u.Sinh() * 0.6 + u.Asinh() * 0.2
+        + u.Exp2() * 0.4 + u.Expm1() * 0.1 + u.Log1p() * 0.7 + u.Erfc() * 0.8) [| x |]
+
 // ------------------------------------------------------------------ comparisons and selection
 
 [<CorgiProperty>]
@@ -209,3 +223,12 @@ let ``sort, topk and median along a random dimension`` (DistinctTensor x) (k: No
         let struct (top, _) = t.[0].TopK(1 + k.Get % n, dim, k.Get % 3 = 0)
         let struct (median, _) = t.[0].Median(dim, k.Get % 2 = 1)
         weighted sorted + weighted top * 0.5 + weighted median * 0.25 + t.[0].Median() * 0.3) [| x |]
+
+[<CorgiProperty>]
+let ``logsumexp, var, norm and cumsum have second derivatives`` (c: ReductionCase) =
+    // an offset of 0.0037 (i + 1) + 0.001 keeps the values (multiples of 0.01) distinct and nonzero for up to 69
+    // elements, so the 2-norm stays away from its kink at 0 (a group of one element is |x|)
+    let x = c.Input + Tensor(c.Input.Shape, Array.init c.Input.Count (fun i -> 0.0037 * float (i + 1) + 0.001))
+    secondOrderOf h (fun t ->
+        t.[0].LogSumExp(c.Dims, true) + t.[0].Var(c.Dims, 0.0, true) * 0.5 + t.[0].Norm(2.0, c.Dims, true) * 0.25
+        + weighted (t.[0].CumSum(-1)) * 0.3) [| x.Detach() |]
