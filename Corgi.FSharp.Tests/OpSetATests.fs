@@ -30,6 +30,8 @@ let ``F#'s trigonometric and rounding functions accept tensors`` () =
     // halves to even
     round r |> assertTensor [ 4 ] [ -2.; 0.; 2.; 3. ]
     truncate r |> assertTensor [ 4 ] [ -1.; 0.; 2.; 2. ]
+    // 1.234 to two decimals: round(123.4) / 100
+    tensor [ 1.234 ] |> Tensor.roundTo 2 |> assertTensor [ 1 ] [ 1.23 ]
 
 [<Fact>]
 let ``data-last element-wise functions`` () =

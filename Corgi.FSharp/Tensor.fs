@@ -699,6 +699,10 @@ module Tensor =
     let nanToNum (nan: float) (posInf: float option) (negInf: float option) (x: Tensor) : Tensor =
         x.NanToNum(nan, Option.toNullable posInf, Option.toNullable negInf)
 
+    /// <summary>Element-wise rounding to a number of decimals (halves to even, zero gradient): <c>x |> Tensor.roundTo 2</c>.</summary>
+    [<CompiledName("RoundTo")>]
+    let roundTo (decimals: int) (x: Tensor) : Tensor = x.Round decimals
+
     // ------------------------------------------------------------------ reductions
 
     /// <summary>The sum of all elements (rank 0).</summary>

@@ -101,6 +101,17 @@ public sealed partial class Tensor
     /// <summary>Element-wise rounding to the nearest integer, halves to even as PyTorch (round(2.5) = 2, round(-0.5) = -0); the derivative is 0.</summary>
     public Tensor Round() => Unary<RoundOperator>("round", static (_, _, x, _) => ZerosLike(x[0]));
 
+    /// <summary>
+    /// Element-wise rounding to <paramref name="decimals"/> decimal places (negative: to tens, hundreds...), halves to
+    /// even, computed as PyTorch's <c>round(input, decimals)</c>: round(x 10^d) / 10^d; the derivative is 0.
+    /// </summary>
+    public Tensor Round(int decimals)
+    {
+        if (decimals == 0) return Round();
+        double scale = Math.Pow(10, decimals);
+        return Mul(Number(scale)).Round().Div(Number(scale));
+    }
+
     /// <summary>Element-wise truncation towards zero (torch.trunc); the derivative is 0.</summary>
     public Tensor Trunc() => Unary<TruncateOperator>("trunc", static (_, _, x, _) => ZerosLike(x[0]));
 

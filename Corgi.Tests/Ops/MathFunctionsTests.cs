@@ -144,6 +144,9 @@ public abstract class MathFunctionsTests : DTypeTestBase
         // halves to even, as PyTorch: -1.5 -> -2, -0.5 -> 0, 0.5 -> 0, 1.5 -> 2, 2.5 -> 2
         Check(t => t.Round(), x, new double[] { -2, 0, 0, 2, 2, 3 }, zeros);
         Check(t => t.Trunc(), x, new double[] { -1, 0, 0, 1, 2, 2 }, zeros);
+        // two decimals: 1.234 -> 123.4 -> 123 -> 1.23; 0.125 -> 12.5 -> 12 (half to even) -> 0.12; -1 decimal: 15 -> 1.5 -> 2 -> 20
+        Check(t => t.Round(2), new[] { 1.234, 0.125 }, new[] { 1.23, 0.12 }, new double[] { 0, 0 });
+        Check(t => t.Round(-1), new double[] { 15, 24 }, new double[] { 20, 20 }, new double[] { 0, 0 });
     }
 
     [Fact]
