@@ -431,6 +431,64 @@ module Layer =
     [<CompiledName("Tanh")>]
     let tanh: Layer = shapePreserving "tanh" Tensor.tanh
 
+    /// <summary>GELU (exact, x·Φ(x)) as a layer.</summary>
+    [<CompiledName("Gelu")>]
+    let gelu: Layer = shapePreserving "gelu" Tensor.gelu
+
+    /// <summary>GELU in PyTorch's tanh approximation as a layer.</summary>
+    [<CompiledName("GeluTanh")>]
+    let geluTanh: Layer = shapePreserving "gelu_tanh" Tensor.geluTanh
+
+    /// <summary>SiLU (swish), x·sigmoid(x), as a layer.</summary>
+    [<CompiledName("Silu")>]
+    let silu: Layer = shapePreserving "silu" Tensor.silu
+
+    /// <summary>SELU as a layer.</summary>
+    [<CompiledName("Selu")>]
+    let selu: Layer = shapePreserving "selu" Tensor.selu
+
+    /// <summary>Mish as a layer.</summary>
+    [<CompiledName("Mish")>]
+    let mish: Layer = shapePreserving "mish" Tensor.mish
+
+    /// <summary>ReLU6 as a layer.</summary>
+    [<CompiledName("Relu6")>]
+    let relu6: Layer = shapePreserving "relu6" Tensor.relu6
+
+    /// <summary>Hardsigmoid as a layer.</summary>
+    [<CompiledName("Hardsigmoid")>]
+    let hardsigmoid: Layer = shapePreserving "hardsigmoid" Tensor.hardsigmoid
+
+    /// <summary>Hardswish as a layer.</summary>
+    [<CompiledName("Hardswish")>]
+    let hardswish: Layer = shapePreserving "hardswish" Tensor.hardswish
+
+    /// <summary>log(sigmoid x) as a layer.</summary>
+    [<CompiledName("LogSigmoid")>]
+    let logSigmoid: Layer = shapePreserving "log_sigmoid" Tensor.logSigmoid
+
+    /// <summary>Softsign as a layer.</summary>
+    [<CompiledName("Softsign")>]
+    let softsign: Layer = shapePreserving "softsign" Tensor.softsign
+
+    /// <summary>Softplus with beta and threshold as a layer: <c>Layer.softplus 1.0 20.0</c>.</summary>
+    [<CompiledName("Softplus")>]
+    let softplus (beta: float) (threshold: float) : Layer =
+        shapePreserving (sprintf "softplus(%g, %g)" beta threshold) (Tensor.softplus beta threshold)
+
+    /// <summary>ELU with alpha as a layer.</summary>
+    [<CompiledName("Elu")>]
+    let elu (alpha: float) : Layer = shapePreserving (sprintf "elu(%g)" alpha) (Tensor.elu alpha)
+
+    /// <summary>CELU with alpha as a layer.</summary>
+    [<CompiledName("Celu")>]
+    let celu (alpha: float) : Layer = shapePreserving (sprintf "celu(%g)" alpha) (Tensor.celu alpha)
+
+    /// <summary>Hardtanh (x clamped to [min, max]) as a layer.</summary>
+    [<CompiledName("Hardtanh")>]
+    let hardtanh (min: float) (max: float) : Layer =
+        shapePreserving (sprintf "hardtanh(%g, %g)" min max) (Tensor.hardtanh min max)
+
     /// <summary>Softmax over the last dimension as a layer (pair it with <c>Cost.crossEntropy</c>; on logits prefer <c>Cost.softmaxCrossEntropy</c>).</summary>
     [<CompiledName("Softmax")>]
     let softmax: Layer = shapePreserving "softmax" (Tensor.softmax -1)

@@ -495,6 +495,224 @@ module Tensor =
     [<CompiledName("LogSoftmax")>]
     let logSoftmax (dim: int) (x: Tensor) : Tensor = x.LogSoftmax dim
 
+    /// <summary>Element-wise sine.</summary>
+    [<CompiledName("Sin")>]
+    let sin (x: Tensor) : Tensor = x.Sin()
+
+    /// <summary>Element-wise cosine.</summary>
+    [<CompiledName("Cos")>]
+    let cos (x: Tensor) : Tensor = x.Cos()
+
+    /// <summary>Element-wise tangent.</summary>
+    [<CompiledName("Tan")>]
+    let tan (x: Tensor) : Tensor = x.Tan()
+
+    /// <summary>Element-wise arcsine.</summary>
+    [<CompiledName("Asin")>]
+    let asin (x: Tensor) : Tensor = x.Asin()
+
+    /// <summary>Element-wise arccosine.</summary>
+    [<CompiledName("Acos")>]
+    let acos (x: Tensor) : Tensor = x.Acos()
+
+    /// <summary>Element-wise arctangent.</summary>
+    [<CompiledName("Atan")>]
+    let atan (x: Tensor) : Tensor = x.Atan()
+
+    /// <summary>Element-wise hyperbolic sine.</summary>
+    [<CompiledName("Sinh")>]
+    let sinh (x: Tensor) : Tensor = x.Sinh()
+
+    /// <summary>Element-wise hyperbolic cosine.</summary>
+    [<CompiledName("Cosh")>]
+    let cosh (x: Tensor) : Tensor = x.Cosh()
+
+    /// <summary>Element-wise inverse hyperbolic sine.</summary>
+    [<CompiledName("Asinh")>]
+    let asinh (x: Tensor) : Tensor = x.Asinh()
+
+    /// <summary>Element-wise inverse hyperbolic cosine.</summary>
+    [<CompiledName("Acosh")>]
+    let acosh (x: Tensor) : Tensor = x.Acosh()
+
+    /// <summary>Element-wise inverse hyperbolic tangent.</summary>
+    [<CompiledName("Atanh")>]
+    let atanh (x: Tensor) : Tensor = x.Atanh()
+
+    /// <summary>Element-wise 2ˣ.</summary>
+    [<CompiledName("Exp2")>]
+    let exp2 (x: Tensor) : Tensor = x.Exp2()
+
+    /// <summary>Element-wise eˣ - 1, accurate near 0.</summary>
+    [<CompiledName("Expm1")>]
+    let expm1 (x: Tensor) : Tensor = x.Expm1()
+
+    /// <summary>Element-wise base-2 logarithm.</summary>
+    [<CompiledName("Log2")>]
+    let log2 (x: Tensor) : Tensor = x.Log2()
+
+    /// <summary>Element-wise base-10 logarithm.</summary>
+    [<CompiledName("Log10")>]
+    let log10 (x: Tensor) : Tensor = x.Log10()
+
+    /// <summary>Element-wise log(1 + x), accurate near 0.</summary>
+    [<CompiledName("Log1p")>]
+    let log1p (x: Tensor) : Tensor = x.Log1p()
+
+    /// <summary>Element-wise 1/√x.</summary>
+    [<CompiledName("Rsqrt")>]
+    let rsqrt (x: Tensor) : Tensor = x.Rsqrt()
+
+    /// <summary>Element-wise error function.</summary>
+    [<CompiledName("Erf")>]
+    let erf (x: Tensor) : Tensor = x.Erf()
+
+    /// <summary>Element-wise complementary error function 1 - erf x, accurate in the tail.</summary>
+    [<CompiledName("Erfc")>]
+    let erfc (x: Tensor) : Tensor = x.Erfc()
+
+    /// <summary>Element-wise floor (zero gradient).</summary>
+    [<CompiledName("Floor")>]
+    let floor (x: Tensor) : Tensor = x.Floor()
+
+    /// <summary>Element-wise ceiling (zero gradient).</summary>
+    [<CompiledName("Ceil")>]
+    let ceil (x: Tensor) : Tensor = x.Ceil()
+
+    /// <summary>Element-wise rounding, halves to even (zero gradient).</summary>
+    [<CompiledName("Round")>]
+    let round (x: Tensor) : Tensor = x.Round()
+
+    /// <summary>Element-wise truncation towards zero (zero gradient).</summary>
+    [<CompiledName("Trunc")>]
+    let trunc (x: Tensor) : Tensor = x.Trunc()
+
+    /// <summary>Element-wise SiLU (swish), x·sigmoid(x).</summary>
+    [<CompiledName("Silu")>]
+    let silu (x: Tensor) : Tensor = x.Silu()
+
+    /// <summary>Element-wise SELU with PyTorch's constants.</summary>
+    [<CompiledName("Selu")>]
+    let selu (x: Tensor) : Tensor = x.Selu()
+
+    /// <summary>Element-wise Mish, x·tanh(softplus x).</summary>
+    [<CompiledName("Mish")>]
+    let mish (x: Tensor) : Tensor = x.Mish()
+
+    /// <summary>Element-wise min(max(x, 0), 6).</summary>
+    [<CompiledName("Relu6")>]
+    let relu6 (x: Tensor) : Tensor = x.Relu6()
+
+    /// <summary>Element-wise relu6(x + 3) / 6.</summary>
+    [<CompiledName("Hardsigmoid")>]
+    let hardsigmoid (x: Tensor) : Tensor = x.Hardsigmoid()
+
+    /// <summary>Element-wise x·relu6(x + 3) / 6.</summary>
+    [<CompiledName("Hardswish")>]
+    let hardswish (x: Tensor) : Tensor = x.Hardswish()
+
+    /// <summary>Element-wise log(sigmoid x), computed stably.</summary>
+    [<CompiledName("LogSigmoid")>]
+    let logSigmoid (x: Tensor) : Tensor = x.LogSigmoid()
+
+    /// <summary>Element-wise x / (1 + |x|).</summary>
+    [<CompiledName("Softsign")>]
+    let softsign (x: Tensor) : Tensor = x.Softsign()
+
+    /// <summary>1 where the element is NaN, else 0 (no gradient).</summary>
+    [<CompiledName("IsNaN")>]
+    let isNaN (x: Tensor) : Tensor = x.IsNaN()
+
+    /// <summary>1 where the element is infinite, else 0 (no gradient).</summary>
+    [<CompiledName("IsInf")>]
+    let isInf (x: Tensor) : Tensor = x.IsInf()
+
+    /// <summary>1 where the element is finite, else 0 (no gradient).</summary>
+    [<CompiledName("IsFinite")>]
+    let isFinite (x: Tensor) : Tensor = x.IsFinite()
+
+    /// <summary><c>Tensor.atan2 other y</c> is the four-quadrant arctangent of y / other (torch.atan2(y, other)), with broadcasting: <c>y |> Tensor.atan2 x</c>.</summary>
+    [<CompiledName("Atan2")>]
+    let atan2 (other: Tensor) (input: Tensor) : Tensor = input.Atan2 other
+
+    /// <summary><c>Tensor.hypot y x</c> is √(x² + y²) element-wise, with broadcasting.</summary>
+    [<CompiledName("Hypot")>]
+    let hypot (other: Tensor) (x: Tensor) : Tensor = x.Hypot other
+
+    /// <summary><c>Tensor.lerp finish weight start</c> is start + weight·(finish - start) (torch.lerp), with broadcasting: <c>a |> Tensor.lerp b w</c>.</summary>
+    [<CompiledName("Lerp")>]
+    let lerp (finish: Tensor) (weight: Tensor) (start: Tensor) : Tensor = start.Lerp(finish, weight)
+
+    /// <summary>Element-wise exact GELU, x·Φ(x).</summary>
+    [<CompiledName("Gelu")>]
+    let gelu (x: Tensor) : Tensor = x.Gelu(false)
+
+    /// <summary>Element-wise GELU in PyTorch's tanh approximation (<c>approximate="tanh"</c>).</summary>
+    [<CompiledName("GeluTanh")>]
+    let geluTanh (x: Tensor) : Tensor = x.Gelu(true)
+
+    /// <summary>Element-wise softplus log(1 + e^(beta·x)) / beta, linear where beta·x &gt; threshold: <c>x |> Tensor.softplus 1.0 20.0</c>.</summary>
+    [<CompiledName("Softplus")>]
+    let softplus (beta: float) (threshold: float) (x: Tensor) : Tensor = x.Softplus(beta, threshold)
+
+    /// <summary>Element-wise ELU: x for x &gt; 0, else alpha·(eˣ - 1).</summary>
+    [<CompiledName("Elu")>]
+    let elu (alpha: float) (x: Tensor) : Tensor = x.Elu alpha
+
+    /// <summary>Element-wise CELU: x for x &gt; 0, else alpha·(e^(x/alpha) - 1).</summary>
+    [<CompiledName("Celu")>]
+    let celu (alpha: float) (x: Tensor) : Tensor = x.Celu alpha
+
+    /// <summary>Element-wise hardtanh, x clamped to [min, max] with derivative 1 strictly inside: <c>x |> Tensor.hardtanh -1.0 1.0</c>.</summary>
+    [<CompiledName("Hardtanh")>]
+    let hardtanh (min: float) (max: float) (x: Tensor) : Tensor = x.Hardtanh(min, max)
+
+    /// <summary><c>Tensor.eq y x</c>: 1 where x = y (broadcasting), else 0; no gradient.</summary>
+    [<CompiledName("Eq")>]
+    let eq (other: Tensor) (x: Tensor) : Tensor = x.Eq other
+
+    /// <summary><c>Tensor.ne y x</c>: 1 where x ≠ y, else 0; no gradient.</summary>
+    [<CompiledName("Ne")>]
+    let ne (other: Tensor) (x: Tensor) : Tensor = x.Ne other
+
+    /// <summary><c>Tensor.lt y x</c>: 1 where x &lt; y, else 0, so <c>x |> Tensor.lt y</c> reads "x less than y"; no gradient.</summary>
+    [<CompiledName("Lt")>]
+    let lt (other: Tensor) (x: Tensor) : Tensor = x.Lt other
+
+    /// <summary><c>Tensor.le y x</c>: 1 where x ≤ y, else 0; no gradient.</summary>
+    [<CompiledName("Le")>]
+    let le (other: Tensor) (x: Tensor) : Tensor = x.Le other
+
+    /// <summary><c>Tensor.gt y x</c>: 1 where x &gt; y, else 0; no gradient.</summary>
+    [<CompiledName("Gt")>]
+    let gt (other: Tensor) (x: Tensor) : Tensor = x.Gt other
+
+    /// <summary><c>Tensor.ge y x</c>: 1 where x ≥ y, else 0; no gradient.</summary>
+    [<CompiledName("Ge")>]
+    let ge (other: Tensor) (x: Tensor) : Tensor = x.Ge other
+
+    /// <summary><c>Tensor.where condition other input</c>: input where the condition is nonzero, else other (torch.where(condition, input, other)), all three broadcast: <c>x |> Tensor.where (x |> Tensor.gt zero) (x * 0.1)</c>.</summary>
+    [<CompiledName("Where")>]
+    let where (condition: Tensor) (other: Tensor) (input: Tensor) : Tensor = Tensor.Where(condition, input, other)
+
+    /// <summary><c>Tensor.maskedFill mask value x</c>: x with value where the mask is nonzero (torch.masked_fill).</summary>
+    [<CompiledName("MaskedFill")>]
+    let maskedFill (mask: Tensor) (value: float) (x: Tensor) : Tensor = x.MaskedFill(mask, value)
+
+    /// <summary>Element-wise clamp between tensor bounds (either may be None, not both), with broadcasting: <c>x |> Tensor.clampBy (Some lo) (Some hi)</c>.</summary>
+    [<CompiledName("ClampBy")>]
+    let clampBy (min: Tensor option) (max: Tensor option) (x: Tensor) : Tensor =
+        x.Clamp(Option.toObj min, Option.toObj max)
+
+    /// <summary>Replaces NaN, +inf and -inf (torch.nan_to_num); None keeps PyTorch's defaults (the dtype's largest and smallest finite values for the infinities).</summary>
+    [<CompiledName("NanToNum")>]
+    let nanToNum (nan: float) (posInf: float option) (negInf: float option) (x: Tensor) : Tensor =
+        x.NanToNum(nan, Option.toNullable posInf, Option.toNullable negInf)
+
+    /// <summary>Element-wise rounding to a number of decimals (halves to even, zero gradient): <c>x |> Tensor.roundTo 2</c>.</summary>
+    [<CompiledName("RoundTo")>]
+    let roundTo (decimals: int) (x: Tensor) : Tensor = x.Round decimals
+
     // ------------------------------------------------------------------ reductions
 
     /// <summary>The sum of all elements (rank 0).</summary>
@@ -571,6 +789,98 @@ module Tensor =
     [<CompiledName("MinWithIndices")>]
     let minWithIndices (dim: int) (x: Tensor) : Tensor * Tensor =
         let struct (values, indices) = x.MinWithIndices(dim, false)
+        values, indices
+
+    /// <summary>The product of all elements (rank 0); the gradient is exact with zeros.</summary>
+    [<CompiledName("Prod")>]
+    let prod (x: Tensor) : Tensor = x.Prod()
+
+    /// <summary>The product over the given dimensions, removing them.</summary>
+    [<CompiledName("ProdDims")>]
+    let prodDims (dims: seq<int>) (x: Tensor) : Tensor = x.Prod(Array.ofSeq dims, false)
+
+    /// <summary>The variance of all elements with Bessel's correction (n - 1), as torch.var.</summary>
+    [<CompiledName("Var")>]
+    let var (x: Tensor) : Tensor = x.Var()
+
+    /// <summary>The variance over the given dimensions with a correction (1 is unbiased, 0 the population variance): <c>x |> Tensor.varDims [1] 1.0</c>.</summary>
+    [<CompiledName("VarDims")>]
+    let varDims (dims: seq<int>) (correction: float) (x: Tensor) : Tensor = x.Var(Array.ofSeq dims, correction, false)
+
+    /// <summary>The standard deviation of all elements with Bessel's correction.</summary>
+    [<CompiledName("Std")>]
+    let std (x: Tensor) : Tensor = x.Std()
+
+    /// <summary>The standard deviation over the given dimensions with a correction.</summary>
+    [<CompiledName("StdDims")>]
+    let stdDims (dims: seq<int>) (correction: float) (x: Tensor) : Tensor = x.Std(Array.ofSeq dims, correction, false)
+
+    /// <summary>log(sum(exp x)) of all elements, max-shifted so large inputs stay finite.</summary>
+    [<CompiledName("LogSumExp")>]
+    let logSumExp (x: Tensor) : Tensor = x.LogSumExp()
+
+    /// <summary>log(sum(exp x)) over the given dimensions, removing them.</summary>
+    [<CompiledName("LogSumExpDims")>]
+    let logSumExpDims (dims: seq<int>) (x: Tensor) : Tensor = x.LogSumExp(Array.ofSeq dims, false)
+
+    /// <summary>The p-norm of all elements (2: Euclidean/Frobenius, 1, infinity, 0, any p &gt; 0): <c>x |> Tensor.norm 2.0</c>.</summary>
+    [<CompiledName("Norm")>]
+    let norm (p: float) (x: Tensor) : Tensor = x.Norm(p)
+
+    /// <summary>The p-norm over the given dimensions, removing them.</summary>
+    [<CompiledName("NormDims")>]
+    let normDims (p: float) (dims: seq<int>) (x: Tensor) : Tensor = x.Norm(p, Array.ofSeq dims, false)
+
+    /// <summary>The maximum over the given dimensions, removing them; ties share the gradient (torch.amax).</summary>
+    [<CompiledName("Amax")>]
+    let amax (dims: seq<int>) (x: Tensor) : Tensor = x.Amax(Array.ofSeq dims, false)
+
+    /// <summary>The minimum over the given dimensions, removing them; ties share the gradient (torch.amin).</summary>
+    [<CompiledName("Amin")>]
+    let amin (dims: seq<int>) (x: Tensor) : Tensor = x.Amin(Array.ofSeq dims, false)
+
+    /// <summary>1 if every element is nonzero, else 0 (rank 0, no gradient).</summary>
+    [<CompiledName("All")>]
+    let all (x: Tensor) : Tensor = x.All()
+
+    /// <summary>1 if some element is nonzero, else 0 (rank 0, no gradient).</summary>
+    [<CompiledName("Any")>]
+    let any (x: Tensor) : Tensor = x.Any()
+
+    /// <summary>The running sum along a dimension: <c>x |> Tensor.cumsum 0</c>.</summary>
+    [<CompiledName("CumSum")>]
+    let cumsum (dim: int) (x: Tensor) : Tensor = x.CumSum dim
+
+    /// <summary>The running product along a dimension; the gradient is exact with zeros.</summary>
+    [<CompiledName("CumProd")>]
+    let cumprod (dim: int) (x: Tensor) : Tensor = x.CumProd dim
+
+    /// <summary>The values sorted ascending along a dimension (stable) and their positions (float64, untracked).</summary>
+    [<CompiledName("Sort")>]
+    let sort (dim: int) (x: Tensor) : Tensor * Tensor =
+        let struct (values, indices) = x.Sort(dim, false)
+        values, indices
+
+    /// <summary>The values sorted descending along a dimension (stable) and their positions.</summary>
+    [<CompiledName("SortDescending")>]
+    let sortDescending (dim: int) (x: Tensor) : Tensor * Tensor =
+        let struct (values, indices) = x.Sort(dim, true)
+        values, indices
+
+    /// <summary>The k largest values along a dimension, in descending order, and their positions: <c>x |> Tensor.topk 3 -1</c>.</summary>
+    [<CompiledName("TopK")>]
+    let topk (k: int) (dim: int) (x: Tensor) : Tensor * Tensor =
+        let struct (values, indices) = x.TopK(k, dim, true)
+        values, indices
+
+    /// <summary>The lower median of all elements (rank 0); the gradient goes to the chosen element.</summary>
+    [<CompiledName("Median")>]
+    let median (x: Tensor) : Tensor = x.Median()
+
+    /// <summary>The lower median along a dimension, removing it, and its positions.</summary>
+    [<CompiledName("MedianDim")>]
+    let medianDim (dim: int) (x: Tensor) : Tensor * Tensor =
+        let struct (values, indices) = x.Median(dim, false)
         values, indices
 
     // ------------------------------------------------------------------ shape

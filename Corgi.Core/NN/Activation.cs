@@ -63,6 +63,47 @@ public sealed class Activation
     /// <summary>The hyperbolic tangent.</summary>
     public static Activation Tanh() => new("tanh", static x => x.Tanh());
 
+    /// <summary>GELU, x Φ(x); with <paramref name="approximateTanh"/> PyTorch's tanh approximation.</summary>
+    public static Activation Gelu(bool approximateTanh = false) =>
+        approximateTanh ? new("gelu_tanh", static x => x.Gelu(true)) : new("gelu", static x => x.Gelu());
+
+    /// <summary>SiLU (swish), x sigmoid(x).</summary>
+    public static Activation Silu() => new("silu", static x => x.Silu());
+
+    /// <summary>Softplus log(1 + e^(beta x)) / beta, linear where beta x &gt; threshold.</summary>
+    public static Activation Softplus(double beta = 1, double threshold = 20) =>
+        new($"softplus({beta}, {threshold})", x => x.Softplus(beta, threshold));
+
+    /// <summary>ELU: x for x &gt; 0, else alpha (e^x - 1).</summary>
+    public static Activation Elu(double alpha = 1) => new($"elu({alpha})", x => x.Elu(alpha));
+
+    /// <summary>SELU with PyTorch's constants.</summary>
+    public static Activation Selu() => new("selu", static x => x.Selu());
+
+    /// <summary>CELU: x for x &gt; 0, else alpha (e^(x/alpha) - 1).</summary>
+    public static Activation Celu(double alpha = 1) => new($"celu({alpha})", x => x.Celu(alpha));
+
+    /// <summary>Mish, x tanh(softplus(x)).</summary>
+    public static Activation Mish() => new("mish", static x => x.Mish());
+
+    /// <summary>Hardtanh: x clamped to [min, max].</summary>
+    public static Activation Hardtanh(double min = -1, double max = 1) => new($"hardtanh({min}, {max})", x => x.Hardtanh(min, max));
+
+    /// <summary>ReLU6, min(max(x, 0), 6).</summary>
+    public static Activation Relu6() => new("relu6", static x => x.Relu6());
+
+    /// <summary>Hardsigmoid, relu6(x + 3) / 6.</summary>
+    public static Activation Hardsigmoid() => new("hardsigmoid", static x => x.Hardsigmoid());
+
+    /// <summary>Hardswish, x relu6(x + 3) / 6.</summary>
+    public static Activation Hardswish() => new("hardswish", static x => x.Hardswish());
+
+    /// <summary>log(sigmoid(x)), computed stably.</summary>
+    public static Activation LogSigmoid() => new("log_sigmoid", static x => x.LogSigmoid());
+
+    /// <summary>Softsign, x / (1 + |x|).</summary>
+    public static Activation Softsign() => new("softsign", static x => x.Softsign());
+
     /// <summary>Softmax along a dimension (default the last: the classes of a [batch, classes] output).</summary>
     public static Activation Softmax(int dim = -1) => new("softmax", x => x.Softmax(dim));
 

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using Corgi.Autodiff;
 using Corgi.Kernels;
 
 namespace Corgi;
@@ -115,4 +116,153 @@ public sealed partial class Tensor
         return Result("log_softmax", data, _shape, this,
             (g, y, _, _) => g.Sub(y.Exp().Mul(g.Sum(new[] { axis }, keepDim: true))));
     }
+
+    /// <summary>A parametric activation: one dispatch on the dtype to the function's generic kernel, then the result and its derivative.</summary>
+    private Tensor Parametric<TF>(string op, double p, double q, double r, LocalGradient derivative) where TF : IParametricFunction
+    {
+        Array data;
+        if (_dtype == DType.Float32)
+        {
+            var f = Buffers.Uninitialized<float>(Count);
+            ActivationKernels.Map<TF, float>(F32, (float)p, (float)q, (float)r, f);
+            data = f;
+        }
+        else
+        {
+            var d = Buffers.Uninitialized<double>(Count);
+            ActivationKernels.Map<TF, double>(F64, p, q, r, d);
+            data = d;
+        }
+        return Result(op, data, _shape, this, derivative);
+    }
+
+    // 1 / sqrt(2 pi) and sqrt(2 / pi), gelu's constants
+    private const double InvSqrtTwoPi = 0.39894228040143267794;
+    private const double SqrtTwoOverPi = 0.79788456080286535588;
+    private const double GeluTanhCubic = 0.044715;
+
+    /// <summary>
+    /// Element-wise GELU, x Φ(x) with Φ the standard normal distribution function, like <c>torch.nn.functional.gelu</c>;
+    /// with <paramref name="approximateTanh"/> PyTorch's <c>approximate="tanh"</c> form
+    /// x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³))) / 2.
+    /// </summary>
+    /// <remarks>Derivatives: exact Φ(x) + x φ(x); tanh form (1 + t)/2 + x (1 - t²) sqrt(2/pi) (1 + 3·0.044715 x²) / 2.</remarks>
+    public Tensor Gelu(bool approximateTanh = false) =>
+        approximateTanh
+            ? Unary<Pointwise<GeluTanhFunction>>("gelu_tanh", static (g, _, x, _) =>
+            {
+                var t = x[0];
+                var th = t.Add(t.Mul(t).Mul(t).Mul(Number(GeluTanhCubic))).Mul(Number(SqrtTwoOverPi)).Tanh();
+                var inner = Number(1).Sub(th.Mul(th)).Mul(t.Mul(t).Mul(Number(3 * GeluTanhCubic)).Add(Number(1))).Mul(Number(SqrtTwoOverPi));
+                return g.Mul(th.Add(Number(1)).Add(t.Mul(inner)).Mul(Number(0.5)));
+            })
+            : Unary<Pointwise<GeluFunction>>("gelu", static (g, _, x, _) =>
+            {
+                var t = x[0];
+                // Φ(x) = erfc(-x / sqrt 2) / 2, φ(x) = e^(-x²/2) / sqrt(2 pi)
+                var cdf = t.Mul(Number(-0.70710678118654752440)).Erfc().Mul(Number(0.5));
+                var pdf = t.Mul(t).Mul(Number(-0.5)).Exp().Mul(Number(InvSqrtTwoPi));
+                return g.Mul(cdf.Add(t.Mul(pdf)));
+            });
+
+    /// <summary>Element-wise SiLU (swish), x sigmoid(x); derivative s (1 + x (1 - s)) with s = sigmoid(x).</summary>
+    public Tensor Silu() =>
+        Unary<Pointwise<SiluFunction>>("silu", static (g, _, x, _) =>
+        {
+            var s = x[0].Sigmoid();
+            return g.Mul(s.Mul(Number(1).Add(x[0].Mul(Number(1).Sub(s)))));
+        });
+
+    /// <summary>
+    /// Element-wise softplus log(1 + e^(beta x)) / beta, like <c>torch.nn.functional.softplus</c>: linear (x) where
+    /// beta x &gt; threshold, and computed without overflow elsewhere.
+    /// </summary>
+    /// <remarks>Derivative sigmoid(beta x), and 1 where beta x &gt; threshold.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">beta is 0 or not finite.</exception>
+    public Tensor Softplus(double beta = 1, double threshold = 20)
+    {
+        if (beta == 0 || !double.IsFinite(beta))
+            throw new ArgumentOutOfRangeException(nameof(beta), $"softplus: beta must be finite and nonzero, not {beta} (input {ShapeUtil.Format(_shape)})");
+        return Parametric<SoftplusFunction>("softplus", beta, threshold, 0, (g, _, x, _) =>
+        {
+            var bx = x[0].Mul(Number(beta));
+            return Where("softplus", bx.Gt(threshold), g, g.Mul(bx.Sigmoid()));
+        });
+    }
+
+    /// <summary>The elu family in PyTorch's form: scale x for x &gt; 0, else scale alpha (e^(inputScale x) - 1).</summary>
+    private Tensor EluFamily(string op, double alpha, double scale, double inputScale) =>
+        Parametric<EluFunction>(op, alpha, scale, inputScale, (g, _, x, _) =>
+        {
+            var t = x[0];
+            var negative = t.Mul(Number(inputScale)).Exp().Mul(Number(scale * alpha * inputScale));
+            return g.Mul(Where(op, t.Gt(0), Number(scale), negative));
+        });
+
+    /// <summary>Element-wise ELU: x for x &gt; 0, else alpha (e^x - 1) (computed with expm1); derivative 1, or alpha e^x.</summary>
+    public Tensor Elu(double alpha = 1) => EluFamily("elu", alpha, 1, 1);
+
+    /// <summary>
+    /// Element-wise SELU: scale (x for x &gt; 0, else alpha (e^x - 1)) with PyTorch's constants
+    /// alpha = 1.6732632423543772, scale = 1.0507009873554805.
+    /// </summary>
+    public Tensor Selu() => EluFamily("selu", 1.6732632423543772848170429916717, 1.0507009873554804934193349852946, 1);
+
+    /// <summary>Element-wise CELU: x for x &gt; 0, else alpha (e^(x/alpha) - 1); derivative 1, or e^(x/alpha).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">alpha is 0.</exception>
+    public Tensor Celu(double alpha = 1)
+    {
+        if (alpha == 0) throw new ArgumentOutOfRangeException(nameof(alpha), $"celu: alpha must be nonzero (input {ShapeUtil.Format(_shape)})");
+        return EluFamily("celu", alpha, 1, 1 / alpha);
+    }
+
+    /// <summary>Element-wise Mish, x tanh(softplus(x)); derivative t + x sigmoid(x) (1 - t²) with t = tanh(softplus(x)).</summary>
+    public Tensor Mish() =>
+        Unary<Pointwise<MishFunction>>("mish", static (g, _, x, _) =>
+        {
+            var t = x[0].Softplus().Tanh();
+            return g.Mul(t.Add(x[0].Mul(x[0].Sigmoid()).Mul(Number(1).Sub(t.Mul(t)))));
+        });
+
+    /// <summary>
+    /// Element-wise hardtanh, x clamped to [min, max] (default [-1, 1]); as in PyTorch the derivative is 1 strictly
+    /// inside (min, max) and 0 elsewhere, including at the bounds.
+    /// </summary>
+    /// <exception cref="ArgumentException">min is greater than max.</exception>
+    public Tensor Hardtanh(double min = -1, double max = 1) => HardtanhOp("hardtanh", min, max);
+
+    private Tensor HardtanhOp(string op, double min, double max)
+    {
+        if (min > max) throw new ArgumentException($"{op}: min {min} is greater than max {max} (input {ShapeUtil.Format(_shape)})", nameof(min));
+        return Parametric<HardtanhFunction>(op, min, max, 0, (g, _, x, _) => g.Mul(x[0].Gt(min)).Mul(x[0].Lt(max)));
+    }
+
+    /// <summary>Element-wise min(max(x, 0), 6) (hardtanh on [0, 6]).</summary>
+    public Tensor Relu6() => HardtanhOp("relu6", 0, 6);
+
+    /// <summary>Element-wise hardsigmoid, relu6(x + 3) / 6; derivative 1/6 strictly inside (-3, 3), else 0 (as PyTorch).</summary>
+    public Tensor Hardsigmoid() =>
+        Unary<Pointwise<HardsigmoidFunction>>("hardsigmoid", static (g, _, x, _) =>
+            g.Mul(x[0].Gt(-3)).Mul(x[0].Lt(3)).Mul(Number(1.0 / 6)));
+
+    /// <summary>Element-wise hardswish, x relu6(x + 3) / 6; derivative 0 below -3, x/3 + 1/2 on [-3, 3], 1 above (as PyTorch).</summary>
+    public Tensor Hardswish() =>
+        Unary<Pointwise<HardswishFunction>>("hardswish", static (g, _, x, _) =>
+        {
+            var t = x[0];
+            var middle = Where("hardswish", t.Le(3), t.Mul(Number(1.0 / 3)).Add(Number(0.5)), Number(1));
+            return g.Mul(Where("hardswish", t.Lt(-3), Number(0), middle));
+        });
+
+    /// <summary>Element-wise log(sigmoid(x)), computed as min(x, 0) - log1p(e^-|x|) so it stays finite (logsigmoid(-1000) = -1000); derivative sigmoid(-x).</summary>
+    public Tensor LogSigmoid() =>
+        Unary<Pointwise<LogSigmoidFunction>>("log_sigmoid", static (g, _, x, _) => g.Mul(x[0].Neg().Sigmoid()));
+
+    /// <summary>Element-wise softsign, x / (1 + |x|); derivative 1 / (1 + |x|)².</summary>
+    public Tensor Softsign() =>
+        Unary<Pointwise<SoftsignFunction>>("softsign", static (g, _, x, _) =>
+        {
+            var d = x[0].Abs().Add(Number(1));
+            return g.Div(d.Mul(d));
+        });
 }
