@@ -135,7 +135,7 @@ let ``save and load round-trip the parameters`` () =
         let c = Model.create (Layer.dense 2 4 >> Layer.dense 4 1) (Optim.sgd 0.1) Cost.mse
         let before = Model.parameters c
         let e = Assert.Throws<InvalidDataException>(fun () -> c |> Model.load path)
-        Assert.Contains("has shape [3,2] but the model's parameter has shape [4,2]", e.Message)
+        Assert.Contains("misshaped '0.weight' (file [3,2], model [4,2])", e.Message)
         List.iter2 (fun (_, t1) (_, t2) -> Assert.Same(t1, t2)) before (Model.parameters c)
     finally
         File.Delete path

@@ -60,9 +60,10 @@ public sealed partial class Tensor
         Binary<PowOperator>("pow", this, exponent, static (g, r, x, i) =>
         {
             var (a, b) = (x[0], x[1]);
-            // b a^(b-1), taken as 0 where b = 0 (as PyTorch: at a = 0 the product would be 0 * inf): the
-            // exponent there is moved to 0 by a constant mask, so the factor b makes it 0
-            if (i == 0) return g.Mul(b).Mul(a.Pow(b.Sub(Number(1)).Add(b.ZeroMask())));
+            // b a^(b-1), which is 0 where b = 0; only where a = 0 too is it 0 * inf = NaN, so there (and only
+            // there, so that every other point keeps its exact higher derivatives) a constant mask moves the
+            // exponent to 0 and the factor b makes the product 0, as PyTorch gives
+            if (i == 0) return g.Mul(b).Mul(a.Pow(b.Sub(Number(1)).Add(a.ZeroMask().Mul(b.ZeroMask()))));
             var zero = a.ZeroMask();
             return g.Mul(r).Mul(a.Add(zero).Log().Mul(zero.Neg().Add(Number(1))));
         });
