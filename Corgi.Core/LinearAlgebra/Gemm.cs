@@ -7,8 +7,8 @@ namespace Corgi.LinearAlgebra;
 
 /// <summary>
 /// Row-major general matrix products: skinny shapes (<see cref="IsSkinny"/>) in Corgi's own kernels,
-/// the rest straight to OpenBLAS when <see cref="Blas"/> selected it, otherwise through the active MathNet
-/// linear-algebra provider.
+/// the rest straight to OpenBLAS or to Corgi's managed GEMM (<see cref="ManagedGemm"/>, on the spans, no copy)
+/// when <see cref="Blas"/> selected one of them, otherwise through MathNet's managed provider.
 /// </summary>
 /// <remarks>
 /// MathNet stores matrices column-major, so a row-major m x n buffer is, without any copy, the
@@ -26,7 +26,7 @@ internal static class Gemm
         bool transA, bool transB, int m, int n, int k, T alpha,
         T[] a, T[] b, T beta, T[] c) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (Blas.UseNativeGemm || IsSkinny(transA, transB, m, n, k))
+        if (Blas.UseNativeGemm || Blas.UseCorgiGemm || IsSkinny(transA, transB, m, n, k))
         {
             RowMajor(transA, transB, m, n, k, alpha, (ReadOnlySpan<T>)a, b, beta, (Span<T>)c);
             return;
@@ -76,6 +76,11 @@ internal static class Gemm
         if (Blas.UseNativeGemm)
         {
             RowMajorNative(transA, transB, m, n, k, alpha, a, b, beta, c);
+            return;
+        }
+        if (Blas.UseCorgiGemm)
+        {
+            ManagedGemm.RowMajor(transA, transB, m, n, k, alpha, a, b, beta, c);
             return;
         }
 

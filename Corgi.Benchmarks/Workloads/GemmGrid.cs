@@ -1,0 +1,100 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Corgi.LinearAlgebra;
+using MathNet.Numerics.Providers.LinearAlgebra;
+
+namespace Corgi.Benchmarks.Workloads;
+
+/// <summary>
+/// W5-grid: square row-major GEMM C = A·B at sizes 64 to 1024 under each provider, in the same run and
+/// alternating provider by provider within every repetition: raw OpenBLAS (cblas_dgemm / cblas_sgemm by
+/// P/Invoke), Corgi's managed GEMM at each vector width the CPU has (AVX-512 and AVX2), and MathNet's managed
+/// provider. One line per size and provider, with GFLOP/s and the ratio to OpenBLAS.
+/// </summary>
+internal static class GemmGrid
+{
+    private static readonly int[] s_sizes = [64, 96, 128, 192, 256, 384, 512, 768, 1024];
+
+    /// <summary>The grid's lines for the context's dtype and thread count.</summary>
+    public static void Run(RunContext ctx)
+    {
+        if (ctx.DType == DType.Float32) Run<float>(ctx);
+        else Run<double>(ctx);
+    }
+
+    private static void Run<T>(RunContext ctx) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int savedBits = ManagedGemm.VectorBits;
+        try
+        {
+            foreach (int size in s_sizes) RunSize<T>(ctx, size);
+        }
+        finally
+        {
+            ManagedGemm.VectorBits = savedBits;
+        }
+    }
+
+    private static void RunSize<T>(RunContext ctx, int size) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(size);
+        var a = new T[size * size];
+        var b = new T[size * size];
+        var c = new T[size * size];
+        for (int i = 0; i < a.Length; i++) { a[i] = T.CreateTruncating(random.NextDouble() - 0.5); b[i] = T.CreateTruncating(random.NextDouble() - 0.5); }
+        double flops = 2.0 * size * size * (double)size;
+
+        var candidates = new List<(string Name, Action Step, int N)>();
+        // about 20 ms per timed repetition at 50 GFLOP/s
+        int n = Math.Max(2, (int)(20e-3 * 50e9 / flops));
+        if (RawOpenBlas.IsAvailable) candidates.Add(("openblas", () => RawOpenBlas.Gemm(size, false, false, a, b, c), n));
+        foreach (int bits in new[] { 512, 256 })
+        {
+            if (bits > ManagedGemm.HardwareVectorBits) continue;
+            candidates.Add(("corgi-" + bits.ToString(CultureInfo.InvariantCulture), () =>
+            {
+                ManagedGemm.VectorBits = bits;
+                ManagedGemm.RowMajor(false, false, size, size, size, T.One, a, b, T.Zero, c);
+            }, n));
+        }
+        // MathNet's provider is 20-30x slower: fewer steps (column-major, so it computes Cᵀ = Bᵀ·Aᵀ: the same work).
+        candidates.Add(("managed", () => ManagedGemmOfMathNet(size, a, b, c), Math.Max(1, n / 20)));
+
+        int reps = ctx.Quick ? 1 : ctx.Repetitions;
+        var ms = new double[candidates.Count][];
+        for (int i = 0; i < candidates.Count; i++)
+        {
+            ms[i] = new double[reps];
+            ctx.MedianMsPerStep(1, candidates[i].Step, repetitions: 1, warmUp: 2, warmUpSeconds: ctx.Quick ? 0 : 0.3);
+        }
+        for (int r = 0; r < reps; r++)
+        {
+            for (int i = 0; i < candidates.Count; i++)
+                ms[i][r] = ctx.MedianMsPerStep(candidates[i].N, candidates[i].Step, repetitions: 1, warmUp: 1);
+        }
+
+        double? openBlasMs = RawOpenBlas.IsAvailable ? RunContext.Median(ms[0]) : null;
+        for (int i = 0; i < candidates.Count; i++)
+        {
+            double median = RunContext.Median(ms[i]);
+            Report.Line("W5-grid", ctx.DTypeName, ctx.Threads, median,
+                $"C = A·B, {size}x{size}, {candidates[i].Name}; alternating providers within each of {reps} repetitions"
+                + (candidates[i].Name == "openblas" ? "; " + RawOpenBlas.Config.Trim() + Peak.CoreTypeWarning() : "")
+                + (candidates[i].Name.StartsWith("corgi", StringComparison.Ordinal) ? "; Corgi managed GEMM" : ""),
+                ("size", size), ("provider", candidates[i].Name), ("gflops", flops / (median * 1e6)),
+                ("of_openblas", openBlasMs is { } o ? o / median : null));
+        }
+    }
+
+    private static void ManagedGemmOfMathNet<T>(int size, T[] a, T[] b, T[] c) where T : unmanaged
+    {
+        var provider = ManagedLinearAlgebraProvider.Instance;
+        if (typeof(T) == typeof(float))
+            provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 1f,
+                (float[])(object)b, size, size, (float[])(object)a, size, size, 0f, (float[])(object)c);
+        else
+            provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 1.0,
+                (double[])(object)b, size, size, (double[])(object)a, size, size, 0.0, (double[])(object)c);
+    }
+}
