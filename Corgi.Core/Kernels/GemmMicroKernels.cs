@@ -124,16 +124,26 @@ internal static class GemmMicroKernels
     public const int Overwrite = 0, Accumulate = 1, Scale = 2;
 
     /// <summary>
-    /// One full tile: c[Rows, 2·Count] (row stride <paramref name="ldc"/>) = alpha · a · b + beta · c, as
-    /// <paramref name="mode"/> says (<see cref="Overwrite"/>, <see cref="Accumulate"/> or <see cref="Scale"/>).
+    /// One tile: c[rows, 2·Count] (row stride <paramref name="ldc"/>) = alpha · a · b + beta · c, as
+    /// <paramref name="mode"/> says (<see cref="Overwrite"/>, <see cref="Accumulate"/> or <see cref="Scale"/>),
+    /// from an a panel of <c>TOps.Rows</c> rows of which the first <paramref name="rows"/> are stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Tile<T, TV, TOps>(int kc, ref T a, ref T b, ref T c, nint ldc, T alpha, T beta, int mode)
+    public static void Tile<T, TV, TOps>(int kc, ref T a, ref T b, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
         where T : unmanaged where TOps : struct, IGemmVector<TV, T>
     {
-        if (TOps.Rows == 12) Kernel12<T, TV, TOps>(kc, ref a, ref b, ref c, ldc, alpha, beta, mode);
-        else Kernel6<T, TV, TOps>(kc, ref a, ref b, ref c, ldc, alpha, beta, mode);
+        if (TOps.Rows == 12) Kernel12<T, TV, TOps>(kc, ref a, ref b, ref c, ldc, alpha, beta, mode, rows);
+        else Kernel6<T, TV, TOps>(kc, ref a, ref b, ref c, ldc, alpha, beta, mode, rows);
     }
+
+    /// <summary>
+    /// <see cref="Tile{T, TV, TOps}"/> with the 6-row kernel whatever the width: for the last rows of C when at
+    /// most 6 are left of a 12-row tiling (their a panel is packed 6 rows wide), so they do not pay for 12.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void HalfTile<T, TV, TOps>(int kc, ref T a, ref T b, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
+        where T : unmanaged where TOps : struct, IGemmVector<TV, T>
+        => Kernel6<T, TV, TOps>(kc, ref a, ref b, ref c, ldc, alpha, beta, mode, rows);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update<T, TV, TOps>(ref T c, TV x, TV y, TV alpha, TV beta, int mode)
@@ -162,7 +172,7 @@ internal static class GemmMicroKernels
     /// the 24 accumulators held in registers through the whole inner dimension.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel12<T, TV, TOps>(int kc, ref T a, ref T b, ref T c, nint ldc, T alpha, T beta, int mode)
+    private static void Kernel12<T, TV, TOps>(int kc, ref T a, ref T b, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
         where T : unmanaged where TOps : struct, IGemmVector<TV, T>
     {
         nint w = TOps.Count;
@@ -188,17 +198,17 @@ internal static class GemmMicroKernels
 
         TV va = TOps.Splat(alpha), vb = TOps.Splat(beta);
         Update<T, TV, TOps>(ref c, c0x, c0y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 1 * ldc), c1x, c1y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 2 * ldc), c2x, c2y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 3 * ldc), c3x, c3y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 4 * ldc), c4x, c4y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 5 * ldc), c5x, c5y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 6 * ldc), c6x, c6y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 7 * ldc), c7x, c7y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 8 * ldc), c8x, c8y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 9 * ldc), c9x, c9y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 10 * ldc), c10x, c10y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 11 * ldc), c11x, c11y, va, vb, mode);
+        if (rows > 1) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 1 * ldc), c1x, c1y, va, vb, mode);
+        if (rows > 2) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 2 * ldc), c2x, c2y, va, vb, mode);
+        if (rows > 3) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 3 * ldc), c3x, c3y, va, vb, mode);
+        if (rows > 4) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 4 * ldc), c4x, c4y, va, vb, mode);
+        if (rows > 5) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 5 * ldc), c5x, c5y, va, vb, mode);
+        if (rows > 6) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 6 * ldc), c6x, c6y, va, vb, mode);
+        if (rows > 7) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 7 * ldc), c7x, c7y, va, vb, mode);
+        if (rows > 8) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 8 * ldc), c8x, c8y, va, vb, mode);
+        if (rows > 9) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 9 * ldc), c9x, c9y, va, vb, mode);
+        if (rows > 10) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 10 * ldc), c10x, c10y, va, vb, mode);
+        if (rows > 11) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 11 * ldc), c11x, c11y, va, vb, mode);
     }
 
     /// <summary>
@@ -206,7 +216,7 @@ internal static class GemmMicroKernels
     /// the 12 accumulators held in registers through the whole inner dimension.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6<T, TV, TOps>(int kc, ref T a, ref T b, ref T c, nint ldc, T alpha, T beta, int mode)
+    private static void Kernel6<T, TV, TOps>(int kc, ref T a, ref T b, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
         where T : unmanaged where TOps : struct, IGemmVector<TV, T>
     {
         nint w = TOps.Count;
@@ -226,10 +236,10 @@ internal static class GemmMicroKernels
 
         TV va = TOps.Splat(alpha), vb = TOps.Splat(beta);
         Update<T, TV, TOps>(ref c, c0x, c0y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 1 * ldc), c1x, c1y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 2 * ldc), c2x, c2y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 3 * ldc), c3x, c3y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 4 * ldc), c4x, c4y, va, vb, mode);
-        Update<T, TV, TOps>(ref Unsafe.Add(ref c, 5 * ldc), c5x, c5y, va, vb, mode);
+        if (rows > 1) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 1 * ldc), c1x, c1y, va, vb, mode);
+        if (rows > 2) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 2 * ldc), c2x, c2y, va, vb, mode);
+        if (rows > 3) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 3 * ldc), c3x, c3y, va, vb, mode);
+        if (rows > 4) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 4 * ldc), c4x, c4y, va, vb, mode);
+        if (rows > 5) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 5 * ldc), c5x, c5y, va, vb, mode);
     }
 }

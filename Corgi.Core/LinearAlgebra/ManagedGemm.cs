@@ -32,11 +32,11 @@ namespace Corgi.LinearAlgebra;
 /// </remarks>
 internal static unsafe class ManagedGemm
 {
-    /// <summary>Depth of a packed panel (the inner-dimension block).</summary>
-    internal const int KC = 256;
+    /// <summary>Depth of a packed panel (the inner-dimension block); <c>CORGI_GEMM_KC</c> overrides it, for tuning.</summary>
+    internal static readonly int KC = Setting("CORGI_GEMM_KC", 256, 1);
 
-    /// <summary>Rows of op(A) packed at a time (a multiple of both tile heights, 12 and 6).</summary>
-    internal const int MC = 192;
+    /// <summary>Rows of op(A) packed at a time (a multiple of both tile heights, 12 and 6); <c>CORGI_GEMM_MC</c> overrides it, for tuning.</summary>
+    internal static readonly int MC = Setting("CORGI_GEMM_MC", 192, 12);
 
     /// <summary>Columns of op(B) packed at a time (a multiple of every tile width).</summary>
     internal const int NC = 2048;
@@ -91,6 +91,9 @@ internal static unsafe class ManagedGemm
             return $"{rows}x{doubles} double, {rows}x{2 * doubles} float";
         }
     }
+
+    private static int Setting(string name, int value, int multiple) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), out int v) && v >= multiple ? v / multiple * multiple : value;
 
     private static int DefaultVectorBits()
     {
@@ -206,6 +209,7 @@ internal static unsafe class ManagedGemm
     }
 
     /// <summary>The five loops on the calling thread, with this thread's packing buffers.</summary>
+    [SkipLocalsInit]
     private static void Serial<T, TV, TOps>(Problem<T> p)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TOps : struct, IGemmVector<TV, T>
     {
@@ -237,14 +241,18 @@ internal static unsafe class ManagedGemm
                             int rows = Math.Min(mr, mc - ir);
                             ref T a = ref Unsafe.AsRef<T>(packA + (nint)ir * kc);
                             T* cTile = c + ir * p.Ldc;
-                            if (rows == mr && cols == nr)
+                            bool half = rows <= mr / 2 && mr == 12;
+                            if (cols == nr)
                             {
-                                GemmMicroKernels.Tile<T, TV, TOps>(kc, ref a, ref b, ref Unsafe.AsRef<T>(cTile), p.Ldc, p.Alpha, beta, mode);
+                                // Rows past the end of C are computed (from zero padding) but not stored.
+                                if (half) GemmMicroKernels.HalfTile<T, TV, TOps>(kc, ref a, ref b, ref Unsafe.AsRef<T>(cTile), p.Ldc, p.Alpha, beta, mode, rows);
+                                else GemmMicroKernels.Tile<T, TV, TOps>(kc, ref a, ref b, ref Unsafe.AsRef<T>(cTile), p.Ldc, p.Alpha, beta, mode, rows);
                             }
                             else
                             {
-                                // An edge tile: the whole tile into the buffer, then its valid part into C.
-                                GemmMicroKernels.Tile<T, TV, TOps>(kc, ref a, ref b, ref Unsafe.AsRef<T>(edge), nr, T.One, T.Zero, GemmMicroKernels.Overwrite);
+                                // A right-edge tile: the whole tile into the buffer, then its valid part into C.
+                                if (half) GemmMicroKernels.HalfTile<T, TV, TOps>(kc, ref a, ref b, ref Unsafe.AsRef<T>(edge), nr, T.One, T.Zero, GemmMicroKernels.Overwrite, rows);
+                                else GemmMicroKernels.Tile<T, TV, TOps>(kc, ref a, ref b, ref Unsafe.AsRef<T>(edge), nr, T.One, T.Zero, GemmMicroKernels.Overwrite, rows);
                                 MergeEdge(edge, nr, cTile, p.Ldc, rows, cols, p.Alpha, beta, mode);
                             }
                         }
@@ -282,10 +290,13 @@ internal static unsafe class ManagedGemm
     private static void PackA<T>(bool transA, T* a, nint lda, int i0, int mc, int p0, int kc, T* dst, int mr)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        for (int ir = 0; ir < mc; ir += mr)
+        int fullRows = mr;
+        for (int ir = 0; ir < mc; ir += fullRows)
         {
-            int rows = Math.Min(mr, mc - ir);
+            int rows = Math.Min(fullRows, mc - ir);
             T* d = dst + ir * kc;
+            // the last rows of a 12-row tiling, if at most 6, go to the 6-row kernel: a panel 6 wide
+            mr = rows <= fullRows / 2 && fullRows == 12 ? fullRows / 2 : fullRows;
             if (transA)
             {
                 // op(A)[i, p] = A[p, i]: each step's rows are contiguous in A.
