@@ -18,6 +18,18 @@ internal static class ProviderInfo
     /// <summary>The active provider's short name ("openblas", "corgi" or "managed") and thread count.</summary>
     public static (string Name, int Threads) Current() => (Blas.ProviderName, Blas.Threads);
 
+    /// <summary>Switches the process to a provider by its <see cref="Blas.ProviderName"/>: openblas, corgi or managed.</summary>
+    public static void Use(string name)
+    {
+        switch (name.Trim().ToLowerInvariant())
+        {
+            case "openblas": Blas.UseOpenBlas(); break;
+            case "corgi": Blas.UseCorgi(); break;
+            case "managed": Blas.UseManaged(); break;
+            default: throw new System.ArgumentException($"unknown provider {name} (known: openblas, corgi, managed)");
+        }
+    }
+
     /// <summary>Sets the thread count of the active provider, and of raw OpenBLAS for W5.</summary>
     public static void SetThreads(int threads)
     {

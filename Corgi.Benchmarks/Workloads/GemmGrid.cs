@@ -11,6 +11,8 @@ namespace Corgi.Benchmarks.Workloads;
 /// alternating provider by provider within every repetition: raw OpenBLAS (cblas_dgemm / cblas_sgemm by
 /// P/Invoke), Corgi's managed GEMM at each vector width the CPU has (AVX-512 and AVX2), and MathNet's managed
 /// provider. One line per size and provider, with GFLOP/s and the ratio to OpenBLAS.
+/// <c>CORGI_GRID_SIZES=64,256,1024</c> measures those sizes only, and <c>CORGI_GRID_PROVIDERS=openblas,corgi-512</c>
+/// those providers only.
 /// </summary>
 internal static class GemmGrid
 {
@@ -28,7 +30,10 @@ internal static class GemmGrid
         int savedBits = ManagedGemm.VectorBits;
         try
         {
-            foreach (int size in s_sizes) RunSize<T>(ctx, size);
+            var sizes = Environment.GetEnvironmentVariable("CORGI_GRID_SIZES") is { Length: > 0 } list
+                ? Array.ConvertAll(list.Split(','), x => int.Parse(x, CultureInfo.InvariantCulture))
+                : s_sizes;
+            foreach (int size in sizes) RunSize<T>(ctx, size);
         }
         finally
         {
@@ -61,6 +66,8 @@ internal static class GemmGrid
         // MathNet's provider is 20-30x slower: fewer steps (column-major, so it computes Cᵀ = Bᵀ·Aᵀ: the same work).
         candidates.Add(("managed", () => ManagedGemmOfMathNet(size, a, b, c), Math.Max(1, n / 20)));
 
+        if (Environment.GetEnvironmentVariable("CORGI_GRID_PROVIDERS") is { Length: > 0 } only)
+            candidates.RemoveAll(x => Array.IndexOf(only.Split(','), x.Name) < 0);
         int reps = ctx.Quick ? 1 : ctx.Repetitions;
         var ms = new double[candidates.Count][];
         for (int i = 0; i < candidates.Count; i++)
@@ -74,7 +81,7 @@ internal static class GemmGrid
                 ms[i][r] = ctx.MedianMsPerStep(candidates[i].N, candidates[i].Step, repetitions: 1, warmUp: 1);
         }
 
-        double? openBlasMs = RawOpenBlas.IsAvailable ? RunContext.Median(ms[0]) : null;
+        double? openBlasMs = candidates.Count > 0 && candidates[0].Name == "openblas" ? RunContext.Median(ms[0]) : null;
         for (int i = 0; i < candidates.Count; i++)
         {
             double median = RunContext.Median(ms[i]);

@@ -66,7 +66,7 @@ internal static class Gemm
         bool transA, bool transB, int m, int n, int k, T alpha,
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, T beta, Span<T> c) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (IsSkinny(transA, transB, m, n, k))
+        if (IsSkinny(transA, transB, m, n, k) || (Blas.UseCorgiGemm && IsSkinnyBeforeManaged(transA, transB, m, n, k)))
         {
             CheckSizes(m, n, k, a, b, c);
             if (transB) SkinnyGemmKernels.DotRows(m, n, k, alpha, a, b, beta, c);
@@ -108,6 +108,15 @@ internal static class Gemm
         transB
             ? !transA && n >= 1 && n <= 10 && m >= 32 && (long)m * k >= 128 * 1024
             : k >= 8 && k <= 32 && m >= 1 && m <= 32 && n >= 4096;
+
+    /// <summary>
+    /// More shapes the skinny kernels compute faster than <see cref="ManagedGemm"/>, whose packing into
+    /// 12 x 16 (or 12 x 32) tiles does not pay on a dimension of a few elements: a · bᵀ with at most 16
+    /// output columns, and op(a) · b with an inner dimension of at most 16 (a convolution's products per
+    /// image, a dense layer's last layer).
+    /// </summary>
+    internal static bool IsSkinnyBeforeManaged(bool transA, bool transB, int m, int n, int k) =>
+        transB ? !transA && n >= 1 && n <= 16 : k >= 1 && k <= 16;
 
     /// <summary>Checks that the buffers hold exactly op(a) [m, k], op(b) [k, n] and c [m, n] (native code and the skinny kernels never check).</summary>
     private static void CheckSizes<T>(int m, int n, int k, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c)
