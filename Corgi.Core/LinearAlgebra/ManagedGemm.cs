@@ -226,7 +226,7 @@ internal static unsafe class ManagedGemm
                 // beta applies once, with the first panel of the inner dimension; later panels add to C.
                 T beta = pc == 0 ? p.Beta : T.One;
                 int mode = beta == T.Zero ? GemmMicroKernels.Overwrite : beta == T.One ? GemmMicroKernels.Accumulate : GemmMicroKernels.Scale;
-                PackB(p.TransB, p.B, p.Ldb, pc, kc, jc, nc, packB, nr);
+                PackB<T, TV, TOps>(p.TransB, p.B, p.Ldb, pc, kc, jc, nc, packB, nr);
                 for (int ic = 0; ic < p.M; ic += MC)
                 {
                     int mc = Math.Min(MC, p.M - ic);
@@ -309,6 +309,29 @@ internal static unsafe class ManagedGemm
                     for (; i < mr; i++) dp[i] = T.Zero;
                 }
             }
+            else if (rows == mr && mr == 12)
+            {
+                // a full 12-row panel: step by step, twelve loads from twelve rows and contiguous stores
+                T* src = a + (i0 + ir) * lda + p0;
+                for (int p = 0; p < kc; p++)
+                {
+                    T* s0 = src + p;
+                    T* dp = d + p * 12;
+                    dp[0] = s0[0]; dp[1] = s0[lda]; dp[2] = s0[2 * lda]; dp[3] = s0[3 * lda];
+                    dp[4] = s0[4 * lda]; dp[5] = s0[5 * lda]; dp[6] = s0[6 * lda]; dp[7] = s0[7 * lda];
+                    dp[8] = s0[8 * lda]; dp[9] = s0[9 * lda]; dp[10] = s0[10 * lda]; dp[11] = s0[11 * lda];
+                }
+            }
+            else if (rows == mr && mr == 6)
+            {
+                T* src = a + (i0 + ir) * lda + p0;
+                for (int p = 0; p < kc; p++)
+                {
+                    T* s0 = src + p;
+                    T* dp = d + p * 6;
+                    dp[0] = s0[0]; dp[1] = s0[lda]; dp[2] = s0[2 * lda]; dp[3] = s0[3 * lda]; dp[4] = s0[4 * lda]; dp[5] = s0[5 * lda];
+                }
+            }
             else
             {
                 for (int i = 0; i < rows; i++)
@@ -330,14 +353,26 @@ internal static unsafe class ManagedGemm
     /// Packs op(B)[p0 .. p0 + kc, j0 .. j0 + nc] into panels of <paramref name="nr"/> columns: panel j holds,
     /// for each step p of the inner dimension, its nr elements of row p; columns past the end are zeros.
     /// </summary>
-    private static void PackB<T>(bool transB, T* b, nint ldb, int p0, int kc, int j0, int nc, T* dst, int nr)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private static void PackB<T, TV, TOps>(bool transB, T* b, nint ldb, int p0, int kc, int j0, int nc, T* dst, int nr)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TOps : struct, IGemmVector<TV, T>
     {
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
             T* d = dst + jr * kc;
-            if (!transB)
+            if (!transB && cols == nr)
+            {
+                // a full panel: two vectors per row, no call per row (small products pay for packing)
+                nint w = TOps.Count;
+                for (int p = 0; p < kc; p++)
+                {
+                    T* src = b + (p0 + p) * ldb + j0 + jr;
+                    T* dp = d + p * nr;
+                    TOps.Store(ref *dp, TOps.Load(ref *src));
+                    TOps.Store(ref dp[w], TOps.Load(ref src[w]));
+                }
+            }
+            else if (!transB)
             {
                 for (int p = 0; p < kc; p++)
                 {
