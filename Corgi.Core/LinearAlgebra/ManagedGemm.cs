@@ -21,10 +21,13 @@ namespace Corgi.LinearAlgebra;
 /// </code>
 /// <para>MR x NR is 12 rows x 2 vectors with AVX-512 (12 x 16 doubles, 12 x 32 floats: 24 accumulators
 /// in the 32 zmm registers), 6 rows x 2 vectors with AVX2 (16 ymm registers). The packing folds the
-/// transposes in, so the micro-kernel sees one layout; partial panels are padded with zeros, and the tiles
-/// at the bottom and right edges of C run the same kernel into a small buffer whose valid part is then
-/// copied, so only the edge tiles pay for the tails. KC = 256 keeps the B micro-panel in L1 (32 KB at
-/// either width... for AVX2 it is half that) and MC = 192 keeps the A block in L2.</para>
+/// transposes in, so the micro-kernel sees one layout; partial panels are padded with zeros. Tails cost
+/// only their own tiles: a bottom-edge tile stores just its rows (and when at most 6 rows are left of a
+/// 12-row tiling, they run the 6-row kernel), a right-edge tile runs the same kernel into a small buffer whose
+/// valid part is then copied. KC = 256 keeps the B micro-panel (KC x NR: 32 KB with AVX-512, 16 KB with AVX2)
+/// in L1 and MC = 192 the A block (384 KB of doubles) in L2; NC = 2048 bounds the packed B block (4 MB).
+/// Very thin products (a·bᵀ with at most 16 columns, an inner dimension of at most 16) never come here:
+/// <see cref="Gemm"/> gives them to the skinny kernels, which need no packing.</para>
 /// <para>Threads: <see cref="Blas.Threads"/> (Math.NET's <c>Control.MaxDegreeOfParallelism</c>). Products
 /// of at least <see cref="ParallelThreshold"/> multiply-adds are cut into that many contiguous slabs of
 /// C's columns (or rows, when C is taller than wide), each computed by one <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>
