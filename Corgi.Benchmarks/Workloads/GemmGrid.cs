@@ -34,6 +34,10 @@ internal static class GemmGrid
                 ? Array.ConvertAll(list.Split(','), x => int.Parse(x, CultureInfo.InvariantCulture))
                 : s_sizes;
             foreach (int size in sizes) RunSize<T>(ctx, size);
+            if (Environment.GetEnvironmentVariable("CORGI_GRID_SHAPES") != "0")
+            {
+                foreach (var shape in s_shapes) RunShape<T>(ctx, shape);
+            }
         }
         finally
         {
@@ -90,6 +94,70 @@ internal static class GemmGrid
                 + (candidates[i].Name == "openblas" ? "; " + RawOpenBlas.Config.Trim() + Peak.CoreTypeWarning() : "")
                 + (candidates[i].Name.StartsWith("corgi", StringComparison.Ordinal) ? "; Corgi managed GEMM" : ""),
                 ("size", size), ("provider", candidates[i].Name), ("gflops", flops / (median * 1e6)),
+                ("of_openblas", openBlasMs is { } o ? o / median : null));
+        }
+    }
+
+    /// <summary>The products of W1 (batch 128, 784-256-10) and W4 (per image: 8 filters of 3 x 3 over 26 x 26), as Corgi makes them.</summary>
+    private static readonly (string Name, bool TransA, bool TransB, int M, int N, int K)[] s_shapes =
+    [
+        ("W1 x·W1ᵀ", false, true, 128, 256, 784), ("W1 gᵀ·x", true, false, 256, 784, 128),
+        ("W1 gᵀ·h", true, false, 10, 256, 128), ("W1 h·W2ᵀ", false, true, 128, 10, 256), ("W1 g·W2", false, false, 128, 256, 10),
+        ("W4 g·colsᵀ", false, true, 8, 9, 676), ("W4 w·cols", false, false, 8, 676, 10),
+    ];
+
+    /// <summary>
+    /// One product of a workload through <see cref="Gemm.RowMajor{T}(bool, bool, int, int, int, T, T[], T[], T, T[])"/>
+    /// (so with the skinny kernels where Gemm sends it), under OpenBLAS and under Corgi's provider, alternating.
+    /// </summary>
+    private static void RunShape<T>(RunContext ctx, (string Name, bool TransA, bool TransB, int M, int N, int K) s)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(s.M + s.N + s.K);
+        var a = new T[s.M * s.K];
+        var b = new T[s.K * s.N];
+        var c = new T[s.M * s.N];
+        for (int i = 0; i < a.Length; i++) a[i] = T.CreateTruncating(random.NextDouble() - 0.5);
+        for (int i = 0; i < b.Length; i++) b[i] = T.CreateTruncating(random.NextDouble() - 0.5);
+        double flops = 2.0 * s.M * s.N * (double)s.K;
+        int n = Math.Max(2, (int)(20e-3 * 50e9 / flops));
+        var providers = new List<string>();
+        if (Blas.IsOpenBlasAvailable) providers.Add("openblas");
+        providers.Add("corgi");
+        string saved = Blas.ProviderName;
+        int reps = ctx.Quick ? 1 : ctx.Repetitions;
+        var ms = new double[providers.Count][];
+        try
+        {
+            void Step() => Gemm.RowMajor(s.TransA, s.TransB, s.M, s.N, s.K, T.One, a, b, T.Zero, c);
+            for (int i = 0; i < providers.Count; i++)
+            {
+                ms[i] = new double[reps];
+                ProviderInfo.Use(providers[i]);
+                ctx.MedianMsPerStep(1, Step, repetitions: 1, warmUp: 2, warmUpSeconds: ctx.Quick ? 0 : 0.3);
+            }
+            for (int r = 0; r < reps; r++)
+            {
+                for (int i = 0; i < providers.Count; i++)
+                {
+                    ProviderInfo.Use(providers[i]);
+                    ms[i][r] = ctx.MedianMsPerStep(n, Step, repetitions: 1, warmUp: 1);
+                }
+            }
+        }
+        finally
+        {
+            ProviderInfo.Use(saved);
+        }
+
+        double? openBlasMs = providers[0] == "openblas" ? RunContext.Median(ms[0]) : null;
+        for (int i = 0; i < providers.Count; i++)
+        {
+            double median = RunContext.Median(ms[i]);
+            Report.Line("W5-grid", ctx.DTypeName, ctx.Threads, median,
+                $"{s.Name}: op(A)·op(B), m={s.M} n={s.N} k={s.K} transA={s.TransA} transB={s.TransB} through Gemm.RowMajor under {providers[i]}"
+                + (Gemm.IsSkinny(s.TransA, s.TransB, s.M, s.N, s.K) || (providers[i] == "corgi" && Gemm.IsSkinnyBeforeManaged(s.TransA, s.TransB, s.M, s.N, s.K)) ? " (skinny kernels)" : ""),
+                ("size", $"{s.M}x{s.N}x{s.K}"), ("provider", providers[i]), ("gflops", flops / (median * 1e6)),
                 ("of_openblas", openBlasMs is { } o ? o / median : null));
         }
     }

@@ -384,6 +384,18 @@ internal static unsafe class ManagedGemm
                     if (cols < nr) new Span<T>(d + p * nr + cols, nr - cols).Clear();
                 }
             }
+            else if (cols == nr)
+            {
+                // op(B)[p, j] = B[j, p]: step by step, nr loads from nr rows of B (each cache line serves
+                // several steps) and contiguous stores
+                T* src = b + (j0 + jr) * ldb + p0;
+                for (int p = 0; p < kc; p++)
+                {
+                    T* s0 = src + p;
+                    T* dp = d + p * nr;
+                    for (int j = 0; j < nr; j++) dp[j] = s0[j * ldb];
+                }
+            }
             else
             {
                 // op(B)[p, j] = B[j, p]: each column of the panel is a contiguous row of B.
