@@ -126,14 +126,16 @@ internal static class GemmMicroKernels
     /// <summary>
     /// One tile: c[rows, 2·Count] (row stride <paramref name="ldc"/>) = alpha · a · b + beta · c, as
     /// <paramref name="mode"/> says (<see cref="Overwrite"/>, <see cref="Accumulate"/> or <see cref="Scale"/>),
-    /// from an a panel of <c>TOps.Rows</c> rows of which the first <paramref name="rows"/> are stored.
+    /// from an a panel of <c>TOps.Rows</c> rows of which the first <paramref name="rows"/> are stored, and
+    /// 2 vectors of b per step, <paramref name="ldb"/> elements apart (2·Count when packed, B's row stride when
+    /// B is read in place).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Tile<T, TV, TOps>(int kc, ref T a, ref T b, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
+    public static void Tile<T, TV, TOps>(int kc, ref T a, ref T b, nint ldb, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
         where T : unmanaged where TOps : struct, IGemmVector<TV, T>
     {
-        if (TOps.Rows == 12) Kernel12<T, TV, TOps>(kc, ref a, ref b, ref c, ldc, alpha, beta, mode, rows);
-        else Kernel6<T, TV, TOps>(kc, ref a, ref b, ref c, ldc, alpha, beta, mode, rows);
+        if (TOps.Rows == 12) Kernel12<T, TV, TOps>(kc, ref a, ref b, ldb, ref c, ldc, alpha, beta, mode, rows);
+        else Kernel6<T, TV, TOps>(kc, ref a, ref b, ldb, ref c, ldc, alpha, beta, mode, rows);
     }
 
     /// <summary>
@@ -141,9 +143,9 @@ internal static class GemmMicroKernels
     /// most 6 are left of a 12-row tiling (their a panel is packed 6 rows wide), so they do not pay for 12.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void HalfTile<T, TV, TOps>(int kc, ref T a, ref T b, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
+    public static void HalfTile<T, TV, TOps>(int kc, ref T a, ref T b, nint ldb, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
         where T : unmanaged where TOps : struct, IGemmVector<TV, T>
-        => Kernel6<T, TV, TOps>(kc, ref a, ref b, ref c, ldc, alpha, beta, mode, rows);
+        => Kernel6<T, TV, TOps>(kc, ref a, ref b, ldb, ref c, ldc, alpha, beta, mode, rows);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update<T, TV, TOps>(ref T c, TV x, TV y, TV alpha, TV beta, int mode)
@@ -172,7 +174,7 @@ internal static class GemmMicroKernels
     /// the 24 accumulators held in registers through the whole inner dimension.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel12<T, TV, TOps>(int kc, ref T a, ref T b, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
+    private static void Kernel12<T, TV, TOps>(int kc, ref T a, ref T b, nint ldb, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
         where T : unmanaged where TOps : struct, IGemmVector<TV, T>
     {
         nint w = TOps.Count;
@@ -193,7 +195,7 @@ internal static class GemmMicroKernels
             TV a10 = TOps.Splat(Unsafe.Add(ref a, 10)); c10x = TOps.Fma(a10, bx, c10x); c10y = TOps.Fma(a10, by, c10y);
             TV a11 = TOps.Splat(Unsafe.Add(ref a, 11)); c11x = TOps.Fma(a11, bx, c11x); c11y = TOps.Fma(a11, by, c11y);
             a = ref Unsafe.Add(ref a, 12);
-            b = ref Unsafe.Add(ref b, 2 * w);
+            b = ref Unsafe.Add(ref b, ldb);
         }
 
         TV va = TOps.Splat(alpha), vb = TOps.Splat(beta);
@@ -216,7 +218,7 @@ internal static class GemmMicroKernels
     /// the 12 accumulators held in registers through the whole inner dimension.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6<T, TV, TOps>(int kc, ref T a, ref T b, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
+    private static void Kernel6<T, TV, TOps>(int kc, ref T a, ref T b, nint ldb, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
         where T : unmanaged where TOps : struct, IGemmVector<TV, T>
     {
         nint w = TOps.Count;
@@ -231,7 +233,7 @@ internal static class GemmMicroKernels
             TV a4 = TOps.Splat(Unsafe.Add(ref a, 4)); c4x = TOps.Fma(a4, bx, c4x); c4y = TOps.Fma(a4, by, c4y);
             TV a5 = TOps.Splat(Unsafe.Add(ref a, 5)); c5x = TOps.Fma(a5, bx, c5x); c5y = TOps.Fma(a5, by, c5y);
             a = ref Unsafe.Add(ref a, 6);
-            b = ref Unsafe.Add(ref b, 2 * w);
+            b = ref Unsafe.Add(ref b, ldb);
         }
 
         TV va = TOps.Splat(alpha), vb = TOps.Splat(beta);

@@ -220,6 +220,7 @@ internal static unsafe class ManagedGemm
         T* packA = PackBuffers<T>.A(MC * KC);
         T* packB = PackBuffers<T>.B(KC * Math.Min(NC, RoundUp(p.N, nr)));
         T* edge = stackalloc T[12 * 2 * 64 / sizeof(T)];
+        bool directB = !p.TransB && p.M <= 2 * mr;
         for (int jc = 0; jc < p.N; jc += NC)
         {
             int nc = Math.Min(NC, p.N - jc);
@@ -229,7 +230,11 @@ internal static unsafe class ManagedGemm
                 // beta applies once, with the first panel of the inner dimension; later panels add to C.
                 T beta = pc == 0 ? p.Beta : T.One;
                 int mode = beta == T.Zero ? GemmMicroKernels.Overwrite : beta == T.One ? GemmMicroKernels.Accumulate : GemmMicroKernels.Scale;
-                PackB<T, TV, TOps>(p.TransB, p.B, p.Ldb, pc, kc, jc, nc, packB, nr);
+                // A B panel serves ceil(m / MR) tiles: for one or two, packing costs more than it saves, so full
+                // panels of an untransposed B are read in place and only the right-edge panel is packed.
+                int lastPanel = nc / nr * nr;
+                if (!directB) PackB<T, TV, TOps>(p.TransB, p.B, p.Ldb, pc, kc, jc, nc, packB, nr);
+                else if (lastPanel < nc) PackB<T, TV, TOps>(p.TransB, p.B, p.Ldb, pc, kc, jc + lastPanel, nc - lastPanel, packB + (nint)lastPanel * kc, nr);
                 for (int ic = 0; ic < p.M; ic += MC)
                 {
                     int mc = Math.Min(MC, p.M - ic);
@@ -237,7 +242,9 @@ internal static unsafe class ManagedGemm
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
-                        ref T b = ref Unsafe.AsRef<T>(packB + (nint)jr * kc);
+                        bool inPlace = directB && cols == nr;
+                        ref T b = ref Unsafe.AsRef<T>(inPlace ? p.B + pc * p.Ldb + jc + jr : packB + (nint)jr * kc);
+                        nint ldb = inPlace ? p.Ldb : nr;
                         T* c = p.C + (ic * p.Ldc) + jc + jr;
                         for (int ir = 0; ir < mc; ir += mr)
                         {
@@ -248,14 +255,14 @@ internal static unsafe class ManagedGemm
                             if (cols == nr)
                             {
                                 // Rows past the end of C are computed (from zero padding) but not stored.
-                                if (half) GemmMicroKernels.HalfTile<T, TV, TOps>(kc, ref a, ref b, ref Unsafe.AsRef<T>(cTile), p.Ldc, p.Alpha, beta, mode, rows);
-                                else GemmMicroKernels.Tile<T, TV, TOps>(kc, ref a, ref b, ref Unsafe.AsRef<T>(cTile), p.Ldc, p.Alpha, beta, mode, rows);
+                                if (half) GemmMicroKernels.HalfTile<T, TV, TOps>(kc, ref a, ref b, ldb, ref Unsafe.AsRef<T>(cTile), p.Ldc, p.Alpha, beta, mode, rows);
+                                else GemmMicroKernels.Tile<T, TV, TOps>(kc, ref a, ref b, ldb, ref Unsafe.AsRef<T>(cTile), p.Ldc, p.Alpha, beta, mode, rows);
                             }
                             else
                             {
                                 // A right-edge tile: the whole tile into the buffer, then its valid part into C.
-                                if (half) GemmMicroKernels.HalfTile<T, TV, TOps>(kc, ref a, ref b, ref Unsafe.AsRef<T>(edge), nr, T.One, T.Zero, GemmMicroKernels.Overwrite, rows);
-                                else GemmMicroKernels.Tile<T, TV, TOps>(kc, ref a, ref b, ref Unsafe.AsRef<T>(edge), nr, T.One, T.Zero, GemmMicroKernels.Overwrite, rows);
+                                if (half) GemmMicroKernels.HalfTile<T, TV, TOps>(kc, ref a, ref b, ldb, ref Unsafe.AsRef<T>(edge), nr, T.One, T.Zero, GemmMicroKernels.Overwrite, rows);
+                                else GemmMicroKernels.Tile<T, TV, TOps>(kc, ref a, ref b, ldb, ref Unsafe.AsRef<T>(edge), nr, T.One, T.Zero, GemmMicroKernels.Overwrite, rows);
                                 MergeEdge(edge, nr, cTile, p.Ldc, rows, cols, p.Alpha, beta, mode);
                             }
                         }
