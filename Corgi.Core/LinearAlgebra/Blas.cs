@@ -96,7 +96,7 @@ public static class Blas
     /// One line naming the provider and CPU kernel in use, and why it was chosen, for a program to print at start-up:
     /// <c>linear algebra: OpenBLAS 0.3.21, Cooperlake kernel, 1 thread</c>,
     /// <c>linear algebra: Corgi managed GEMM (AVX-512, 1 thread): OpenBLAS not installed</c>, or
-    /// <c>linear algebra: managed (MathNet's provider, selected by CORGI_BLAS)</c>.
+    /// <c>linear algebra: managed (MathNet's provider): selected by CORGI_BLAS</c>.
     /// </summary>
     /// <exception cref="InvalidOperationException"><c>CORGI_BLAS</c> is invalid or requests an unavailable OpenBLAS.</exception>
     public static string Summary
@@ -257,7 +257,13 @@ public static class Blas
         var value = setting?.Trim() ?? "";
         if (value.Length == 0 || value.Equals("auto", StringComparison.OrdinalIgnoreCase))
         {
-            if (!openBlasAvailable) return ("corgi", "OpenBLAS not installed");
+            if (!openBlasAvailable)
+            {
+                // Corgi's kernels need hardware vectors; without them (rare) MathNet's scalar code is the better fallback.
+                return System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated
+                    ? ("corgi", "OpenBLAS not installed")
+                    : ("managed", "OpenBLAS not installed, and no SIMD for Corgi's GEMM");
+            }
             string? cpu = System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "AVX-512"
                 : System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported ? "AVX2"
                 : null;
