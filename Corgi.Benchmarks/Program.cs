@@ -9,7 +9,7 @@ namespace Corgi.Benchmarks;
 /// <summary>
 /// The benchmark command: runs the workloads of WORKLOADS.md and prints one JSON object per line.
 /// <code>
-/// dotnet run -c Release --project Corgi.Benchmarks -- W1 [W1-dense] W2 W3 [W3L] [W4] [W5] [--threads 1|2|1,2] [--dtype float64,float32] [--reps 5] [--quick] [--profile]
+/// dotnet run -c Release --project Corgi.Benchmarks -- W1 [W1-dense] W2 W3 [W3L] [W4] [W5] [W5-grid] [--threads 1|2|1,2] [--dtype float64,float32] [--reps 5] [--quick] [--profile]
 /// </code>
 /// Each workload runs in every dtype asked for, one after the other (W2 in float64 only, as WORKLOADS.md defines it).
 /// </summary>
@@ -27,15 +27,18 @@ internal static class Program
         ["W3L"] = ctx => MatMul.Run(ctx, "W3L", 1024),
         ["W4"] = Cnn.Run,
         ["W5"] = Peak.Run,
+        ["W5-grid"] = GemmGrid.Run,
     };
 
     private const string Usage =
-        "usage: Corgi.Benchmarks W1 [W1-dense] W2 W3 [W3L] [W4] [W5] [--threads 1|2|1,2] [--dtype float64,float32] [--reps 5] [--warmup 20] [--warmup-seconds 2] [--quick] [--profile]\n"
+        "usage: Corgi.Benchmarks W1 [W1-dense] W2 W3 [W3L] [W4] [W5] [W5-grid] [--threads 1|2|1,2] [--dtype float64,float32] [--reps 5] [--warmup 20] [--warmup-seconds 2] [--quick] [--profile]\n"
         + "  --threads  thread counts to measure, comma-separated (default 1)\n"
         + "  --dtype    dtypes to measure, comma-separated (default float64,float32; W2 is float64 only)\n"
         + "  --reps     repetitions of N steps; the median per-step time is reported (default 5)\n"
         + "  --warmup   untimed warm-up steps (default 20)\n"
         + "  --warmup-seconds  the warm-up lasts at least this long, so the JIT's optimized code is timed (default 2)\n"
+        + "  --providers  linear-algebra providers to alternate in this process, comma-separated: openblas, corgi, managed (default: Blas's choice)\n"
+        + "  --rounds   with --providers: rounds of every provider in turn, each workload line once per round (default 1)\n"
         + "  --quick    smoke test: 2 warm-up steps, no minimum warm-up time, 2 repetitions of at most 2 steps\n"
         + "  --profile  also print W2-/W3-/W4-profile lines (allocations, forward/backward split, time per phase)\n"
         + "  --list     print the workload names\n"
@@ -49,6 +52,8 @@ internal static class Program
         int reps = 5, warmUp = 20;
         double warmUpSeconds = 2.0;
         bool quick = false, profile = false;
+        string[]? providers = null;
+        int rounds = 1;
         try
         {
             for (int i = 0; i < args.Length; i++)
@@ -65,6 +70,8 @@ internal static class Program
                     case "--reps": reps = Positive("--reps", Value(args, ref i)); break;
                     case "--warmup": warmUp = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture); break;
                     case "--warmup-seconds": warmUpSeconds = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture); break;
+                    case "--providers": providers = Value(args, ref i).Split(','); break;
+                    case "--rounds": rounds = Positive("--rounds", Value(args, ref i)); break;
                     case "--quick": quick = true; break;
                     case "--profile": profile = true; break;
                     case "--list": Console.WriteLine(string.Join(" ", s_workloads.Keys)); return 0;
@@ -92,8 +99,12 @@ internal static class Program
             warmUpSeconds = 0;
         }
 
+        // Alternating providers round by round in one process compares them under the same machine load.
+        for (int round = 0; round < (providers == null ? 1 : rounds); round++)
+        foreach (var provider in providers ?? [""])
         foreach (int t in threads)
         {
+            if (provider.Length > 0) ProviderInfo.Use(provider);
             // (Environment.SetEnvironmentVariable would not reach native getenv on Unix, so OPENBLAS_NUM_THREADS
             // is the caller's business; the thread count is set through the API instead.)
             ProviderInfo.SetThreads(t);

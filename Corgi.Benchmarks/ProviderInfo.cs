@@ -8,14 +8,27 @@ namespace Corgi.Benchmarks;
 /// its thread count. Everything else in the benchmarks asks here.
 /// </summary>
 /// <remarks>
-/// The provider is <see cref="Blas"/>'s choice: OpenBLAS when libopenblas loads, else MathNet's managed
-/// provider; <c>CORGI_BLAS=managed|openblas</c> forces one. With the managed provider the thread count is
+/// The provider is <see cref="Blas"/>'s choice: OpenBLAS when libopenblas loads with a kernel for the CPU, else
+/// Corgi's managed GEMM; <c>CORGI_BLAS=managed|corgi|openblas</c> forces one (and <c>CORGI_GEMM_VECTOR=256</c>
+/// Corgi's AVX2 kernels). With the managed provider the thread count is
 /// <c>Control.MaxDegreeOfParallelism</c>, which bounds the Parallel.For inside MathNet's blocked products.
 /// </remarks>
 internal static class ProviderInfo
 {
-    /// <summary>The active provider's short name ("openblas" or "managed") and thread count.</summary>
+    /// <summary>The active provider's short name ("openblas", "corgi" or "managed") and thread count.</summary>
     public static (string Name, int Threads) Current() => (Blas.ProviderName, Blas.Threads);
+
+    /// <summary>Switches the process to a provider by its <see cref="Blas.ProviderName"/>: openblas, corgi or managed.</summary>
+    public static void Use(string name)
+    {
+        switch (name.Trim().ToLowerInvariant())
+        {
+            case "openblas": Blas.UseOpenBlas(); break;
+            case "corgi": Blas.UseCorgi(); break;
+            case "managed": Blas.UseManaged(); break;
+            default: throw new System.ArgumentException($"unknown provider {name} (known: openblas, corgi, managed)");
+        }
+    }
 
     /// <summary>Sets the thread count of the active provider, and of raw OpenBLAS for W5.</summary>
     public static void SetThreads(int threads)
@@ -31,6 +44,7 @@ internal static class ProviderInfo
     {
         var (name, threads) = Current();
         return "provider=" + name + " threads=" + threads.ToString(CultureInfo.InvariantCulture)
-            + (name == "managed" ? " (MathNet managed: threads = Control.MaxDegreeOfParallelism)" : "");
+            + (name == "managed" ? " (MathNet managed: threads = Control.MaxDegreeOfParallelism)" : "")
+            + (name == "corgi" ? " (" + CorgiLinearAlgebraProvider.Describe() + ")" : "");
     }
 }

@@ -28,6 +28,7 @@ if [ "$status" -eq 0 ]; then
   if [ -d Corgi.Tests/LinearAlgebra ]; then
     CORGI_BLAS=managed run_tests Corgi.Tests --filter "FullyQualifiedName~LinearAlgebra"
   fi
+  CORGI_BLAS=corgi run_tests Corgi.Tests
   # The buffer cache's test mode: every buffer goes through the cache and returned buffers are filled
   # with NaN, so a buffer given back while still in use (or read before it is written) fails a test.
   CORGI_BUFFER_CACHE_CHECK=1 run_tests Corgi.Tests

@@ -7,8 +7,8 @@ namespace Corgi.LinearAlgebra;
 
 /// <summary>
 /// Row-major general matrix products: skinny shapes (<see cref="IsSkinny"/>) in Corgi's own kernels,
-/// the rest straight to OpenBLAS when <see cref="Blas"/> selected it, otherwise through the active MathNet
-/// linear-algebra provider.
+/// the rest straight to OpenBLAS or to Corgi's managed GEMM (<see cref="ManagedGemm"/>, on the spans, no copy)
+/// when <see cref="Blas"/> selected one of them, otherwise through MathNet's managed provider.
 /// </summary>
 /// <remarks>
 /// MathNet stores matrices column-major, so a row-major m x n buffer is, without any copy, the
@@ -26,7 +26,7 @@ internal static class Gemm
         bool transA, bool transB, int m, int n, int k, T alpha,
         T[] a, T[] b, T beta, T[] c) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (Blas.UseNativeGemm || IsSkinny(transA, transB, m, n, k))
+        if (Blas.UseNativeGemm || Blas.UseCorgiGemm || IsSkinny(transA, transB, m, n, k))
         {
             RowMajor(transA, transB, m, n, k, alpha, (ReadOnlySpan<T>)a, b, beta, (Span<T>)c);
             return;
@@ -66,7 +66,7 @@ internal static class Gemm
         bool transA, bool transB, int m, int n, int k, T alpha,
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, T beta, Span<T> c) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (IsSkinny(transA, transB, m, n, k))
+        if (IsSkinny(transA, transB, m, n, k) || (Blas.UseCorgiGemm && IsSkinnyBeforeManaged(transA, transB, m, n, k)))
         {
             CheckSizes(m, n, k, a, b, c);
             if (transB) SkinnyGemmKernels.DotRows(m, n, k, alpha, a, b, beta, c);
@@ -76,6 +76,11 @@ internal static class Gemm
         if (Blas.UseNativeGemm)
         {
             RowMajorNative(transA, transB, m, n, k, alpha, a, b, beta, c);
+            return;
+        }
+        if (Blas.UseCorgiGemm)
+        {
+            ManagedGemm.RowMajor(transA, transB, m, n, k, alpha, a, b, beta, c);
             return;
         }
 
@@ -103,6 +108,15 @@ internal static class Gemm
         transB
             ? !transA && n >= 1 && n <= 10 && m >= 32 && (long)m * k >= 128 * 1024
             : k >= 8 && k <= 32 && m >= 1 && m <= 32 && n >= 4096;
+
+    /// <summary>
+    /// More shapes the skinny kernels compute faster than <see cref="ManagedGemm"/>, whose packing into
+    /// 12 x 16 (or 12 x 32) tiles does not pay on a dimension of a few elements: a · bᵀ with at most 16
+    /// output columns, and op(a) · b with an inner dimension of at most 16 (a convolution's products per
+    /// image, a dense layer's last layer).
+    /// </summary>
+    internal static bool IsSkinnyBeforeManaged(bool transA, bool transB, int m, int n, int k) =>
+        transB ? !transA && n >= 1 && n <= 16 : k >= 1 && k <= 16;
 
     /// <summary>Checks that the buffers hold exactly op(a) [m, k], op(b) [k, n] and c [m, n] (native code and the skinny kernels never check).</summary>
     private static void CheckSizes<T>(int m, int n, int k, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c)

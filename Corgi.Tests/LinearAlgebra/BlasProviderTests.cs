@@ -23,6 +23,7 @@ internal sealed class ProviderScope : IDisposable
     public void Dispose()
     {
         if (_name == "openblas") Blas.UseOpenBlas();
+        else if (_name == "corgi") Blas.UseCorgi();
         else Blas.UseManaged();
         Blas.Threads = _threads;
     }
@@ -511,29 +512,72 @@ public sealed class BlasProviderTests
     }
 
     [Theory]
-    [InlineData(null, true, true)]
-    [InlineData("", true, true)]
-    [InlineData("auto", true, true)]
-    [InlineData(" AUTO ", false, false)]
-    [InlineData(null, false, false)]
-    [InlineData("managed", true, false)]
-    [InlineData("Managed", false, false)]
-    [InlineData("openblas", true, true)]
-    [InlineData("OpenBLAS", true, true)]
-    public void EnvironmentSetting_SelectsProvider(string? setting, bool available, bool expectOpenBlas)
-        => Assert.Equal(expectOpenBlas, Blas.ChooseOpenBlas(setting, available));
+    [InlineData(null, true, "Cooperlake", "openblas")]
+    [InlineData("", true, "Haswell", "openblas")]
+    [InlineData("auto", true, "SkylakeX", "openblas")]
+    [InlineData(" AUTO ", false, "", "corgi")]
+    [InlineData(null, false, "", "corgi")]
+    [InlineData("managed", true, "SkylakeX", "managed")]
+    [InlineData("Managed", false, "", "managed")]
+    [InlineData("corgi", true, "SkylakeX", "corgi")]
+    [InlineData("CORGI", false, "", "corgi")]
+    [InlineData("openblas", true, "Prescott", "openblas")]
+    [InlineData("OpenBLAS", true, "SkylakeX", "openblas")]
+    public void EnvironmentSetting_SelectsProvider(string? setting, bool available, string core, string expected)
+        => Assert.Equal(expected, Blas.Choose(setting, available, core).Name);
+
+    [Fact]
+    public void Auto_PrefersCorgi_WhenOpenBlasRunsAGenericKernelOnAModernCpu()
+    {
+        var (name, reason) = Blas.Choose(null, openBlasAvailable: true, "Prescott");
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        {
+            Assert.Equal("corgi", name);
+            Assert.Contains("generic Prescott kernel", reason);
+        }
+        else
+        {
+            Assert.Equal("openblas", name);
+        }
+
+        Assert.Equal(("corgi", "OpenBLAS not installed"), Blas.Choose("auto", openBlasAvailable: false, ""));
+        Assert.True(Blas.IsGenericCore("nehalem"));
+        Assert.False(Blas.IsGenericCore("Cooperlake"));
+    }
+
+    [Fact]
+    public void Selection_UseCorgi_SaysWhatAndWhy()
+    {
+        using var scope = new ProviderScope();
+        Blas.UseCorgi();
+        Blas.Threads = 1;
+        Assert.Equal("corgi", Blas.ProviderName);
+        Assert.IsType<CorgiLinearAlgebraProvider>(LinearAlgebraControl.Provider);
+        // "linear algebra: Corgi managed GEMM (AVX-512, 1 thread): switched by UseCorgi()"
+        Assert.Equal("linear algebra: Corgi managed GEMM (" + ManagedGemm.VectorName + ", 1 thread): switched by UseCorgi()", Blas.Summary);
+        Assert.StartsWith("corgi: Corgi managed GEMM", Blas.Description);
+        Assert.Equal("switched by UseCorgi()", Blas.Reason);
+
+        // Corgi's own products go through it, spans included (no copies, guards untouched)
+        var a = new double[] { -1, 1, 2, 3, 4, -1 };
+        var b = new double[] { -1, 5, 6, 7, 8, -1 };
+        var c = new double[] { -1, double.NaN, double.NaN, double.NaN, double.NaN, -1 };
+        Gemm.RowMajor(false, false, 2, 2, 2, 1.0, a.AsSpan(1, 4), b.AsSpan(1, 4), 0.0, c.AsSpan(1, 4));
+        Assert.Equal(new double[] { -1, 19, 22, 43, 50, -1 }, c);
+    }
 
     [Fact]
     public void EnvironmentSetting_ErrorsAreClear()
     {
-        var missing = Assert.Throws<InvalidOperationException>(() => Blas.ChooseOpenBlas("openblas", openBlasAvailable: false));
+        var missing = Assert.Throws<InvalidOperationException>(() => Blas.Choose("openblas", openBlasAvailable: false, ""));
         Assert.Contains("libopenblas.", missing.Message);
         Assert.Contains("apt-get install libopenblas0", missing.Message);
         Assert.Contains("brew install openblas", missing.Message);
 
-        var bogus = Assert.Throws<InvalidOperationException>(() => Blas.ChooseOpenBlas("mkl", openBlasAvailable: true));
+        var bogus = Assert.Throws<InvalidOperationException>(() => Blas.Choose("mkl", openBlasAvailable: true, "Haswell"));
         Assert.Contains("CORGI_BLAS", bogus.Message);
         Assert.Contains("'mkl'", bogus.Message);
+        Assert.Contains("'corgi'", bogus.Message);
     }
 
     [Fact]
