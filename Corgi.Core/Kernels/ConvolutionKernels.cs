@@ -8,14 +8,22 @@ namespace Corgi.Kernels;
 
 /// <summary>
 /// The geometry of a 2-D sliding window over [batch, channels, height, width] images: kernel size,
-/// stride, zero padding and the resulting output size. Shared by convolution and pooling.
+/// stride, zero padding, dilation (the spacing of the kernel's taps; convolution only, pooling keeps 1) and
+/// the resulting output size. Shared by convolution and pooling.
 /// </summary>
 internal readonly record struct Window2d(
     int Batch, int Channels, int Height, int Width,
-    int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadHeight, int PadWidth)
+    int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadHeight, int PadWidth,
+    int DilationHeight = 1, int DilationWidth = 1)
 {
-    public int OutHeight => (Height + 2 * PadHeight - KernelHeight) / StrideHeight + 1;
-    public int OutWidth => (Width + 2 * PadWidth - KernelWidth) / StrideWidth + 1;
+    public int OutHeight => (Height + 2 * PadHeight - SpanHeight) / StrideHeight + 1;
+    public int OutWidth => (Width + 2 * PadWidth - SpanWidth) / StrideWidth + 1;
+
+    /// <summary>The rows a dilated kernel covers: DilationHeight · (KernelHeight - 1) + 1.</summary>
+    public int SpanHeight => DilationHeight * (KernelHeight - 1) + 1;
+
+    /// <summary>The columns a dilated kernel covers: DilationWidth · (KernelWidth - 1) + 1.</summary>
+    public int SpanWidth => DilationWidth * (KernelWidth - 1) + 1;
 
     /// <summary>Output positions per image (OutHeight * OutWidth).</summary>
     public int OutArea => OutHeight * OutWidth;
@@ -26,17 +34,17 @@ internal readonly record struct Window2d(
     /// <summary>The valid output rows [top, bottom) for kernel row ki: those whose input row is inside the image.</summary>
     public (int Top, int Bottom) ValidRows(int ki)
     {
-        int top = Math.Max(0, CeilDiv(PadHeight - ki, StrideHeight));
-        int bottom = Math.Min(OutHeight, CeilDiv(Height + PadHeight - ki, StrideHeight));
+        int top = Math.Max(0, CeilDiv(PadHeight - ki * DilationHeight, StrideHeight));
+        int bottom = Math.Min(OutHeight, CeilDiv(Height + PadHeight - ki * DilationHeight, StrideHeight));
         return (top, Math.Max(top, bottom));
     }
 
     /// <summary>The valid output columns [lo, hi) for kernel column kj: those whose input column is inside the image.</summary>
     public (int Lo, int Hi) ValidColumns(int kj)
     {
-        // iw = ow * sw + kj - pw must lie in [0, W)
-        int lo = Math.Max(0, CeilDiv(PadWidth - kj, StrideWidth));
-        int hi = Math.Min(OutWidth, CeilDiv(Width + PadWidth - kj, StrideWidth));
+        // iw = ow * sw + kj * dw - pw must lie in [0, W)
+        int lo = Math.Max(0, CeilDiv(PadWidth - kj * DilationWidth, StrideWidth));
+        int hi = Math.Min(OutWidth, CeilDiv(Width + PadWidth - kj * DilationWidth, StrideWidth));
         return (lo, Math.Max(lo, hi));
     }
 
@@ -48,7 +56,7 @@ internal readonly record struct Window2d(
 /// </summary>
 /// <remarks>
 /// The column matrix of a batch has shape [C*KH*KW, N*OH*OW]: row (c, ki, kj) holds, for every image n and
-/// output position (oh, ow), the input value x[n, c, oh*sh + ki - ph, ow*sw + kj - pw] (0 in the padding).
+/// output position (oh, ow), the input value x[n, c, oh*sh + ki*dh - ph, ow*sw + kj*dw - pw] (0 in the padding).
 /// The convolution kernels build it one image at a time (Batch = 1: [C*KH*KW, OH*OW], in a pooled
 /// scratch buffer that stays in cache), so that the product filters[O, C*KH*KW] · cols of image n is
 /// written straight into block n of the [N, O, OH, OW] result, with no transposition afterwards.
@@ -252,7 +260,7 @@ internal static class ConvolutionKernels
                         dst.Slice(0, top * ow).Clear();
                         dst.Slice(bottom * ow).Clear();
                         var src = x.Slice((n * w.Channels + c) * hw, hw);
-                        int start = (top * w.StrideHeight + ki - w.PadHeight) * w.Width + lo * sw + kj - w.PadWidth;
+                        int start = (top * w.StrideHeight + ki * w.DilationHeight - w.PadHeight) * w.Width + lo * sw + kj * w.DilationWidth - w.PadWidth;
                         int step = w.StrideHeight * w.Width;
                         for (int i = top; i < bottom; i++, start += step)
                         {
@@ -289,10 +297,10 @@ internal static class ConvolutionKernels
                         var dst = x.Slice((n * w.Channels + c) * hw, hw);
                         for (int i = 0; i < oh; i++)
                         {
-                            int ih = i * w.StrideHeight + ki - w.PadHeight;
+                            int ih = i * w.StrideHeight + ki * w.DilationHeight - w.PadHeight;
                             if ((uint)ih >= (uint)w.Height) continue;
                             var src = srcRow.Slice(n * area + i * ow, ow);
-                            int start = ih * w.Width + lo * w.StrideWidth + kj - w.PadWidth;
+                            int start = ih * w.Width + lo * w.StrideWidth + kj * w.DilationWidth - w.PadWidth;
                             if (w.StrideWidth == 1)
                             {
                                 var d = dst.Slice(start, hi - lo);

@@ -240,8 +240,12 @@ public sealed partial class Tensor
     }
 
     /// <summary>Validates a rank-4 input against a kernel, stride and padding and returns the window geometry.</summary>
-    internal Window2d MakeWindow(string op, int kh, int kw, (int Height, int Width) stride, (int Height, int Width) padding)
+    internal Window2d MakeWindow(string op, int kh, int kw, (int Height, int Width) stride, (int Height, int Width) padding,
+        (int Height, int Width)? dilation = null)
     {
+        var (dh, dw) = dilation ?? (1, 1);
+        if (dh < 1 || dw < 1)
+            throw new ArgumentOutOfRangeException(nameof(dilation), $"{op}: the dilation must be at least 1, got ({dh},{dw})");
         if (Rank != 4)
             throw new TensorShapeException($"{op}: needs an input of shape [N,C,H,W], got {ShapeUtil.Format(_shape)}");
         if (kh < 1 || kw < 1)
@@ -250,10 +254,10 @@ public sealed partial class Tensor
             throw new ArgumentOutOfRangeException(nameof(stride), $"{op}: the stride must be at least 1, got ({stride.Height},{stride.Width})");
         if (padding.Height < 0 || padding.Width < 0)
             throw new ArgumentOutOfRangeException(nameof(padding), $"{op}: the padding must not be negative, got ({padding.Height},{padding.Width})");
-        var w = new Window2d(_shape[0], _shape[1], _shape[2], _shape[3], kh, kw, stride.Height, stride.Width, padding.Height, padding.Width);
-        if (_shape[2] + 2 * padding.Height < kh || _shape[3] + 2 * padding.Width < kw)
+        var w = new Window2d(_shape[0], _shape[1], _shape[2], _shape[3], kh, kw, stride.Height, stride.Width, padding.Height, padding.Width, dh, dw);
+        if (_shape[2] + 2 * padding.Height < w.SpanHeight || _shape[3] + 2 * padding.Width < w.SpanWidth)
             throw new TensorShapeException(
-                $"{op}: the {kh}x{kw} kernel does not fit input {ShapeUtil.Format(_shape)} with padding ({padding.Height},{padding.Width})");
+                $"{op}: the {kh}x{kw} kernel{(dh == 1 && dw == 1 ? "" : $" dilated by ({dh},{dw})")} does not fit input {ShapeUtil.Format(_shape)} with padding ({padding.Height},{padding.Width})");
         return w;
     }
     /// <summary>
@@ -261,8 +265,8 @@ public sealed partial class Tensor
     /// filters [O, C/groups, KH, KW], optional bias [O]. Input channels are split into <paramref name="groups"/>
     /// groups, each convolved with its O/groups filters (groups = C with one filter per channel is a depthwise
     /// convolution), and the outputs are concatenated along the channels. A dilation d spaces the kernel's taps
-    /// d apart; OH = (H + 2·padding - d·(KH-1) - 1) / stride + 1 (likewise OW). Each group is one im2col + GEMM
-    /// pass; a dilated kernel is run as the equivalent kernel of size d·(K-1)+1 with zeros between the taps.
+    /// d apart (im2col reads the spaced taps); OH = (H + 2·padding - d·(KH-1) - 1) / stride + 1 (likewise OW).
+    /// Each group is one im2col + GEMM pass per image, with the same derivative ops as conv2d.
     /// </summary>
     /// <param name="filters">[out channels, in channels / groups, kernel height, kernel width].</param>
     /// <param name="bias">Optional bias of shape [O].</param>
@@ -280,12 +284,13 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(filters);
         CheckGroups("conv2d", filters, bias, dilation, groups, transposed: false);
-        var f = DilateKernel(filters, dilation);
-        if (groups == 1) return Conv2d(f, bias, stride, padding);
+        var w = MakeWindow("conv2d", filters._shape[2], filters._shape[3], stride, padding, dilation);
+        if (groups == 1) return Convolve(this, filters, bias, w, relu: false, gate: null);
         int cg = _shape[1] / groups, og = filters._shape[0] / groups;
+        var one = w with { Channels = cg };
         var outputs = new Tensor[groups];
         for (int g = 0; g < groups; g++)
-            outputs[g] = Narrow(1, g * cg, cg).Conv2d(f.Narrow(0, g * og, og), bias?.Narrow(0, g * og, og), stride, padding);
+            outputs[g] = Convolve(Narrow(1, g * cg, cg), filters.Narrow(0, g * og, og), bias?.Narrow(0, g * og, og), one, relu: false, gate: null);
         return Concat(outputs, 1);
     }
 
@@ -356,22 +361,22 @@ public sealed partial class Tensor
         if (outputPadding.Height < 0 || outputPadding.Width < 0 || outputPadding.Height >= stride.Height || outputPadding.Width >= stride.Width)
             throw new ArgumentOutOfRangeException(nameof(outputPadding),
                 $"conv_transpose2d: the output padding ({outputPadding.Height},{outputPadding.Width}) must be non-negative and below the stride ({stride.Height},{stride.Width})");
-        var f = DilateKernel(weight, dil);
-        int kh = f._shape[2], kw = f._shape[3];
-        int oh = (_shape[2] - 1) * stride.Height - 2 * padding.Height + kh + outputPadding.Height;
-        int ow = (_shape[3] - 1) * stride.Width - 2 * padding.Width + kw + outputPadding.Width;
-        if (oh < 1 || ow < 1)
+        int kh = weight._shape[2], kw = weight._shape[3];
+        int oh = (_shape[2] - 1) * stride.Height - 2 * padding.Height + dil.Height * (kh - 1) + 1 + outputPadding.Height;
+        int ow = (_shape[3] - 1) * stride.Width - 2 * padding.Width + dil.Width * (kw - 1) + 1 + outputPadding.Width;
+        if (kh < 1 || kw < 1 || oh < 1 || ow < 1)
             throw new TensorShapeException(
                 $"conv_transpose2d: input {ShapeUtil.Format(_shape)} with weight {ShapeUtil.Format(weight._shape)}, stride ({stride.Height},{stride.Width}) and padding ({padding.Height},{padding.Width}) gives an empty {oh}x{ow} output");
         int cin = _shape[1] / groups, cout = weight._shape[1];
-        var w = new Window2d(_shape[0], cout, oh, ow, kh, kw, stride.Height, stride.Width, padding.Height, padding.Width);
+        // the geometry of the conv2d whose input gradient this is: its input is our output, its output our input
+        var w = new Window2d(_shape[0], cout, oh, ow, kh, kw, stride.Height, stride.Width, padding.Height, padding.Width, dil.Height, dil.Width);
         Tensor y;
-        if (groups == 1) y = ConvolveInputGradient(this, f, w);
+        if (groups == 1) y = ConvolveInputGradient(this, weight, w);
         else
         {
             var outputs = new Tensor[groups];
             for (int g = 0; g < groups; g++)
-                outputs[g] = ConvolveInputGradient(Narrow(1, g * cin, cin), f.Narrow(0, g * cin, cin), w);
+                outputs[g] = ConvolveInputGradient(Narrow(1, g * cin, cin), weight.Narrow(0, g * cin, cin), w);
             y = Concat(outputs, 1);
         }
         return bias is null ? y : y + bias.Reshape(1, -1, 1, 1);
@@ -412,19 +417,5 @@ public sealed partial class Tensor
         if (bias is not null && (bias.Rank != 1 || bias._shape[0] != outChannels))
             throw new TensorShapeException(
                 $"{op}: the bias must have shape [{outChannels}] for weight {ShapeUtil.Format(filters._shape)}, got {ShapeUtil.Format(bias._shape)}");
-    }
-
-    /// <summary>The kernel with (dilation - 1) zeros between its taps (itself for dilation 1); a gather, so its gradient picks the taps back out.</summary>
-    private static Tensor DilateKernel(Tensor filters, (int Height, int Width) dilation)
-    {
-        if (dilation == (1, 1) || filters._shape[2] < 1 || filters._shape[3] < 1) return filters;
-        static int[] Spaced(int k, int d)
-        {
-            var c = new int[d * (k - 1) + 1];
-            for (int i = 0; i < c.Length; i++) c[i] = i % d == 0 ? i / d : -1;
-            return c;
-        }
-        var s = filters._shape;
-        return filters.Remap(new[] { Identity(s[0]), Identity(s[1]), Spaced(s[2], dilation.Height), Spaced(s[3], dilation.Width) });
     }
 }
