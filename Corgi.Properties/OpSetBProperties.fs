@@ -43,14 +43,14 @@ let ``gather, random dimension and index`` (seed: int) =
     gradientOf h (fun t -> t.[0].Gather(d, index)) [| x |]
 
 [<CorgiProperty(100)>]
-let ``scatter and scatter_add into the input, from a larger source`` (seed: int) =
+let ``scatter (source and value) and scatter_add, from a larger source`` (seed: int) =
     let rnd = Random seed
     let x = values rnd (shapeOf rnd 1 3)
     let d = rnd.Next x.Rank
     let shape = x.Shape |> Array.mapi (fun i n -> if i = d then rnd.Next(1, 5) else rnd.Next(1, n + 1))
     let src = values rnd (shape |> Array.map (fun n -> n + rnd.Next 2))
     let index = indices rnd shape (x.Size d)
-    gradientOf h (fun t -> t.[0].Scatter(d, index, t.[1]) + t.[0].ScatterAdd(d, index, t.[1]) * 0.5) [| x; src |]
+    gradientOf h (fun t -> t.[0].Scatter(d, index, t.[1]) + t.[0].ScatterAdd(d, index, t.[1]) * 0.5 + t.[0].Scatter(d, index, 0.3) * 2.0) [| x; src |]
 
 [<CorgiProperty(100)>]
 let ``index_add with repeated indices and alpha`` (seed: int) =
@@ -150,7 +150,7 @@ let ``unflatten`` (seed: int) =
 
 let private equations =
     [| "bij,bjk->bik"; "ij,jk->ik"; "ij,jk"; "ij,ij->"; "i,j->ij"; "ii->"; "ii->i"; "ij->ji"; "ij->i"; "ba"
-       "...ij,jk->...ik"; "i,i,i->"; "bi,bj->bij"; "iij,jk->ik" |]
+       "...ij,jk->...ik"; "i,i,i->"; "bi,bj->bij"; "iij,jk->ik"; "bi,bi->b" |]
 
 /// Operand shapes for an equation, from sizes per letter (b 2, i, j, k 1..4, an ellipsis of 1..2 dimensions).
 let private operandShapes (rnd: Random) (equation: string) =
@@ -234,6 +234,13 @@ let ``conv_transpose2d: second order`` (seed: int) =
     let x = values rnd [| 1; 2; rnd.Next(1, 3); 2 |]
     let w = values rnd [| 2; 1; 2; 2 |]
     secondOrderOf 1e-5 (fun t -> t.[0].ConvTranspose2d(t.[1], null, 2, 1, 1).Square()) [| x; w |]
+
+[<CorgiProperty(30)>]
+let ``conv2d with dilation and groups: second order`` (seed: int) =
+    let rnd = Random seed
+    let x = values rnd [| 1; 2; rnd.Next(3, 5); rnd.Next(3, 5) |]
+    let w = values rnd [| 2; 1; 2; 2 |]
+    secondOrderOf 1e-5 (fun t -> t.[0].Conv2d(t.[1], null, 1, 1, 2, 2).Square()) [| x; w |]
 
 // ------------------------------------------------------------------ pooling and sampling
 

@@ -7,7 +7,8 @@ namespace Corgi;
 // einsum, lowered to ops that already have derivatives: repeated subscripts in one operand become
 // Diagonal, subscripts no one else needs are summed out, and each pair of operands is permuted and
 // reshaped into one (batched) matrix product [B, L, K] · [B, K, R] (so products reach the GEMM), then
-// the result is permuted into the output's order. Its gradients come from those ops.
+// the result is permuted into the output's order (a batch of dot products is an element-wise product and a
+// sum instead). Its gradients come from those ops.
 public sealed partial class Tensor
 {
     /// <summary>
@@ -203,9 +204,12 @@ public sealed partial class Tensor
         int bn = Size(a, la, batch), ln = Size(a, la, left), kn = Size(a, la, contracted), rn = Size(b, lb, right);
         var ap = a.Permute(Order(la, batch, left, contracted));
         var bp = b.Permute(Order(lb, batch, contracted, right));
-        var product = batch.Count == 0
-            ? ap.Reshape(ln, kn).MatMul(bp.Reshape(kn, rn))
-            : ap.Reshape(bn, ln, kn).MatMul(bp.Reshape(bn, kn, rn));
+        // a batch of dot products (L = R = 1, "bi,bi->b") is one element-wise product and sum, not B tiny GEMMs
+        var product = ln == 1 && rn == 1 && batch.Count > 0
+            ? (ap.Reshape(bn, kn) * bp.Reshape(bn, kn)).Sum(1)
+            : batch.Count == 0
+                ? ap.Reshape(ln, kn).MatMul(bp.Reshape(kn, rn))
+                : ap.Reshape(bn, ln, kn).MatMul(bp.Reshape(bn, kn, rn));
         var shape = new List<int>();
         foreach (var c in batch) shape.Add(a._shape[la.IndexOf(c)]);
         foreach (var c in left) shape.Add(a._shape[la.IndexOf(c)]);

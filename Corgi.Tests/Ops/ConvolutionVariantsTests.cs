@@ -76,6 +76,14 @@ public abstract class ConvolutionVariantsTests : DTypeTestBase
     }
 
     [Fact]
+    public void ConvTranspose2d_Dilation_SpacesTheTaps()
+    {
+        // one pixel of 5 and a 2x2 kernel of ones dilated by 2: the taps land on the corners of a 3x3 output
+        var x = T(new[] { 1, 1, 1, 1 }, 5);
+        AssertClose(new[] { 1, 1, 3, 3 }, new double[] { 5, 0, 5, 0, 0, 0, 5, 0, 5 }, x.ConvTranspose2d(Tensor.Ones(new[] { 1, 1, 2, 2 }, Dt), dilation: 2));
+    }
+
+    [Fact]
     public void ConvTranspose2d_IsTheAdjointOfConv2d()
     {
         // <conv_transpose(x, w), y> = <x, conv2d(y, w)> for x [1,2,2,3], w [2,3,2,2] (2 in, 3 out), y [1,3,3,4]

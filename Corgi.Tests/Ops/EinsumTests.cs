@@ -55,6 +55,8 @@ public abstract class EinsumTests : DTypeTestBase
         AssertClose(new double[] { 10 }, Tensor.Einsum("ij->", A()));
         // three operands: Σ_i x_i y_i z_i = 1·3·5 + 2·4·6
         AssertClose(new double[] { 63 }, Tensor.Einsum("i,i,i->", Of(1, 2), Of(3, 4), Of(5, 6)));
+        // a batch of dot products: rows of a · rows of b = 1·5 + 2·6, 3·7 + 4·8
+        AssertClose(new[] { 2 }, new double[] { 17, 53 }, Tensor.Einsum("bi,bi->b", A(), B()));
         // a [2,1] against b [2,2] on j: a broadcasts along j
         AssertClose(new double[] { 11, 15 }, Tensor.Einsum("ij,ij->i", T(new[] { 2, 1 }, 1, 1), B()));
     }
