@@ -271,3 +271,10 @@ let ``upsample nearest and bilinear (both corner rules)`` (seed: int) =
     gradientOf h (fun t ->
         weighted (t.[0].UpsampleNearest2d(oh, ow)) + weighted (t.[0].UpsampleNearest2d(scale)) * 2.0
         + weighted (t.[0].UpsampleBilinear2d(oh, ow)) * 3.0 + weighted (t.[0].UpsampleBilinear2d(oh, ow, true)) * 0.5) [| x |]
+
+[<CorgiProperty(30)>]
+let ``upsample bilinear and adaptive avg pool2d: second order`` (seed: int) =
+    let rnd = Random seed
+    let x = values rnd [| 1; 2; rnd.Next(1, 4); rnd.Next(1, 4) |]
+    let oh, ow = rnd.Next(1, 6), rnd.Next(1, 6)
+    secondOrderOf 1e-5 (fun t -> t.[0].UpsampleBilinear2d(oh, ow).Square() + t.[0].AdaptiveAvgPool2d(1, 2).Square().Sum()) [| x |]

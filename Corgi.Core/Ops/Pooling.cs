@@ -105,8 +105,9 @@ public sealed partial class Tensor
     internal Tensor GatherFlat(int[] index, int[] shape)
     {
         Array data;
-        if (_dtype == DType.Float32) { var d = new float[index.Length]; ConvolutionKernels.Gather<float>(F32, index, d); data = d; }
-        else { var d = new double[index.Length]; ConvolutionKernels.Gather<double>(F64, index, d); data = d; }
+        // the kernel writes every element, so the buffer may come from the pool uninitialized
+        if (_dtype == DType.Float32) { var d = Buffers.Uninitialized<float>(index.Length); ConvolutionKernels.Gather<float>(F32, index, d); data = d; }
+        else { var d = Buffers.Uninitialized<double>(index.Length); ConvolutionKernels.Gather<double>(F64, index, d); data = d; }
         var fromShape = _shape;
         return Result("gather", data, shape, this, (g, _, _, _) => g.ScatterFlat(index, fromShape));
     }
@@ -141,8 +142,9 @@ public sealed partial class Tensor
     /// <summary>
     /// Adaptive average pooling, like <c>torch.nn.functional.adaptive_avg_pool2d</c>: input [N, C, H, W], output
     /// [N, C, outHeight, outWidth], where cell (i, j) averages rows [⌊i·H/OH⌋, ⌈(i+1)·H/OH⌉) and the columns
-    /// likewise. (1, 1) is global average pooling. The map is linear and separable, so it runs as two matrix
-    /// products with constant averaging matrices (P_h · X · P_wᵀ), and its gradient is the transposed products.
+    /// likewise. (1, 1) is global average pooling. When the sizes divide evenly this is average pooling with
+    /// kernel = stride = the cell; otherwise the (overlapping) cells are a linear, separable map, run as two matrix
+    /// products with constant averaging matrices (P_h · X · P_wᵀ), whose gradient is the transposed products.
     /// </summary>
     /// <param name="outHeight">The output height, at least 1.</param>
     /// <param name="outWidth">The output width, at least 1.</param>
@@ -152,6 +154,12 @@ public sealed partial class Tensor
     public Tensor AdaptiveAvgPool2d(int outHeight, int outWidth)
     {
         CheckAdaptive("adaptive_avg_pool2d", outHeight, outWidth);
+        // cells of equal size that tile the image: plain average pooling with kernel = stride = the cell
+        if (_shape[2] % outHeight == 0 && _shape[3] % outWidth == 0 && _shape[2] > 0 && _shape[3] > 0)
+        {
+            var cell = (_shape[2] / outHeight, _shape[3] / outWidth);
+            return AvgPool2d(cell, cell, (0, 0));
+        }
         double[] Averaging(int n, int m)
         {
             var p = new double[m * n];

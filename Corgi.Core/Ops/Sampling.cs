@@ -1,10 +1,13 @@
 using System;
+using Corgi.Kernels;
 
 namespace Corgi;
 
 // Upsampling of [N, C, H, W] images. Nearest is a gather (Remap) whose gradient is the scatter-add back;
-// bilinear is linear and separable, so it is two matrix products with constant interpolation matrices
-// (A_h · X · A_wᵀ, see ApplyAlongLastTwo) and its gradient is the transposed products.
+// bilinear is separable: linear interpolation along the width, then along the height (lerp_along, each output
+// row or sample mixing its two neighbours by constant weights: O(output) work, where dense interpolation matrices
+// through a GEMM would cost O(output · input size)); lerp_along and its weighted scatter-add adjoint are each
+// other's derivatives, so every order works.
 public sealed partial class Tensor
 {
     /// <summary>
@@ -47,9 +50,38 @@ public sealed partial class Tensor
     public Tensor UpsampleBilinear2d(int outHeight, int outWidth, bool alignCorners = false)
     {
         CheckUpsample("upsample_bilinear2d", outHeight, outWidth);
-        var rows = FromArray(new[] { outHeight, _shape[2] }, Interpolation(_shape[2], outHeight, alignCorners), _dtype);
-        var cols = FromArray(new[] { outWidth, _shape[3] }, Interpolation(_shape[3], outWidth, alignCorners), _dtype);
-        return ApplyAlongLastTwo(rows, cols);
+        var (rows0, rows1, rowWeights) = Interpolation(_shape[2], outHeight, alignCorners);
+        var (cols0, cols1, colWeights) = Interpolation(_shape[3], outWidth, alignCorners);
+        return LerpAlong(3, cols0, cols1, colWeights).LerpAlong(2, rows0, rows1, rowWeights);
+    }
+
+    /// <summary>
+    /// lerp_along: linear interpolation along one dimension, out[.., i, ..] = (1 - w[i]) · x[.., i0[i], ..] +
+    /// w[i] · x[.., i1[i], ..]. Linear in x: its derivative is lerp_along_adjoint, whose derivative is this op.
+    /// </summary>
+    private Tensor LerpAlong(int axis, int[] i0, int[] i1, double[] w)
+    {
+        var (outer, n, inner) = ShapeUtil.Split(_shape, axis);
+        var shape = (int[])_shape.Clone();
+        shape[axis] = i0.Length;
+        int count = ShapeUtil.CountChecked("upsample_bilinear2d", shape);
+        Array data;
+        if (_dtype == DType.Float32) { var d = Buffers.Uninitialized<float>(count); IndexKernels.LerpAlong<float>(F32, outer, n, inner, i0, i1, w, d); data = d; }
+        else { var d = Buffers.Uninitialized<double>(count); IndexKernels.LerpAlong<double>(F64, outer, n, inner, i0, i1, w, d); data = d; }
+        return Result("lerp_along", data, shape, this, (g, _, _, _) => g.LerpAlongAdjoint(axis, i0, i1, w, n));
+    }
+
+    /// <summary>lerp_along_adjoint: the weighted scatter-add back to size <paramref name="n"/> along the axis; derivative: lerp_along.</summary>
+    private Tensor LerpAlongAdjoint(int axis, int[] i0, int[] i1, double[] w, int n)
+    {
+        var (outer, _, inner) = ShapeUtil.Split(_shape, axis);
+        var shape = (int[])_shape.Clone();
+        shape[axis] = n;
+        int count = ShapeUtil.Count(shape);
+        Array data;
+        if (_dtype == DType.Float32) { var d = Buffers.Zeroed<float>(count); IndexKernels.LerpAlongAdjoint<float>(F32, outer, n, inner, i0, i1, w, d); data = d; }
+        else { var d = Buffers.Zeroed<double>(count); IndexKernels.LerpAlongAdjoint<double>(F64, outer, n, inner, i0, i1, w, d); data = d; }
+        return Result("lerp_along_adjoint", data, shape, this, (g, _, _, _) => g.LerpAlong(axis, i0, i1, w));
     }
 
     /// <summary>Bilinear upsampling by a whole factor in both directions; see <see cref="UpsampleBilinear2d(int, int, bool)"/>.</summary>
@@ -58,21 +90,25 @@ public sealed partial class Tensor
     public Tensor UpsampleBilinear2d(int scaleFactor, bool alignCorners = false) =>
         UpsampleBilinear2d(Rank == 4 ? _shape[2] * scaleFactor : 0, Rank == 4 ? _shape[3] * scaleFactor : 0, alignCorners);
 
-    /// <summary>The [m, n] matrix of 1-D linear interpolation from n samples to m (PyTorch's source index rule).</summary>
-    private static double[] Interpolation(int n, int m, bool alignCorners)
+    /// <summary>
+    /// 1-D linear interpolation from n samples to m (PyTorch's source index rule): output i mixes samples i0[i] and
+    /// i1[i] with weight w[i] on i1[i].
+    /// </summary>
+    private static (int[] I0, int[] I1, double[] W) Interpolation(int n, int m, bool alignCorners)
     {
-        var a = new double[m * n];
+        var i0 = new int[m];
+        var i1 = new int[m];
+        var w = new double[m];
         for (int i = 0; i < m; i++)
         {
             double src = alignCorners
                 ? (m > 1 ? i * (double)(n - 1) / (m - 1) : 0)
                 : Math.Max(0, (i + 0.5) * n / m - 0.5);
-            int i0 = Math.Min((int)src, n - 1), i1 = Math.Min(i0 + 1, n - 1);
-            double w1 = src - i0;
-            a[i * n + i0] += 1 - w1;
-            a[i * n + i1] += w1;
+            i0[i] = Math.Min((int)src, n - 1);
+            i1[i] = Math.Min(i0[i] + 1, n - 1);
+            w[i] = src - i0[i];
         }
-        return a;
+        return (i0, i1, w);
     }
 
     private void CheckUpsample(string op, int outHeight, int outWidth)
