@@ -196,17 +196,17 @@ public sealed partial class Tensor
         Array data;
         if (ResultDType(x, g) == DType.Float32)
         {
-            var d = Buffers.Uninitialized<float>(o * w.PatchSize);
+            var d = Buffers.Uninitialized<float>(o * w.GroupPatchSize);
             ConvolutionKernels.ConvolveFilterGradient<float>(x.ValuesAs<float>(), g.ValuesAs<float>(), w, o, gate is null ? default : gate.ValuesAs<float>(), d);
             data = d;
         }
         else
         {
-            var d = Buffers.Uninitialized<double>(o * w.PatchSize);
+            var d = Buffers.Uninitialized<double>(o * w.GroupPatchSize);
             ConvolutionKernels.ConvolveFilterGradient<double>(x.ValuesAs<double>(), g.ValuesAs<double>(), w, o, gate is null ? default : gate.ValuesAs<double>(), d);
             data = d;
         }
-        return Saving(Result("conv2d_filter_grad", data, new[] { o, w.Channels, w.KernelHeight, w.KernelWidth }, x, g, (u, _, t, i) => i switch
+        return Saving(Result("conv2d_filter_grad", data, new[] { o, w.Channels / w.Groups, w.KernelHeight, w.KernelWidth }, x, g, (u, _, t, i) => i switch
         {
             // <u, dW(x, g)> = T(x, u, M ⊙ g)
             0 => ConvolveInputGradient(t[1], u, w, gate),
@@ -266,7 +266,8 @@ public sealed partial class Tensor
     /// groups, each convolved with its O/groups filters (groups = C with one filter per channel is a depthwise
     /// convolution), and the outputs are concatenated along the channels. A dilation d spaces the kernel's taps
     /// d apart (im2col reads the spaced taps); OH = (H + 2·padding - d·(KH-1) - 1) / stride + 1 (likewise OW).
-    /// Each group is one im2col + GEMM pass per image, with the same derivative ops as conv2d.
+    /// Per image, one im2col and one GEMM per group on the blocks of the column matrix, filters and output that
+    /// belong to the group (no copies per group); the derivatives are conv2d's own, grouped the same way.
     /// </summary>
     /// <param name="filters">[out channels, in channels / groups, kernel height, kernel width].</param>
     /// <param name="bias">Optional bias of shape [O].</param>
@@ -284,14 +285,8 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(filters);
         CheckGroups("conv2d", filters, bias, dilation, groups, transposed: false);
-        var w = MakeWindow("conv2d", filters._shape[2], filters._shape[3], stride, padding, dilation);
-        if (groups == 1) return Convolve(this, filters, bias, w, relu: false, gate: null);
-        int cg = _shape[1] / groups, og = filters._shape[0] / groups;
-        var one = w with { Channels = cg };
-        var outputs = new Tensor[groups];
-        for (int g = 0; g < groups; g++)
-            outputs[g] = Convolve(Narrow(1, g * cg, cg), filters.Narrow(0, g * og, og), bias?.Narrow(0, g * og, og), one, relu: false, gate: null);
-        return Concat(outputs, 1);
+        var w = MakeWindow("conv2d", filters._shape[2], filters._shape[3], stride, padding, dilation) with { Groups = groups };
+        return Convolve(this, filters, bias, w, relu: false, gate: null);
     }
 
     /// <summary>
@@ -367,18 +362,10 @@ public sealed partial class Tensor
         if (kh < 1 || kw < 1 || oh < 1 || ow < 1)
             throw new TensorShapeException(
                 $"conv_transpose2d: input {ShapeUtil.Format(_shape)} with weight {ShapeUtil.Format(weight._shape)}, stride ({stride.Height},{stride.Width}) and padding ({padding.Height},{padding.Width}) gives an empty {oh}x{ow} output");
-        int cin = _shape[1] / groups, cout = weight._shape[1];
         // the geometry of the conv2d whose input gradient this is: its input is our output, its output our input
-        var w = new Window2d(_shape[0], cout, oh, ow, kh, kw, stride.Height, stride.Width, padding.Height, padding.Width, dil.Height, dil.Width);
-        Tensor y;
-        if (groups == 1) y = ConvolveInputGradient(this, weight, w);
-        else
-        {
-            var outputs = new Tensor[groups];
-            for (int g = 0; g < groups; g++)
-                outputs[g] = ConvolveInputGradient(Narrow(1, g * cin, cin), weight.Narrow(0, g * cin, cin), w);
-            y = Concat(outputs, 1);
-        }
+        var w = new Window2d(_shape[0], weight._shape[1] * groups, oh, ow, kh, kw, stride.Height, stride.Width,
+            padding.Height, padding.Width, dil.Height, dil.Width, groups);
+        var y = ConvolveInputGradient(this, weight, w);
         return bias is null ? y : y + bias.Reshape(1, -1, 1, 1);
     }
 
