@@ -47,6 +47,18 @@ public abstract class ConvolutionVariantsTests : DTypeTestBase
     }
 
     [Fact]
+    public void Conv2d_Groups_WiderKernel_And_ConvTranspose2d_Groups()
+    {
+        // channel 0 = [1, 2, 3] convolved with [1, 1] -> [3, 5]; channel 1 = [4, 5, 6] with [1, -1] -> [-1, -1]
+        var x = T(new[] { 1, 2, 1, 3 }, 1, 2, 3, 4, 5, 6);
+        var w = T(new[] { 2, 1, 1, 2 }, 1, 1, 1, -1);
+        AssertClose(new[] { 1, 2, 1, 2 }, new double[] { 3, 5, -1, -1 }, x.Conv2d(w, null, 1, 0, 1, groups: 2));
+        // transposed, 2 groups of one channel: 2 spread by [1, 1] -> [2, 2]; 3 spread by [1, -1] -> [3, -3]
+        var p = T(new[] { 1, 2, 1, 1 }, 2, 3);
+        AssertClose(new[] { 1, 2, 1, 2 }, new double[] { 2, 2, 3, -3 }, p.ConvTranspose2d(w, groups: 2));
+    }
+
+    [Fact]
     public void Conv2d_Dilation()
     {
         // 3x3 image 1..9, a 2x2 kernel of ones dilated by 2 reads the four corners: 1 + 3 + 7 + 9
