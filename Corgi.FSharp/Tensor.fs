@@ -945,6 +945,114 @@ module Tensor =
     [<CompiledName("Stack")>]
     let stack (dim: int) (tensors: seq<Tensor>) : Tensor = Tensor.Stack(Array.ofSeq tensors, dim)
 
+    /// <summary>Every <paramref name="step"/>-th entry of a dimension from start to stop-1 (Python's <c>x[start:stop:step]</c>).</summary>
+    [<CompiledName("SliceStep")>]
+    let sliceStep (dim: int) (start: int) (stop: int) (step: int) (x: Tensor) : Tensor = x.Slice(dim, start, stop, step)
+
+    /// <summary>Pieces of <paramref name="splitSize"/> along a dimension (the last may be smaller): <c>torch.split</c>.</summary>
+    [<CompiledName("Split")>]
+    let split (splitSize: int) (dim: int) (x: Tensor) : Tensor[] = x.Split(splitSize, dim)
+
+    /// <summary>Pieces of the given lengths along a dimension.</summary>
+    [<CompiledName("SplitSizes")>]
+    let splitSizes (sizes: seq<int>) (dim: int) (x: Tensor) : Tensor[] = x.Split(Array.ofSeq sizes, dim)
+
+    /// <summary><paramref name="chunks"/> pieces of equal length (the last may be smaller) along a dimension: <c>torch.chunk</c>.</summary>
+    [<CompiledName("Chunk")>]
+    let chunk (chunks: int) (dim: int) (x: Tensor) : Tensor[] = x.Chunk(chunks, dim)
+
+    /// <summary>Reverses the given dimensions: <c>x |> Tensor.flip [0]</c>.</summary>
+    [<CompiledName("Flip")>]
+    let flip (dims: seq<int>) (x: Tensor) : Tensor = x.Flip(Array.ofSeq dims)
+
+    /// <summary>Rolls a dimension by <paramref name="shifts"/> positions, wrapping around: <c>torch.roll</c>.</summary>
+    [<CompiledName("Roll")>]
+    let roll (shifts: int) (dim: int) (x: Tensor) : Tensor = x.Roll(shifts, Nullable dim)
+
+    /// <summary>Rolls the flattened tensor and restores the shape.</summary>
+    [<CompiledName("RollFlat")>]
+    let rollFlat (shifts: int) (x: Tensor) : Tensor = x.Roll(shifts, Nullable())
+
+    /// <summary>Repeats the whole tensor along each dimension (<c>torch.Tensor.repeat</c>): <c>x |> Tensor.repeat [2; 1]</c>.</summary>
+    [<CompiledName("Repeat")>]
+    let repeat (repeats: seq<int>) (x: Tensor) : Tensor = x.Repeat(Array.ofSeq repeats)
+
+    /// <summary>Like <see cref="repeat"/>, with fewer repeats than dimensions padded by leading ones (<c>torch.tile</c>).</summary>
+    [<CompiledName("Tile")>]
+    let tile (reps: seq<int>) (x: Tensor) : Tensor = x.Tile(Array.ofSeq reps)
+
+    /// <summary>Repeats each entry of a dimension <paramref name="repeats"/> times ([1; 2] to [1; 1; 2; 2]).</summary>
+    [<CompiledName("RepeatInterleave")>]
+    let repeatInterleave (repeats: int) (dim: int) (x: Tensor) : Tensor = x.RepeatInterleave(repeats, Nullable dim)
+
+    /// <summary>Pads the last dimensions with zeros; (before, after) pairs start from the LAST dimension, as in PyTorch's <c>F.pad</c>.</summary>
+    [<CompiledName("Pad")>]
+    let pad (widths: seq<int>) (x: Tensor) : Tensor = x.Pad(Array.ofSeq widths)
+
+    /// <summary>Pads with a mode (constant, reflect, replicate, circular) and a constant fill value.</summary>
+    [<CompiledName("PadWith")>]
+    let padWith (mode: PaddingMode) (value: float) (widths: seq<int>) (x: Tensor) : Tensor = x.Pad(Array.ofSeq widths, mode, value)
+
+    /// <summary>The lower triangle (column - row ≤ diagonal) of the matrices in the last two dimensions.</summary>
+    [<CompiledName("Tril")>]
+    let tril (diagonal: int) (x: Tensor) : Tensor = x.Tril diagonal
+
+    /// <summary>The upper triangle (column - row ≥ diagonal) of the matrices in the last two dimensions.</summary>
+    [<CompiledName("Triu")>]
+    let triu (diagonal: int) (x: Tensor) : Tensor = x.Triu diagonal
+
+    /// <summary>A vector to a diagonal matrix, or a matrix to its diagonal (<c>torch.diag</c>).</summary>
+    [<CompiledName("Diag")>]
+    let diag (offset: int) (x: Tensor) : Tensor = x.Diag offset
+
+    /// <summary>The diagonal of the matrices spanned by dim1 and dim2, as a new last dimension (<c>torch.diagonal</c>).</summary>
+    [<CompiledName("Diagonal")>]
+    let diagonal (offset: int) (dim1: int) (dim2: int) (x: Tensor) : Tensor = x.Diagonal(offset, dim1, dim2)
+
+    /// <summary>The sum of a matrix's main diagonal.</summary>
+    [<CompiledName("Trace")>]
+    let trace (x: Tensor) : Tensor = x.Trace()
+
+    /// <summary>Moves dimension <paramref name="source"/> to position <paramref name="destination"/>.</summary>
+    [<CompiledName("Movedim")>]
+    let movedim (source: int) (destination: int) (x: Tensor) : Tensor = x.Movedim(source, destination)
+
+    /// <summary>Splits a dimension into several (one size may be -1): <c>x |> Tensor.unflatten 1 [3; -1]</c>.</summary>
+    [<CompiledName("Unflatten")>]
+    let unflatten (dim: int) (sizes: seq<int>) (x: Tensor) : Tensor = x.Unflatten(dim, Array.ofSeq sizes)
+
+    /// <summary>Gathers along a dimension at a tensor of whole-number indices (<c>torch.gather</c>).</summary>
+    [<CompiledName("Gather")>]
+    let gather (dim: int) (index: Tensor) (x: Tensor) : Tensor = x.Gather(dim, index)
+
+    /// <summary>A copy of x with source's values written at the index along a dimension (<c>torch.scatter</c>).</summary>
+    [<CompiledName("Scatter")>]
+    let scatter (dim: int) (index: Tensor) (source: Tensor) (x: Tensor) : Tensor = x.Scatter(dim, index, source)
+
+    /// <summary>A copy of x with a value written at the index along a dimension.</summary>
+    [<CompiledName("ScatterValue")>]
+    let scatterValue (dim: int) (index: Tensor) (value: float) (x: Tensor) : Tensor = x.Scatter(dim, index, value)
+
+    /// <summary>A copy of x with source's values added at the index along a dimension (<c>torch.scatter_add</c>).</summary>
+    [<CompiledName("ScatterAdd")>]
+    let scatterAdd (dim: int) (index: Tensor) (source: Tensor) (x: Tensor) : Tensor = x.ScatterAdd(dim, index, source)
+
+    /// <summary>A copy of x with source's slices added at the rank-1 index along a dimension (<c>torch.index_add</c>).</summary>
+    [<CompiledName("IndexAdd")>]
+    let indexAdd (dim: int) (index: Tensor) (source: Tensor) (x: Tensor) : Tensor = x.IndexAdd(dim, index, source)
+
+    /// <summary>Gather after broadcasting x and the indices outside the dimension (<c>torch.take_along_dim</c>).</summary>
+    [<CompiledName("TakeAlongDim")>]
+    let takeAlongDim (dim: int) (indices: Tensor) (x: Tensor) : Tensor = x.TakeAlongDim(indices, Nullable dim)
+
+    /// <summary>One-hot rows of <paramref name="numClasses"/> (-1: the largest index + 1) for a tensor of whole-number indices.</summary>
+    [<CompiledName("OneHot")>]
+    let oneHot (numClasses: int) (indices: Tensor) : Tensor = Tensor.OneHot(indices, numClasses)
+
+    /// <summary>Einstein summation (<c>torch.einsum</c>): <c>Tensor.einsum "bij,bjk->bik" [a; b]</c>.</summary>
+    [<CompiledName("Einsum")>]
+    let einsum (equation: string) (operands: seq<Tensor>) : Tensor = Tensor.Einsum(equation, Array.ofSeq operands)
+
     // ------------------------------------------------------------------ linear algebra (data-last)
 
     /// <summary>
@@ -1018,6 +1126,70 @@ module Tensor =
     /// </summary>
     [<CompiledName("Dropout")>]
     let dropout (probability: float) (random: Random) (x: Tensor) : Tensor = x.Dropout(probability, random)
+
+    /// <summary>1-D convolution of x [N, C, L] with filters [O, C, K], stride 1, no padding, no bias.</summary>
+    [<CompiledName("Conv1d")>]
+    let conv1d (filters: Tensor) (x: Tensor) : Tensor = x.Conv1d(filters)
+
+    /// <summary>1-D convolution with stride, padding, dilation, groups and an optional bias [O].</summary>
+    [<CompiledName("Conv1dWith")>]
+    let conv1dWith (stride: int) (padding: int) (dilation: int) (groups: int) (bias: Tensor option) (filters: Tensor) (x: Tensor) : Tensor =
+        x.Conv1d(filters, Option.toObj bias, stride, padding, dilation, groups)
+
+    /// <summary>2-D convolution with stride, padding, dilation, groups (groups = C: depthwise) and an optional bias [O].</summary>
+    [<CompiledName("Conv2dGrouped")>]
+    let conv2dGrouped (stride: int) (padding: int) (dilation: int) (groups: int) (bias: Tensor option) (filters: Tensor) (x: Tensor) : Tensor =
+        x.Conv2d(filters, Option.toObj bias, stride, padding, dilation, groups)
+
+    /// <summary>Transposed 2-D convolution of x [N, Cin, H, W] with weight [Cin, Cout, kh, kw], stride 1, no padding, no bias.</summary>
+    [<CompiledName("ConvTranspose2d")>]
+    let convTranspose2d (weight: Tensor) (x: Tensor) : Tensor = x.ConvTranspose2d(weight)
+
+    /// <summary>Transposed 2-D convolution with stride, padding, output padding, groups and an optional bias [Cout].</summary>
+    [<CompiledName("ConvTranspose2dWith")>]
+    let convTranspose2dWith (stride: int) (padding: int) (outputPadding: int) (groups: int) (bias: Tensor option) (weight: Tensor) (x: Tensor) : Tensor =
+        x.ConvTranspose2d(weight, Option.toObj bias, stride, padding, outputPadding, groups)
+
+    /// <summary>1-D max pooling over [N, C, L] with a window of kernelSize and the same stride.</summary>
+    [<CompiledName("MaxPool1d")>]
+    let maxPool1d (kernelSize: int) (x: Tensor) : Tensor = x.MaxPool1d(kernelSize)
+
+    /// <summary>1-D max pooling with a stride and padding.</summary>
+    [<CompiledName("MaxPool1dWith")>]
+    let maxPool1dWith (stride: int) (padding: int) (kernelSize: int) (x: Tensor) : Tensor = x.MaxPool1d(kernelSize, stride, padding)
+
+    /// <summary>1-D average pooling over [N, C, L] with a window of kernelSize and the same stride.</summary>
+    [<CompiledName("AvgPool1d")>]
+    let avgPool1d (kernelSize: int) (x: Tensor) : Tensor = x.AvgPool1d(kernelSize)
+
+    /// <summary>1-D average pooling with a stride and zero padding (counted in the average).</summary>
+    [<CompiledName("AvgPool1dWith")>]
+    let avgPool1dWith (stride: int) (padding: int) (kernelSize: int) (x: Tensor) : Tensor = x.AvgPool1d(kernelSize, stride, padding)
+
+    /// <summary>Adaptive average pooling of [N, C, H, W] to outHeight x outWidth (1 1: global average pooling).</summary>
+    [<CompiledName("AdaptiveAvgPool2d")>]
+    let adaptiveAvgPool2d (outHeight: int) (outWidth: int) (x: Tensor) : Tensor = x.AdaptiveAvgPool2d(outHeight, outWidth)
+
+    /// <summary>Adaptive max pooling of [N, C, H, W] to outHeight x outWidth (1 1: global max pooling).</summary>
+    [<CompiledName("AdaptiveMaxPool2d")>]
+    let adaptiveMaxPool2d (outHeight: int) (outWidth: int) (x: Tensor) : Tensor = x.AdaptiveMaxPool2d(outHeight, outWidth)
+
+    /// <summary>Nearest-neighbour upsampling of [N, C, H, W] by a whole factor.</summary>
+    [<CompiledName("UpsampleNearest2d")>]
+    let upsampleNearest2d (scaleFactor: int) (x: Tensor) : Tensor = x.UpsampleNearest2d(scaleFactor)
+
+    /// <summary>Nearest-neighbour resampling of [N, C, H, W] to outHeight x outWidth.</summary>
+    [<CompiledName("UpsampleNearest2dTo")>]
+    let upsampleNearest2dTo (outHeight: int) (outWidth: int) (x: Tensor) : Tensor = x.UpsampleNearest2d(outHeight, outWidth)
+
+    /// <summary>Bilinear upsampling of [N, C, H, W] by a whole factor (align_corners false, PyTorch's default).</summary>
+    [<CompiledName("UpsampleBilinear2d")>]
+    let upsampleBilinear2d (scaleFactor: int) (x: Tensor) : Tensor = x.UpsampleBilinear2d(scaleFactor)
+
+    /// <summary>Bilinear resampling of [N, C, H, W] to outHeight x outWidth, with PyTorch's align_corners.</summary>
+    [<CompiledName("UpsampleBilinear2dTo")>]
+    let upsampleBilinear2dTo (alignCorners: bool) (outHeight: int) (outWidth: int) (x: Tensor) : Tensor =
+        x.UpsampleBilinear2d(outHeight, outWidth, alignCorners)
 
     // ------------------------------------------------------------------ custom operations
 

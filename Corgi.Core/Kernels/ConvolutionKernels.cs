@@ -8,14 +8,22 @@ namespace Corgi.Kernels;
 
 /// <summary>
 /// The geometry of a 2-D sliding window over [batch, channels, height, width] images: kernel size,
-/// stride, zero padding and the resulting output size. Shared by convolution and pooling.
+/// stride, zero padding, dilation (the spacing of the kernel's taps) and channel groups (convolution only,
+/// pooling keeps 1 and 1) and the resulting output size. Shared by convolution and pooling.
 /// </summary>
 internal readonly record struct Window2d(
     int Batch, int Channels, int Height, int Width,
-    int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadHeight, int PadWidth)
+    int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadHeight, int PadWidth,
+    int DilationHeight = 1, int DilationWidth = 1, int Groups = 1)
 {
-    public int OutHeight => (Height + 2 * PadHeight - KernelHeight) / StrideHeight + 1;
-    public int OutWidth => (Width + 2 * PadWidth - KernelWidth) / StrideWidth + 1;
+    public int OutHeight => (Height + 2 * PadHeight - SpanHeight) / StrideHeight + 1;
+    public int OutWidth => (Width + 2 * PadWidth - SpanWidth) / StrideWidth + 1;
+
+    /// <summary>The rows a dilated kernel covers: DilationHeight · (KernelHeight - 1) + 1.</summary>
+    public int SpanHeight => DilationHeight * (KernelHeight - 1) + 1;
+
+    /// <summary>The columns a dilated kernel covers: DilationWidth · (KernelWidth - 1) + 1.</summary>
+    public int SpanWidth => DilationWidth * (KernelWidth - 1) + 1;
 
     /// <summary>Output positions per image (OutHeight * OutWidth).</summary>
     public int OutArea => OutHeight * OutWidth;
@@ -23,20 +31,23 @@ internal readonly record struct Window2d(
     /// <summary>Rows of the column matrix: channels * kernel height * kernel width.</summary>
     public int PatchSize => Channels * KernelHeight * KernelWidth;
 
+    /// <summary>Rows of the column matrix per channel group (a filter's length): PatchSize / Groups.</summary>
+    public int GroupPatchSize => PatchSize / Groups;
+
     /// <summary>The valid output rows [top, bottom) for kernel row ki: those whose input row is inside the image.</summary>
     public (int Top, int Bottom) ValidRows(int ki)
     {
-        int top = Math.Max(0, CeilDiv(PadHeight - ki, StrideHeight));
-        int bottom = Math.Min(OutHeight, CeilDiv(Height + PadHeight - ki, StrideHeight));
+        int top = Math.Max(0, CeilDiv(PadHeight - ki * DilationHeight, StrideHeight));
+        int bottom = Math.Min(OutHeight, CeilDiv(Height + PadHeight - ki * DilationHeight, StrideHeight));
         return (top, Math.Max(top, bottom));
     }
 
     /// <summary>The valid output columns [lo, hi) for kernel column kj: those whose input column is inside the image.</summary>
     public (int Lo, int Hi) ValidColumns(int kj)
     {
-        // iw = ow * sw + kj - pw must lie in [0, W)
-        int lo = Math.Max(0, CeilDiv(PadWidth - kj, StrideWidth));
-        int hi = Math.Min(OutWidth, CeilDiv(Width + PadWidth - kj, StrideWidth));
+        // iw = ow * sw + kj * dw - pw must lie in [0, W)
+        int lo = Math.Max(0, CeilDiv(PadWidth - kj * DilationWidth, StrideWidth));
+        int hi = Math.Min(OutWidth, CeilDiv(Width + PadWidth - kj * DilationWidth, StrideWidth));
         return (lo, Math.Max(lo, hi));
     }
 
@@ -48,7 +59,7 @@ internal readonly record struct Window2d(
 /// </summary>
 /// <remarks>
 /// The column matrix of a batch has shape [C*KH*KW, N*OH*OW]: row (c, ki, kj) holds, for every image n and
-/// output position (oh, ow), the input value x[n, c, oh*sh + ki - ph, ow*sw + kj - pw] (0 in the padding).
+/// output position (oh, ow), the input value x[n, c, oh*sh + ki*dh - ph, ow*sw + kj*dw - pw] (0 in the padding).
 /// The convolution kernels build it one image at a time (Batch = 1: [C*KH*KW, OH*OW], in a pooled
 /// scratch buffer that stays in cache), so that the product filters[O, C*KH*KW] · cols of image n is
 /// written straight into block n of the [N, O, OH, OW] result, with no transposition afterwards.
@@ -69,6 +80,7 @@ internal static class ConvolutionKernels
     public static void Convolve<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> filters, ReadOnlySpan<T> bias,
         in Window2d w, int outChannels, bool relu, ReadOnlySpan<T> gate, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (w.Groups > 1) { ConvolveGrouped(x, filters, bias, w, outChannels, relu, gate, y); return; }
         int ck = w.PatchSize, area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
         var one = w with { Batch = 1 };
         bool hasBias = !bias.IsEmpty, direct = IsPointwise(w) && !hasBias;
@@ -125,6 +137,7 @@ internal static class ConvolutionKernels
     public static void ConvolveInputGradient<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> filters, in Window2d w,
         int outChannels, ReadOnlySpan<T> gate, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (w.Groups > 1) { ConvolveInputGradientGrouped(g, filters, w, outChannels, gate, dx); return; }
         int ck = w.PatchSize, area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
         var one = w with { Batch = 1 };
         bool pointwise = IsPointwise(w), gated = !gate.IsEmpty;
@@ -166,6 +179,7 @@ internal static class ConvolutionKernels
     public static void ConvolveFilterGradient<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, in Window2d w,
         int outChannels, ReadOnlySpan<T> gate, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (w.Groups > 1) { ConvolveFilterGradientGrouped(x, g, w, outChannels, gate, dw); return; }
         int ck = w.PatchSize, area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
         var one = w with { Batch = 1 };
         bool direct = IsPointwise(w), gated = !gate.IsEmpty;
@@ -224,6 +238,114 @@ internal static class ConvolutionKernels
             }
     }
 
+    // Grouped convolution: the column matrix of one image is built once; the rows of channel group g are the
+    // contiguous block [g·CKg, (g+1)·CKg), as are group g's filters [g·Og, (g+1)·Og) and output channels, so each
+    // group is one GEMM on sub-blocks (depthwise: Og = 1, CKg = KH·KW), with no copies of the input per group.
+
+    /// <summary>Grouped <see cref="Convolve{T}"/>: per image, im2col once, then y_g = filters_g[Og, CKg] · cols_g[CKg, P] per group.</summary>
+    private static void ConvolveGrouped<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> filters, ReadOnlySpan<T> bias,
+        in Window2d w, int outChannels, bool relu, ReadOnlySpan<T> gate, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int groups = w.Groups, og = outChannels / groups, ckg = w.GroupPatchSize;
+        int area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
+        var one = w with { Batch = 1 };
+        T[] scratch = ArrayPool<T>.Shared.Rent(Math.Max(1, w.PatchSize * area));
+        try
+        {
+            var cols = scratch.AsSpan(0, w.PatchSize * area);
+            for (int n = 0; n < w.Batch; n++)
+            {
+                Im2Col<T>(x.Slice(n * image, image), one, cols);
+                var yn = y.Slice(n * block, block);
+                for (int g = 0; g < groups; g++)
+                    Gemm.RowMajor(false, false, og, area, ckg, T.One, filters.Slice(g * og * ckg, og * ckg),
+                        cols.Slice(g * ckg * area, ckg * area), T.Zero, yn.Slice(g * og * area, og * area));
+                if (!bias.IsEmpty)
+                    for (int o = 0; o < outChannels; o++)
+                    {
+                        var row = yn.Slice(o * area, area);
+                        TensorPrimitives.Add(row, bias[o], row);
+                    }
+                if (relu) TensorPrimitives.Max(yn, T.Zero, yn);
+                else if (!gate.IsEmpty) UnaryKernels.KeepWherePositive<T>(yn, gate.Slice(n * block, block), yn);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>Grouped <see cref="ConvolveInputGradient{T}"/>: per image, cols_g = filters_gᵀ · g_g per group, then one col2im.</summary>
+    private static void ConvolveInputGradientGrouped<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> filters, in Window2d w,
+        int outChannels, ReadOnlySpan<T> gate, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int groups = w.Groups, og = outChannels / groups, ckg = w.GroupPatchSize;
+        int area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
+        var one = w with { Batch = 1 };
+        bool gated = !gate.IsEmpty;
+        int colsLength = w.PatchSize * area;
+        dx.Clear();
+        T[] scratch = ArrayPool<T>.Shared.Rent(Math.Max(1, colsLength + (gated ? block : 0)));
+        try
+        {
+            var cols = scratch.AsSpan(0, colsLength);
+            var gatedBlock = gated ? scratch.AsSpan(colsLength, block) : default;
+            for (int n = 0; n < w.Batch; n++)
+            {
+                ReadOnlySpan<T> gn = g.Slice(n * block, block);
+                if (gated)
+                {
+                    UnaryKernels.KeepWherePositive<T>(gn, gate.Slice(n * block, block), gatedBlock);
+                    gn = gatedBlock;
+                }
+                for (int gi = 0; gi < groups; gi++)
+                    Gemm.RowMajor(true, false, ckg, area, og, T.One, filters.Slice(gi * og * ckg, og * ckg),
+                        gn.Slice(gi * og * area, og * area), T.Zero, cols.Slice(gi * ckg * area, ckg * area));
+                Col2Im<T>(cols, one, dx.Slice(n * image, image));
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>Grouped <see cref="ConvolveFilterGradient{T}"/>: dW_g[Og, CKg] = Σ_n g_g · cols_gᵀ per group; dW is [O, CKg].</summary>
+    private static void ConvolveFilterGradientGrouped<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, in Window2d w,
+        int outChannels, ReadOnlySpan<T> gate, Span<T> dw) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int groups = w.Groups, og = outChannels / groups, ckg = w.GroupPatchSize;
+        int area = w.OutArea, image = w.Channels * w.Height * w.Width, block = outChannels * area;
+        var one = w with { Batch = 1 };
+        bool gated = !gate.IsEmpty;
+        if (w.Batch == 0) { dw.Clear(); return; }
+        int colsLength = w.PatchSize * area;
+        T[] scratch = ArrayPool<T>.Shared.Rent(Math.Max(1, colsLength + (gated ? block : 0)));
+        try
+        {
+            var cols = scratch.AsSpan(0, colsLength);
+            var gatedBlock = gated ? scratch.AsSpan(colsLength, block) : default;
+            for (int n = 0; n < w.Batch; n++)
+            {
+                Im2Col<T>(x.Slice(n * image, image), one, cols);
+                ReadOnlySpan<T> gn = g.Slice(n * block, block);
+                if (gated)
+                {
+                    UnaryKernels.KeepWherePositive<T>(gn, gate.Slice(n * block, block), gatedBlock);
+                    gn = gatedBlock;
+                }
+                for (int gi = 0; gi < groups; gi++)
+                    Gemm.RowMajor(false, true, og, ckg, area, T.One, gn.Slice(gi * og * area, og * area),
+                        cols.Slice(gi * ckg * area, ckg * area), n == 0 ? T.Zero : T.One, dw.Slice(gi * og * ckg, og * ckg));
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(scratch);
+        }
+    }
+
     /// <summary>A 1x1 kernel with stride 1 and no padding: the image [C, H*W] is its own column matrix.</summary>
     private static bool IsPointwise(in Window2d w) =>
         w.KernelHeight == 1 && w.KernelWidth == 1 && w.StrideHeight == 1 && w.StrideWidth == 1 && w.PadHeight == 0 && w.PadWidth == 0;
@@ -252,7 +374,7 @@ internal static class ConvolutionKernels
                         dst.Slice(0, top * ow).Clear();
                         dst.Slice(bottom * ow).Clear();
                         var src = x.Slice((n * w.Channels + c) * hw, hw);
-                        int start = (top * w.StrideHeight + ki - w.PadHeight) * w.Width + lo * sw + kj - w.PadWidth;
+                        int start = (top * w.StrideHeight + ki * w.DilationHeight - w.PadHeight) * w.Width + lo * sw + kj * w.DilationWidth - w.PadWidth;
                         int step = w.StrideHeight * w.Width;
                         for (int i = top; i < bottom; i++, start += step)
                         {
@@ -289,10 +411,10 @@ internal static class ConvolutionKernels
                         var dst = x.Slice((n * w.Channels + c) * hw, hw);
                         for (int i = 0; i < oh; i++)
                         {
-                            int ih = i * w.StrideHeight + ki - w.PadHeight;
+                            int ih = i * w.StrideHeight + ki * w.DilationHeight - w.PadHeight;
                             if ((uint)ih >= (uint)w.Height) continue;
                             var src = srcRow.Slice(n * area + i * ow, ow);
-                            int start = ih * w.Width + lo * w.StrideWidth + kj - w.PadWidth;
+                            int start = ih * w.Width + lo * w.StrideWidth + kj * w.DilationWidth - w.PadWidth;
                             if (w.StrideWidth == 1)
                             {
                                 var d = dst.Slice(start, hi - lo);

@@ -196,17 +196,17 @@ public sealed partial class Tensor
         Array data;
         if (ResultDType(x, g) == DType.Float32)
         {
-            var d = Buffers.Uninitialized<float>(o * w.PatchSize);
+            var d = Buffers.Uninitialized<float>(o * w.GroupPatchSize);
             ConvolutionKernels.ConvolveFilterGradient<float>(x.ValuesAs<float>(), g.ValuesAs<float>(), w, o, gate is null ? default : gate.ValuesAs<float>(), d);
             data = d;
         }
         else
         {
-            var d = Buffers.Uninitialized<double>(o * w.PatchSize);
+            var d = Buffers.Uninitialized<double>(o * w.GroupPatchSize);
             ConvolutionKernels.ConvolveFilterGradient<double>(x.ValuesAs<double>(), g.ValuesAs<double>(), w, o, gate is null ? default : gate.ValuesAs<double>(), d);
             data = d;
         }
-        return Saving(Result("conv2d_filter_grad", data, new[] { o, w.Channels, w.KernelHeight, w.KernelWidth }, x, g, (u, _, t, i) => i switch
+        return Saving(Result("conv2d_filter_grad", data, new[] { o, w.Channels / w.Groups, w.KernelHeight, w.KernelWidth }, x, g, (u, _, t, i) => i switch
         {
             // <u, dW(x, g)> = T(x, u, M ⊙ g)
             0 => ConvolveInputGradient(t[1], u, w, gate),
@@ -240,8 +240,12 @@ public sealed partial class Tensor
     }
 
     /// <summary>Validates a rank-4 input against a kernel, stride and padding and returns the window geometry.</summary>
-    internal Window2d MakeWindow(string op, int kh, int kw, (int Height, int Width) stride, (int Height, int Width) padding)
+    internal Window2d MakeWindow(string op, int kh, int kw, (int Height, int Width) stride, (int Height, int Width) padding,
+        (int Height, int Width)? dilation = null)
     {
+        var (dh, dw) = dilation ?? (1, 1);
+        if (dh < 1 || dw < 1)
+            throw new ArgumentOutOfRangeException(nameof(dilation), $"{op}: the dilation must be at least 1, got ({dh},{dw})");
         if (Rank != 4)
             throw new TensorShapeException($"{op}: needs an input of shape [N,C,H,W], got {ShapeUtil.Format(_shape)}");
         if (kh < 1 || kw < 1)
@@ -250,10 +254,155 @@ public sealed partial class Tensor
             throw new ArgumentOutOfRangeException(nameof(stride), $"{op}: the stride must be at least 1, got ({stride.Height},{stride.Width})");
         if (padding.Height < 0 || padding.Width < 0)
             throw new ArgumentOutOfRangeException(nameof(padding), $"{op}: the padding must not be negative, got ({padding.Height},{padding.Width})");
-        var w = new Window2d(_shape[0], _shape[1], _shape[2], _shape[3], kh, kw, stride.Height, stride.Width, padding.Height, padding.Width);
-        if (_shape[2] + 2 * padding.Height < kh || _shape[3] + 2 * padding.Width < kw)
+        var w = new Window2d(_shape[0], _shape[1], _shape[2], _shape[3], kh, kw, stride.Height, stride.Width, padding.Height, padding.Width, dh, dw);
+        if (_shape[2] + 2 * padding.Height < w.SpanHeight || _shape[3] + 2 * padding.Width < w.SpanWidth)
             throw new TensorShapeException(
-                $"{op}: the {kh}x{kw} kernel does not fit input {ShapeUtil.Format(_shape)} with padding ({padding.Height},{padding.Width})");
+                $"{op}: the {kh}x{kw} kernel{(dh == 1 && dw == 1 ? "" : $" dilated by ({dh},{dw})")} does not fit input {ShapeUtil.Format(_shape)} with padding ({padding.Height},{padding.Width})");
         return w;
+    }
+    /// <summary>
+    /// 2-D convolution with dilation and groups, like <c>torch.nn.functional.conv2d</c>: input [N, C, H, W],
+    /// filters [O, C/groups, KH, KW], optional bias [O]. Input channels are split into <paramref name="groups"/>
+    /// groups, each convolved with its O/groups filters (groups = C with one filter per channel is a depthwise
+    /// convolution), and the outputs are concatenated along the channels. A dilation d spaces the kernel's taps
+    /// d apart (im2col reads the spaced taps); OH = (H + 2·padding - d·(KH-1) - 1) / stride + 1 (likewise OW).
+    /// Per image, one im2col and one GEMM per group on the blocks of the column matrix, filters and output that
+    /// belong to the group (no copies per group); the derivatives are conv2d's own, grouped the same way.
+    /// </summary>
+    /// <param name="filters">[out channels, in channels / groups, kernel height, kernel width].</param>
+    /// <param name="bias">Optional bias of shape [O].</param>
+    /// <param name="stride">(vertical, horizontal) steps, each at least 1.</param>
+    /// <param name="padding">(vertical, horizontal) zero padding, each at least 0.</param>
+    /// <param name="dilation">(vertical, horizontal) spacing of the kernel taps, each at least 1.</param>
+    /// <param name="groups">The number of channel groups, dividing both C and O.</param>
+    /// <example><code>
+    /// var depthwise = x.Conv2d(w, null, (1, 1), (1, 1), (1, 1), groups: 8);   // x [N, 8, H, W], w [8, 1, 3, 3]
+    /// </code></example>
+    /// <exception cref="TensorShapeException">The ranks are not 4, groups does not divide the channels, the filters do not have C/groups input channels, the bias is not [O], or the kernel does not fit.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">groups, a stride or a dilation is below 1, or a padding negative.</exception>
+    public Tensor Conv2d(Tensor filters, Tensor? bias, (int Height, int Width) stride, (int Height, int Width) padding,
+        (int Height, int Width) dilation, int groups = 1)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        CheckGroups("conv2d", filters, bias, dilation, groups, transposed: false);
+        var w = MakeWindow("conv2d", filters._shape[2], filters._shape[3], stride, padding, dilation) with { Groups = groups };
+        return Convolve(this, filters, bias, w, relu: false, gate: null);
+    }
+
+    /// <summary>
+    /// 2-D convolution with the same stride, padding and dilation in both directions, and groups; see
+    /// <see cref="Conv2d(Tensor, Tensor?, ValueTuple{int, int}, ValueTuple{int, int}, ValueTuple{int, int}, int)"/>.
+    /// </summary>
+    /// <param name="filters">[out channels, in channels / groups, kernel height, kernel width].</param>
+    /// <param name="bias">Optional bias of shape [O].</param>
+    /// <param name="stride">The step, at least 1.</param>
+    /// <param name="padding">Zero padding on every side.</param>
+    /// <param name="dilation">The spacing of the kernel taps, at least 1.</param>
+    /// <param name="groups">The number of channel groups.</param>
+    public Tensor Conv2d(Tensor filters, Tensor? bias, int stride, int padding, int dilation, int groups = 1) =>
+        Conv2d(filters, bias, (stride, stride), (padding, padding), (dilation, dilation), groups);
+
+    /// <summary>
+    /// 1-D convolution, like <c>torch.nn.functional.conv1d</c>: input [N, C, L], filters [O, C/groups, K], optional
+    /// bias [O]; the result is [N, O, (L + 2·padding - dilation·(K-1) - 1) / stride + 1]. Runs as a 2-D convolution
+    /// of height 1.
+    /// </summary>
+    /// <param name="filters">[out channels, in channels / groups, kernel size].</param>
+    /// <param name="bias">Optional bias of shape [O].</param>
+    /// <param name="stride">The step, at least 1.</param>
+    /// <param name="padding">Zero padding on each end.</param>
+    /// <param name="dilation">The spacing of the kernel taps, at least 1.</param>
+    /// <param name="groups">The number of channel groups.</param>
+    /// <exception cref="TensorShapeException">The ranks are not 3, or the channels, groups or bias do not match, or the kernel does not fit.</exception>
+    public Tensor Conv1d(Tensor filters, Tensor? bias = null, int stride = 1, int padding = 0, int dilation = 1, int groups = 1)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        if (Rank != 3 || filters.Rank != 3)
+            throw new TensorShapeException(
+                $"conv1d: needs input [N,C,L] and filters [O,C/groups,K], got {ShapeUtil.Format(_shape)} and {ShapeUtil.Format(filters._shape)}");
+        return Unsqueeze(2).Conv2d(filters.Unsqueeze(2), bias, (1, stride), (0, padding), (1, dilation), groups).Squeeze(2);
+    }
+
+    /// <summary>
+    /// Transposed 2-D convolution, like <c>torch.nn.functional.conv_transpose2d</c>: input [N, Cin, H, W], weight
+    /// [Cin, Cout/groups, KH, KW], optional bias [Cout]; the result is [N, Cout, OH, OW] with
+    /// OH = (H - 1)·stride - 2·padding + dilation·(KH - 1) + outputPadding + 1 (likewise OW). It is the adjoint
+    /// (input gradient) of conv2d with the same weight and geometry, run by the same col2im + GEMM kernel, and
+    /// its derivatives are conv2d and conv2d's filter gradient.
+    /// </summary>
+    /// <param name="weight">[in channels, out channels / groups, kernel height, kernel width].</param>
+    /// <param name="bias">Optional bias of shape [Cout].</param>
+    /// <param name="stride">(vertical, horizontal) steps, each at least 1.</param>
+    /// <param name="padding">(vertical, horizontal) padding removed from the full output, each at least 0.</param>
+    /// <param name="outputPadding">(vertical, horizontal) extra rows/columns added on one side, each below its stride
+    /// (PyTorch also allows values below the dilation; Corgi requires below the stride).</param>
+    /// <param name="groups">The number of channel groups, dividing Cin.</param>
+    /// <param name="dilation">(vertical, horizontal) spacing of the kernel taps; null means 1.</param>
+    /// <example><code>
+    /// var up = x.ConvTranspose2d(w, b, (2, 2), (1, 1), (1, 1));   // x [N, 16, 8, 8], w [16, 8, 3, 3] → [N, 8, 16, 16]
+    /// </code></example>
+    /// <exception cref="TensorShapeException">The ranks are not 4, the channels, groups or bias do not match, or the output would be empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A stride, dilation or groups is below 1, a padding is negative, or an output padding is not below its stride.</exception>
+    public Tensor ConvTranspose2d(Tensor weight, Tensor? bias, (int Height, int Width) stride, (int Height, int Width) padding,
+        (int Height, int Width) outputPadding, int groups = 1, (int Height, int Width)? dilation = null)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        var dil = dilation ?? (1, 1);
+        CheckGroups("conv_transpose2d", weight, bias, dil, groups, transposed: true);
+        if (stride.Height < 1 || stride.Width < 1)
+            throw new ArgumentOutOfRangeException(nameof(stride), $"conv_transpose2d: the stride must be at least 1, got ({stride.Height},{stride.Width})");
+        if (padding.Height < 0 || padding.Width < 0)
+            throw new ArgumentOutOfRangeException(nameof(padding), $"conv_transpose2d: the padding must not be negative, got ({padding.Height},{padding.Width})");
+        if (outputPadding.Height < 0 || outputPadding.Width < 0 || outputPadding.Height >= stride.Height || outputPadding.Width >= stride.Width)
+            throw new ArgumentOutOfRangeException(nameof(outputPadding),
+                $"conv_transpose2d: the output padding ({outputPadding.Height},{outputPadding.Width}) must be non-negative and below the stride ({stride.Height},{stride.Width})");
+        int kh = weight._shape[2], kw = weight._shape[3];
+        int oh = (_shape[2] - 1) * stride.Height - 2 * padding.Height + dil.Height * (kh - 1) + 1 + outputPadding.Height;
+        int ow = (_shape[3] - 1) * stride.Width - 2 * padding.Width + dil.Width * (kw - 1) + 1 + outputPadding.Width;
+        if (kh < 1 || kw < 1 || oh < 1 || ow < 1)
+            throw new TensorShapeException(
+                $"conv_transpose2d: input {ShapeUtil.Format(_shape)} with weight {ShapeUtil.Format(weight._shape)}, stride ({stride.Height},{stride.Width}) and padding ({padding.Height},{padding.Width}) gives an empty {oh}x{ow} output");
+        // the geometry of the conv2d whose input gradient this is: its input is our output, its output our input
+        var w = new Window2d(_shape[0], weight._shape[1] * groups, oh, ow, kh, kw, stride.Height, stride.Width,
+            padding.Height, padding.Width, dil.Height, dil.Width, groups);
+        var y = ConvolveInputGradient(this, weight, w);
+        return bias is null ? y : y + bias.Reshape(1, -1, 1, 1);
+    }
+
+    /// <summary>
+    /// Transposed 2-D convolution with the same stride, padding and output padding in both directions; see
+    /// <see cref="ConvTranspose2d(Tensor, Tensor?, ValueTuple{int, int}, ValueTuple{int, int}, ValueTuple{int, int}, int, ValueTuple{int, int}?)"/>.
+    /// </summary>
+    /// <param name="weight">[in channels, out channels / groups, kernel height, kernel width].</param>
+    /// <param name="bias">Optional bias of shape [Cout].</param>
+    /// <param name="stride">The step, at least 1.</param>
+    /// <param name="padding">Padding removed from each side of the full output.</param>
+    /// <param name="outputPadding">Extra rows and columns on one side, below the stride.</param>
+    /// <param name="groups">The number of channel groups.</param>
+    /// <param name="dilation">The spacing of the kernel taps.</param>
+    public Tensor ConvTranspose2d(Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int outputPadding = 0, int groups = 1, int dilation = 1) =>
+        ConvTranspose2d(weight, bias, (stride, stride), (padding, padding), (outputPadding, outputPadding), groups, (dilation, dilation));
+
+    /// <summary>Checks ranks, groups, channels, bias and dilation of a grouped (transposed) convolution.</summary>
+    private void CheckGroups(string op, Tensor filters, Tensor? bias, (int Height, int Width) dilation, int groups, bool transposed)
+    {
+        if (Rank != 4 || filters.Rank != 4)
+            throw new TensorShapeException(
+                $"{op}: needs input [N,C,H,W] and a 4-D weight, got {ShapeUtil.Format(_shape)} and {ShapeUtil.Format(filters._shape)}");
+        if (groups < 1) throw new ArgumentOutOfRangeException(nameof(groups), $"{op}: groups must be at least 1, got {groups}");
+        if (dilation.Height < 1 || dilation.Width < 1)
+            throw new ArgumentOutOfRangeException(nameof(dilation), $"{op}: the dilation must be at least 1, got ({dilation.Height},{dilation.Width})");
+        int c = _shape[1];
+        int outChannels = transposed ? filters._shape[1] * groups : filters._shape[0];
+        if (c % groups != 0 || (!transposed && outChannels % groups != 0))
+            throw new TensorShapeException(
+                $"{op}: {groups} groups must divide the input's {c} channels{(transposed ? "" : $" and the {outChannels} filters")} (input {ShapeUtil.Format(_shape)}, weight {ShapeUtil.Format(filters._shape)})");
+        if (transposed ? filters._shape[0] != c : filters._shape[1] != c / groups)
+            throw new TensorShapeException(transposed
+                ? $"{op}: input {ShapeUtil.Format(_shape)} has {c} channels but weight {ShapeUtil.Format(filters._shape)} expects {filters._shape[0]}"
+                : $"{op}: input {ShapeUtil.Format(_shape)} has {c} channels in {groups} groups of {c / groups}, but filters {ShapeUtil.Format(filters._shape)} expect {filters._shape[1]}");
+        if (bias is not null && (bias.Rank != 1 || bias._shape[0] != outChannels))
+            throw new TensorShapeException(
+                $"{op}: the bias must have shape [{outChannels}] for weight {ShapeUtil.Format(filters._shape)}, got {ShapeUtil.Format(bias._shape)}");
     }
 }

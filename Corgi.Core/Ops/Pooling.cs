@@ -105,9 +105,111 @@ public sealed partial class Tensor
     internal Tensor GatherFlat(int[] index, int[] shape)
     {
         Array data;
-        if (_dtype == DType.Float32) { var d = new float[index.Length]; ConvolutionKernels.Gather<float>(F32, index, d); data = d; }
-        else { var d = new double[index.Length]; ConvolutionKernels.Gather<double>(F64, index, d); data = d; }
+        // the kernel writes every element, so the buffer may come from the pool uninitialized
+        if (_dtype == DType.Float32) { var d = Buffers.Uninitialized<float>(index.Length); ConvolutionKernels.Gather<float>(F32, index, d); data = d; }
+        else { var d = Buffers.Uninitialized<double>(index.Length); ConvolutionKernels.Gather<double>(F64, index, d); data = d; }
         var fromShape = _shape;
         return Result("gather", data, shape, this, (g, _, _, _) => g.ScatterFlat(index, fromShape));
+    }
+    /// <summary>
+    /// 1-D max pooling, like <c>torch.nn.functional.max_pool1d</c>: input [N, C, L], output
+    /// [N, C, (L + 2·padding - kernel) / stride + 1]; runs as 2-D max pooling of height 1.
+    /// </summary>
+    /// <param name="kernelSize">The window's length.</param>
+    /// <param name="stride">The step between windows; null means the kernel size.</param>
+    /// <param name="padding">Padding on each end, at most half the kernel size.</param>
+    /// <exception cref="TensorShapeException">The input is not rank 3, or the window does not fit.</exception>
+    public Tensor MaxPool1d(int kernelSize, int? stride = null, int padding = 0)
+    {
+        if (Rank != 3) throw new TensorShapeException($"max_pool1d: needs an input of shape [N,C,L], got {ShapeUtil.Format(_shape)}");
+        return Unsqueeze(2).MaxPool2d((1, kernelSize), (1, stride ?? kernelSize), (0, padding)).Squeeze(2);
+    }
+
+    /// <summary>
+    /// 1-D average pooling, like <c>torch.nn.functional.avg_pool1d</c> (zero padding counts in the divisor):
+    /// input [N, C, L], output [N, C, (L + 2·padding - kernel) / stride + 1].
+    /// </summary>
+    /// <param name="kernelSize">The window's length.</param>
+    /// <param name="stride">The step between windows; null means the kernel size.</param>
+    /// <param name="padding">Zero padding on each end, at most half the kernel size.</param>
+    /// <exception cref="TensorShapeException">The input is not rank 3, or the window does not fit.</exception>
+    public Tensor AvgPool1d(int kernelSize, int? stride = null, int padding = 0)
+    {
+        if (Rank != 3) throw new TensorShapeException($"avg_pool1d: needs an input of shape [N,C,L], got {ShapeUtil.Format(_shape)}");
+        return Unsqueeze(2).AvgPool2d((1, kernelSize), (1, stride ?? kernelSize), (0, padding)).Squeeze(2);
+    }
+
+    /// <summary>
+    /// Adaptive average pooling, like <c>torch.nn.functional.adaptive_avg_pool2d</c>: input [N, C, H, W], output
+    /// [N, C, outHeight, outWidth], where cell (i, j) averages rows [⌊i·H/OH⌋, ⌈(i+1)·H/OH⌉) and the columns
+    /// likewise. (1, 1) is global average pooling. When the sizes divide evenly this is average pooling with
+    /// kernel = stride = the cell; otherwise the (overlapping) cells are a linear, separable map, run as two matrix
+    /// products with constant averaging matrices (P_h · X · P_wᵀ), whose gradient is the transposed products.
+    /// </summary>
+    /// <param name="outHeight">The output height, at least 1.</param>
+    /// <param name="outWidth">The output width, at least 1.</param>
+    /// <example><code>x.AdaptiveAvgPool2d(1, 1).Flatten(1)   // global average pooling, [N, C]</code></example>
+    /// <exception cref="TensorShapeException">The input is not rank 4.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An output size is below 1.</exception>
+    public Tensor AdaptiveAvgPool2d(int outHeight, int outWidth)
+    {
+        CheckAdaptive("adaptive_avg_pool2d", outHeight, outWidth);
+        // cells of equal size that tile the image: plain average pooling with kernel = stride = the cell
+        if (_shape[2] % outHeight == 0 && _shape[3] % outWidth == 0 && _shape[2] > 0 && _shape[3] > 0)
+        {
+            var cell = (_shape[2] / outHeight, _shape[3] / outWidth);
+            return AvgPool2d(cell, cell, (0, 0));
+        }
+        double[] Averaging(int n, int m)
+        {
+            var p = new double[m * n];
+            for (int i = 0; i < m; i++)
+            {
+                int lo = i * n / m, hi = ((i + 1) * n + m - 1) / m;
+                for (int k = lo; k < hi; k++) p[i * n + k] = 1.0 / (hi - lo);
+            }
+            return p;
+        }
+        var ph = FromArray(new[] { outHeight, _shape[2] }, Averaging(_shape[2], outHeight), _dtype);
+        var pw = FromArray(new[] { outWidth, _shape[3] }, Averaging(_shape[3], outWidth), _dtype);
+        return ApplyAlongLastTwo(ph, pw);
+    }
+
+    /// <summary>
+    /// Adaptive max pooling, like <c>torch.nn.functional.adaptive_max_pool2d</c>: the maximum over the same cells
+    /// as <see cref="AdaptiveAvgPool2d"/>; the gradient flows to the first maximum of each cell. (1, 1) is global
+    /// max pooling.
+    /// </summary>
+    /// <param name="outHeight">The output height, at least 1.</param>
+    /// <param name="outWidth">The output width, at least 1.</param>
+    /// <exception cref="TensorShapeException">The input is not rank 4, or has an empty plane.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An output size is below 1.</exception>
+    public Tensor AdaptiveMaxPool2d(int outHeight, int outWidth)
+    {
+        CheckAdaptive("adaptive_max_pool2d", outHeight, outWidth);
+        if (_shape[2] == 0 || _shape[3] == 0)
+            throw new TensorShapeException($"adaptive_max_pool2d: the input {ShapeUtil.Format(_shape)} has empty planes");
+        int planes = _shape[0] * _shape[1];
+        var argmax = new int[ShapeUtil.CountChecked("adaptive_max_pool2d", new[] { planes, outHeight, outWidth })];
+        if (_dtype == DType.Float32) IndexKernels.AdaptiveArgMax<float>(F32, planes, _shape[2], _shape[3], outHeight, outWidth, argmax);
+        else IndexKernels.AdaptiveArgMax<double>(F64, planes, _shape[2], _shape[3], outHeight, outWidth, argmax);
+        return GatherFlat(argmax, new[] { _shape[0], _shape[1], outHeight, outWidth });
+    }
+
+    private void CheckAdaptive(string op, int outHeight, int outWidth)
+    {
+        if (Rank != 4) throw new TensorShapeException($"{op}: needs an input of shape [N,C,H,W], got {ShapeUtil.Format(_shape)}");
+        if (outHeight < 1 || outWidth < 1)
+            throw new ArgumentOutOfRangeException(nameof(outHeight), $"{op}: the output size must be at least 1x1, got {outHeight}x{outWidth} (input {ShapeUtil.Format(_shape)})");
+    }
+
+    /// <summary>
+    /// rows · X · colsᵀ over the last two dimensions of this tensor (rows [OH, H], cols [OW, W]), as two tall
+    /// matrix products: the batch of images times one matrix each time.
+    /// </summary>
+    internal Tensor ApplyAlongLastTwo(Tensor rows, Tensor cols)
+    {
+        var y = MatMul(cols, transposeOther: true);                 // [N, C, H, OW]
+        return y.Transpose(-2, -1).MatMul(rows, transposeOther: true).Transpose(-2, -1); // [N, C, OH, OW]
     }
 }
