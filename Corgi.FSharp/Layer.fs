@@ -369,6 +369,194 @@ module Layer =
     let conv (inChannels: int) (outChannels: int) (kernelSize: int) : Layer =
         convWith ConvOptions.defaults inChannels outChannels kernelSize
 
+    // ---- normalization, embeddings, recurrent and attention layers (issue 12); C# classes in Corgi.Core/NN/Layers
+
+    /// <summary>Layer normalization over the last dimension of size <paramref name="size"/> (eps 1e-5, γ ones, β zeros):
+    /// <c>Layer.dense 16 64 &gt;&gt; Layer.layerNorm 64</c>. For several dimensions or other settings use
+    /// <c>Layer.ofLayer (LayerNorm([| 4; 4 |], eps = 1e-6))</c>.</summary>
+    [<CompiledName("LayerNorm")>]
+    let layerNorm (size: int) : Layer =
+        fun stack -> push (LayerNorm(size, dtype = stack.DTypeArg)) stack
+
+    /// <summary>RMS normalization over the last dimension: y = x / sqrt(mean(x²) + eps) · γ, eps the dtype's machine epsilon.</summary>
+    [<CompiledName("RmsNorm")>]
+    let rmsNorm (size: int) : Layer =
+        fun stack -> push (RmsNorm(size, dtype = stack.DTypeArg)) stack
+
+    /// <summary>Batch normalization of [N, C] or [N, C, L] per feature (momentum 0.1, eps 1e-5, affine); obeys training/evaluation.</summary>
+    [<CompiledName("BatchNorm1d")>]
+    let batchNorm1d (features: int) : Layer =
+        fun stack -> push (BatchNorm1d(features, dtype = stack.DTypeArg)) stack
+
+    /// <summary>Batch normalization of images [N, C, H, W] per channel: <c>Layer.conv 1 8 3 &gt;&gt; Layer.batchNorm2d 8 &gt;&gt; Layer.relu</c>.</summary>
+    [<CompiledName("BatchNorm2d")>]
+    let batchNorm2d (channels: int) : Layer =
+        fun stack -> push (BatchNorm2d(channels, dtype = stack.DTypeArg)) stack
+
+    /// <summary>Group normalization of [N, C, *] in <paramref name="groups"/> groups of channels (affine).</summary>
+    [<CompiledName("GroupNorm")>]
+    let groupNorm (groups: int) (channels: int) : Layer =
+        fun stack -> push (GroupNorm(groups, channels, dtype = stack.DTypeArg)) stack
+
+    /// <summary>Options of <c>Layer.embeddingWith</c>.</summary>
+    type EmbeddingOptions =
+        {
+            /// <summary>The row that gets no gradient (zeros at first); None (default) for none.</summary>
+            PaddingIndex: int option
+            /// <summary>Rows looked up with a larger 2-norm are scaled down to it; None (default) for none.</summary>
+            MaxNorm: float option
+            /// <summary>The table's initializer; None (default): the standard normal, as PyTorch.</summary>
+            Init: Init option
+        }
+
+    /// <summary>The defaults of <see cref="T:Corgi.FSharp.LayerModule.EmbeddingOptions"/>.</summary>
+    [<RequireQualifiedAccess>]
+    module EmbeddingOptions =
+        /// <summary>No padding index, no max norm, standard normal rows.</summary>
+        let defaults: EmbeddingOptions = { PaddingIndex = None; MaxNorm = None; Init = None }
+
+    /// <summary>An embedding table with options: <c>Layer.embeddingWith { Layer.EmbeddingOptions.defaults with PaddingIndex = Some 0 } 1000 64</c>.</summary>
+    [<CompiledName("EmbeddingWith")>]
+    let embeddingWith (options: EmbeddingOptions) (count: int) (dim: int) : Layer =
+        fun stack ->
+            // the table draws from the stack's random source, so a seeded blueprint builds the same table
+            let init =
+                match options.Init with
+                | Some i -> i.Create stack.Random
+                | None -> (Init.custom "normal" (fun r shape _ _ -> Tensor.RandomNormal(Array.ofList shape, r))).Create stack.Random
+            push (Embedding(count, dim, Option.toNullable options.PaddingIndex, Option.toNullable options.MaxNorm,
+                            initializer = init, dtype = stack.DTypeArg)) stack
+
+    /// <summary>An embedding table of <paramref name="count"/> rows of <paramref name="dim"/>: indices [*] to [*, dim].</summary>
+    [<CompiledName("Embedding")>]
+    let embedding (count: int) (dim: int) : Layer = embeddingWith EmbeddingOptions.defaults count dim
+
+    /// <summary>Adds the fixed sinusoidal position encoding to x [N, L, d] (batch-first) or [L, d]; L ≤ 5000.</summary>
+    [<CompiledName("SinusoidalEncoding")>]
+    let sinusoidalEncoding (modelDim: int) : Layer =
+        fun stack -> push (SinusoidalPositionalEncoding(modelDim, batchFirst = true)) stack
+
+    /// <summary>Adds a learned position table [maxLength, d] (normal, std 0.02) to x [N, L, d] (batch-first) or [L, d].</summary>
+    [<CompiledName("LearnedEncoding")>]
+    let learnedEncoding (maxLength: int) (modelDim: int) : Layer =
+        fun stack ->
+            let init = Init.custom "normal(0.02)" (fun r shape _ _ -> Tensor.RandomNormal(Array.ofList shape, r, 0.0, 0.02))
+            push (LearnedPositionalEncoding(maxLength, modelDim, true, init.Create stack.Random, stack.DTypeArg)) stack
+
+    /// <summary>Options of the recurrent layers (<c>Layer.lstmWith</c>, <c>Layer.gruWith</c>, <c>Layer.rnnWith</c>).</summary>
+    type RecurrentOptions =
+        {
+            /// <summary>Stacked layers (default 1).</summary>
+            Layers: int
+            /// <summary>Whether each layer also runs backwards (default false): outputs of 2·hidden.</summary>
+            Bidirectional: bool
+            /// <summary>[N, L, ·] when true (the default here, unlike PyTorch's nn.LSTM), [L, N, ·] when false.</summary>
+            BatchFirst: bool
+            /// <summary>Dropout between stacked layers while training (default 0).</summary>
+            Dropout: float
+            /// <summary>Whether the cells have biases (default true).</summary>
+            Bias: bool
+            /// <summary>The weights' initializer; None (default): uniform in ±1/sqrt(hidden), as PyTorch.</summary>
+            Init: Init option
+        }
+
+    /// <summary>The defaults of <see cref="T:Corgi.FSharp.LayerModule.RecurrentOptions"/>.</summary>
+    [<RequireQualifiedAccess>]
+    module RecurrentOptions =
+        /// <summary>One unidirectional batch-first layer with biases, no dropout, PyTorch's initializer.</summary>
+        let defaults: RecurrentOptions = { Layers = 1; Bidirectional = false; BatchFirst = true; Dropout = 0.0; Bias = true; Init = None }
+
+    let private recurrentInit (stack: LayerStack) (options: RecurrentOptions) : Initializer =
+        match options.Init with
+        | Some i -> i.Create stack.Random
+        | None -> FanInUniformInitializer(stack.Random)
+
+    /// <summary>An LSTM with options; as a layer it gives the output sequence (use <c>Lstm.Forward(x, h0, c0, lengths)</c> for states).</summary>
+    [<CompiledName("LstmWith")>]
+    let lstmWith (options: RecurrentOptions) (inputs: int) (hidden: int) : Layer =
+        fun stack ->
+            push (Lstm(inputs, hidden, options.Layers, options.Bias, options.BatchFirst, options.Dropout, options.Bidirectional,
+                       recurrentInit stack options, stack.Random, stack.DTypeArg)) stack
+
+    /// <summary>A one-layer batch-first LSTM: [N, L, inputs] to [N, L, hidden]: <c>Layer.lstm 32 128</c>.</summary>
+    [<CompiledName("Lstm")>]
+    let lstm (inputs: int) (hidden: int) : Layer = lstmWith RecurrentOptions.defaults inputs hidden
+
+    /// <summary>A GRU with options; as a layer it gives the output sequence.</summary>
+    [<CompiledName("GruWith")>]
+    let gruWith (options: RecurrentOptions) (inputs: int) (hidden: int) : Layer =
+        fun stack ->
+            push (Gru(inputs, hidden, options.Layers, options.Bias, options.BatchFirst, options.Dropout, options.Bidirectional,
+                      recurrentInit stack options, stack.Random, stack.DTypeArg)) stack
+
+    /// <summary>A one-layer batch-first GRU: [N, L, inputs] to [N, L, hidden].</summary>
+    [<CompiledName("Gru")>]
+    let gru (inputs: int) (hidden: int) : Layer = gruWith RecurrentOptions.defaults inputs hidden
+
+    /// <summary>An Elman RNN (tanh) with options; as a layer it gives the output sequence.</summary>
+    [<CompiledName("RnnWith")>]
+    let rnnWith (options: RecurrentOptions) (inputs: int) (hidden: int) : Layer =
+        fun stack ->
+            push (Rnn(inputs, hidden, options.Layers, RnnNonlinearity.Tanh, options.Bias, options.BatchFirst, options.Dropout,
+                      options.Bidirectional, recurrentInit stack options, stack.Random, stack.DTypeArg)) stack
+
+    /// <summary>A one-layer batch-first tanh RNN: [N, L, inputs] to [N, L, hidden].</summary>
+    [<CompiledName("Rnn")>]
+    let rnn (inputs: int) (hidden: int) : Layer = rnnWith RecurrentOptions.defaults inputs hidden
+
+    /// <summary>Batch-first multi-head self-attention [N, L, E] to [N, L, E] (no dropout), PyTorch's layout:
+    /// <c>Layer.multiheadAttention 64 4</c>. Masks: use <c>MultiheadAttention.Forward(q, k, v, ...)</c>.</summary>
+    [<CompiledName("MultiheadAttention")>]
+    let multiheadAttention (embedDim: int) (heads: int) : Layer =
+        fun stack -> push (MultiheadAttention(embedDim, heads, 0.0, true, true, null, stack.Random, stack.DTypeArg)) stack
+
+    /// <summary>Options of <c>Layer.transformerEncoderWith</c>.</summary>
+    type TransformerOptions =
+        {
+            /// <summary>Dropout probability (default 0.1).</summary>
+            Dropout: float
+            /// <summary>Pre-norm when true, post-norm (PyTorch's default) when false.</summary>
+            NormFirst: bool
+            /// <summary>[N, L, E] when true (the default here), [L, N, E] when false.</summary>
+            BatchFirst: bool
+            /// <summary>Whether each position attends only to itself and earlier ones (default false).</summary>
+            Causal: bool
+            /// <summary>The feed-forward activation; None (default) is ReLU.</summary>
+            Activation: Activation option
+        }
+
+    /// <summary>The defaults of <see cref="T:Corgi.FSharp.LayerModule.TransformerOptions"/>.</summary>
+    [<RequireQualifiedAccess>]
+    module TransformerOptions =
+        /// <summary>Dropout 0.1, post-norm, batch-first, not causal, ReLU.</summary>
+        let defaults: TransformerOptions = { Dropout = 0.1; NormFirst = false; BatchFirst = true; Causal = false; Activation = None }
+
+    /// <summary>A transformer encoder layer with options: <c>Layer.transformerEncoderWith { Layer.TransformerOptions.defaults with Causal = true } 128 4 512</c>.</summary>
+    [<CompiledName("TransformerEncoderWith")>]
+    let transformerEncoderWith (options: TransformerOptions) (modelDim: int) (heads: int) (feedforward: int) : Layer =
+        fun stack ->
+            let enc =
+                TransformerEncoderLayer(modelDim, heads, feedforward, options.Dropout, Option.toObj options.Activation, 1e-5,
+                                        options.BatchFirst, options.NormFirst, true, stack.Random, stack.DTypeArg)
+            if options.Causal then
+                let causal =
+                    { new Object() with
+                        override _.ToString() = sprintf "Causal(%O)" enc
+                      interface ITrainingModeLayer with
+                        member _.Forward(x) = enc.Forward(x, null, null, true)
+                        member _.Parameters = enc.Parameters
+                        member _.Training
+                            with get () = enc.Training
+                            and set v = enc.Training <- v }
+                push causal stack
+            else
+                push enc stack
+
+    /// <summary>A batch-first post-norm transformer encoder layer (dropout 0.1, ReLU): [N, L, modelDim] to the same.</summary>
+    [<CompiledName("TransformerEncoder")>]
+    let transformerEncoder (modelDim: int) (heads: int) (feedforward: int) : Layer =
+        transformerEncoderWith TransformerOptions.defaults modelDim heads feedforward
+
     // ------------------------------------------------------------------ layers without parameters
 
     /// <summary>2-D max pooling with the given options.</summary>

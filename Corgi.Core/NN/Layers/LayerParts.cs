@@ -1,0 +1,70 @@
+using System;
+
+namespace Corgi.NN;
+
+/// <summary>
+/// PyTorch's default initializer for linear, recurrent and attention output weights: uniform in
+/// ±1/sqrt(fan_in) (what <c>nn.Linear</c>'s kaiming_uniform(a = √5) and <c>nn.LSTM</c>'s reset_parameters give).
+/// </summary>
+/// <example><c>new Lstm(8, 16, initializer: new FanInUniformInitializer(seed: 1))</c></example>
+public sealed class FanInUniformInitializer : Initializer
+{
+    private readonly Random _random;
+
+    /// <summary>Draws from a seeded random source.</summary>
+    /// <param name="seed">The seed.</param>
+    public FanInUniformInitializer(int seed) : this(new Random(seed)) { }
+
+    /// <summary>Draws from <paramref name="random"/> (null: an unseeded source).</summary>
+    /// <param name="random">The random source.</param>
+    public FanInUniformInitializer(Random? random = null) => _random = random ?? new Random(Random.Shared.Next());
+
+    /// <inheritdoc/>
+    public override Tensor Create(int[] shape, int fanIn, int fanOut) => Create(shape, fanIn, fanOut, Tensor.DefaultDType);
+
+    /// <inheritdoc/>
+    public override Tensor Create(int[] shape, int fanIn, int fanOut, DType dtype)
+    {
+        double bound = 1.0 / Math.Sqrt(Math.Max(1, fanIn));
+        lock (_random) return Tensor.RandomUniform(shape, _random, -bound, bound, dtype);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => "fan_in_uniform";
+}
+
+/// <summary>x · Wᵀ + b with PyTorch-named parameters ("{prefix}weight", "{prefix}bias"), for composite layers.</summary>
+internal sealed class Linear
+{
+    public Linear(string prefix, int inputSize, int outputSize, Initializer init, bool bias, DType dtype)
+    {
+        InputSize = inputSize;
+        OutputSize = outputSize;
+        Weight = new Parameter(prefix + "weight", init.Create(new[] { outputSize, inputSize }, inputSize, outputSize, dtype));
+        if (bias) Bias = new Parameter(prefix + "bias", init.Create(new[] { outputSize }, inputSize, outputSize, dtype));
+    }
+
+    public int InputSize { get; }
+    public int OutputSize { get; }
+    public Parameter Weight { get; }
+    public Parameter? Bias { get; }
+
+    public Parameter[] Parameters => Bias is null ? new[] { Weight } : new[] { Weight, Bias };
+
+    public Tensor Apply(Tensor x) => x.MatMul(Weight.Value, transposeOther: true, bias: Bias?.Value);
+}
+
+internal static class LayerChecks
+{
+    public static void Positive(int value, string name, string layer)
+    {
+        if (value < 1) throw new ArgumentOutOfRangeException(name, $"{layer}: {name} must be at least 1, got {value}");
+    }
+
+    public static void Probability(double p, string name, string layer)
+    {
+        if (!(p >= 0 && p <= 1)) throw new ArgumentOutOfRangeException(name, $"{layer}: {name} must be in [0, 1], got {p}");
+    }
+
+    public static string Shape(Tensor t) => Tensor.FormatShape(t.ShapeSpan);
+}
