@@ -116,12 +116,30 @@ public sealed partial class Model
 
     /// <summary>
     /// Whether the model is in training mode (the default). Setting it switches every
-    /// <see cref="ITrainingModeLayer"/> (dropout) in the model.
+    /// <see cref="ITrainingModeLayer"/> (dropout, batch norm, recurrent and attention dropout) in the model.
     /// </summary>
     public bool Training
     {
         get => _body.Training;
         set => _body.Training = value;
+    }
+
+    /// <summary>Switches the model to training mode (dropout drops, batch norm uses batch statistics), like PyTorch's <c>model.train()</c>; returns the model.</summary>
+    public Model Train()
+    {
+        Training = true;
+        return this;
+    }
+
+    /// <summary>
+    /// Switches the model to evaluation mode (no dropout, batch norm uses its running statistics), like PyTorch's
+    /// <c>model.eval()</c>; returns the model. <see cref="Predict"/>, <see cref="Evaluate"/> and <see cref="Accuracy"/>
+    /// evaluate in either mode without switching it.
+    /// </summary>
+    public Model Eval()
+    {
+        Training = false;
+        return this;
     }
 
     /// <summary>Runs the layers on <paramref name="input"/> and remembers the output for <see cref="Backward"/>.</summary>

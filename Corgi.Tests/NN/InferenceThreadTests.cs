@@ -34,3 +34,21 @@ public class InferenceThreadTests
         Assert.NotEqual(expected, model.Forward(x).ToArray());
     }
 }
+
+/// <summary>Model.Train() and Model.Eval() (PyTorch's model.train() / model.eval()).</summary>
+public class ModelModeTests
+{
+    [Fact]
+    public void TrainAndEval_SwitchEveryLayer()
+    {
+        var drop = new Dropout(0.5, seed: 1);
+        var bn = new BatchNorm1d(2);
+        var model = new Model(new ILayer[] { new Dense(2, 2, Initializer.He(seed: 2)), bn, drop }, new Sgd(0.1), Cost.Mse());
+        Assert.Same(model, model.Eval());
+        Assert.False(model.Training);
+        Assert.False(drop.Training);
+        Assert.False(bn.Training);
+        Assert.Same(model, model.Train());
+        Assert.True(drop.Training && bn.Training);
+    }
+}

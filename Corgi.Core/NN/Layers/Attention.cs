@@ -226,7 +226,7 @@ public sealed class MultiheadAttention : ITrainingModeLayer
         Tensor Heads(Tensor t, int len) => t.Reshape(n, len, h, hd).Transpose(1, 2);   // [N, H, len, hd]
         var mask = Mask(keyPaddingMask, attentionMask, n, l, s, w.DType);
         var (o, weights) = Attention.WithWeights(Heads(qp, l), Heads(kp, s), Heads(vp, s), mask, isCausal,
-            Training ? Dropout : 0, Training ? _random : null);
+            InferenceMode.Trains(Training) ? Dropout : 0, InferenceMode.Trains(Training) ? _random : null);
         var joined = o.Transpose(1, 2).Reshape(n, l, e);
         var output = joined.MatMul(OutProjWeight.Value, transposeOther: true, bias: OutProjBias?.Value);
         return new AttentionOutput(BatchFirst ? output : output.Transpose(0, 1), weights.Mean(1));
@@ -381,7 +381,7 @@ public sealed class TransformerEncoderLayer : ITrainingModeLayer
         return Norm2.Forward(y + Ff(y));
     }
 
-    private Tensor Drop(Tensor x) => Training && DropoutProbability > 0 ? x.Dropout(DropoutProbability, _random, true) : x;
+    private Tensor Drop(Tensor x) => InferenceMode.Trains(Training) && DropoutProbability > 0 ? x.Dropout(DropoutProbability, _random, true) : x;
 
     /// <inheritdoc/>
     public override string ToString() => $"TransformerEncoderLayer({ModelDim}, heads={SelfAttention.NumHeads}, {(NormFirst ? "pre" : "post")}-norm)";

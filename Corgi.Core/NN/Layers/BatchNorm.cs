@@ -106,17 +106,19 @@ public abstract class BatchNorm : ITrainingModeLayer
             throw new TensorShapeException($"{_name}: the input of shape {LayerChecks.Shape(input)} must be {Forms} with C = {NumFeatures}");
         var channelShape = GroupNorm.ChannelShape(input.Rank, NumFeatures);
         Tensor y;
-        if (Training || !TrackRunningStats)
+        // evaluation inside an InferenceMode scope (Model.Predict) whatever the flag says
+        bool training = InferenceMode.Trains(Training);
+        if (training || !TrackRunningStats)
         {
             int n = input.Count / NumFeatures;
-            if (n < 2 && Training)
+            if (n < 2 && training)
                 throw new TensorShapeException($"{_name}: training needs more than one value per channel, got an input of shape {LayerChecks.Shape(input)}");
             var dims = Enumerable.Range(0, input.Rank).Where(d => d != 1).ToArray();
             var mean = input.Mean(dims, keepDim: true);
             var centered = input - mean;
             var variance = centered.Square().Mean(dims, keepDim: true);
             y = centered / (variance + Eps).Sqrt();
-            if (Training && TrackRunningStats) UpdateRunningStatistics(mean, variance, n);
+            if (training && TrackRunningStats) UpdateRunningStatistics(mean, variance, n);
         }
         else
             y = (input - _runningMean.Reshape(channelShape)) / (_runningVar.Reshape(channelShape) + Eps).Sqrt();

@@ -368,7 +368,7 @@ public abstract class RecurrentLayer : ITrainingModeLayer
                 if (state is not null) cs[idx] = state;
             }
             layerInput = d == 1 ? outs[0] : Tensor.Concat(outs, 2);
-            if (Dropout > 0 && Training && l < NumLayers - 1) layerInput = layerInput.Dropout(Dropout, _random, true);
+            if (Dropout > 0 && InferenceMode.Trains(Training) && l < NumLayers - 1) layerInput = layerInput.Dropout(Dropout, _random, true);
         }
         var output = BatchFirst ? layerInput.Transpose(0, 1) : layerInput;
         return new RecurrentOutput(output, Tensor.Stack(hs, 0), lstm ? Tensor.Stack(cs, 0) : null);
