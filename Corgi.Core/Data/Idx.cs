@@ -68,10 +68,17 @@ public static class Idx
             count *= d;
             if (count > int.MaxValue) throw new InvalidDataException($"idx: '{name}' declares more than {int.MaxValue} values");
         }
-        var bytes = new byte[count * size];
-        int got = ReadAtMost(stream, bytes);
-        if (got < bytes.Length)
-            throw new InvalidDataException($"idx: '{name}' is truncated: shape {Tensor.FormatShape(shape)} needs {bytes.Length} data bytes but only {got} follow the header");
+        long needed = count * size;
+        if (needed > Array.MaxLength)
+            throw new InvalidDataException($"idx: '{name}' declares shape {Tensor.FormatShape(shape)}: {needed} data bytes, more than an array can hold");
+        // check the declared size against what is really there before allocating it: a 12-byte file must not
+        // allocate the 500 MB its header claims
+        if (stream.CanSeek && stream.Length - stream.Position < needed)
+            throw new InvalidDataException($"idx: '{name}' is truncated: shape {Tensor.FormatShape(shape)} needs {needed} data bytes but only {stream.Length - stream.Position} follow the header");
+        var bytes = stream.CanSeek ? new byte[needed] : ReadGrowing(stream, (int)needed);
+        int got = stream.CanSeek ? ReadAtMost(stream, bytes) : bytes.Length;
+        if (got < needed)
+            throw new InvalidDataException($"idx: '{name}' is truncated: shape {Tensor.FormatShape(shape)} needs {needed} data bytes but only {got} follow the header");
         var data = new double[count];
         for (int i = 0; i < data.Length; i++)
         {
@@ -102,5 +109,22 @@ public static class Idx
             total += n;
         }
         return total;
+    }
+
+    /// <summary>
+    /// Reads up to <paramref name="needed"/> bytes from a stream whose length is unknown (a gzip stream), in chunks,
+    /// so memory grows with the data actually present rather than with what a header claims.
+    /// </summary>
+    private static byte[] ReadGrowing(Stream stream, int needed)
+    {
+        var chunks = new MemoryStream();
+        var chunk = new byte[Math.Min(needed, 1 << 20)];
+        while (chunks.Length < needed)
+        {
+            int n = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, needed - chunks.Length));
+            if (n == 0) break;
+            chunks.Write(chunk, 0, n);
+        }
+        return chunks.ToArray();
     }
 }

@@ -93,13 +93,14 @@ internal readonly struct HardsigmoidFunction : IScalarFunction
     }
 }
 
-/// <summary>x relu6(x + 3) / 6: 0 below -3, x above 3, x (x + 3) / 6 between.</summary>
+/// <summary>x relu6(x + 3) / 6: 0 below -3, x above 3, x (x + 3) / 6 between (NaN at -inf, as PyTorch).</summary>
 internal readonly struct HardswishFunction : IScalarFunction
 {
     public static T Of<T>(T x) where T : IFloatingPointIeee754<T>
     {
         T three = ActivationKernels.Constant<T>(3);
-        return x <= -three ? T.Zero : x >= three ? x : x * (x + three) / ActivationKernels.Constant<T>(6);
+        // -inf gives -inf * 0 = NaN, as PyTorch's x * relu6(x + 3) / 6 does
+        return T.IsNegativeInfinity(x) ? T.NaN : x <= -three ? T.Zero : x >= three ? x : x * (x + three) / ActivationKernels.Constant<T>(6);
     }
 }
 

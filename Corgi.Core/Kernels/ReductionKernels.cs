@@ -73,7 +73,8 @@ internal static class ReductionKernels
 
     /// <summary>
     /// Softmax (or log-softmax) along the middle axis of [outer, size, inner], shifted by the maximum so
-    /// that large inputs (softmax of [1000, 1000]) neither overflow nor give NaN.
+    /// that large inputs (softmax of [1000, 1000]) neither overflow nor give NaN. A row holding +inf, or only
+    /// -inf, gives NaN throughout, as PyTorch does (the shift is inf - inf there).
     /// </summary>
     public static void SoftmaxAxis<T>(ReadOnlySpan<T> x, int outer, int size, int inner, bool log, Span<T> d)
         where T : IFloatingPointIeee754<T>
@@ -86,7 +87,6 @@ internal static class ReductionKernels
                 var dst = d.Slice(o * size, size);
                 if (size == 0) continue;
                 T m = TensorPrimitives.Max(src);
-                if (T.IsInfinity(m)) m = T.Zero;
                 TensorPrimitives.Subtract(src, m, dst);
                 if (log)
                 {
@@ -111,7 +111,6 @@ internal static class ReductionKernels
                 int b = o * size * inner + i;
                 T m = T.NegativeInfinity;
                 for (int j = 0; j < size; j++) m = T.Max(m, x[b + j * inner]);
-                if (T.IsInfinity(m)) m = T.Zero;
                 double sw = 0; // a wide accumulator, as above
                 for (int j = 0; j < size; j++) sw += double.CreateTruncating(T.Exp(x[b + j * inner] - m));
                 T s = T.CreateTruncating(sw);

@@ -30,3 +30,29 @@ public class CostNumericsTests
         Assert.InRange(got / Math.Exp(-20), 1 - 1e-7, 1 + 1e-7);
     }
 }
+
+/// <summary>Cross-entropies at saturation and with -inf logits, as PyTorch.</summary>
+public class CrossEntropyExtremesTests
+{
+    [Fact]
+    public void SoftmaxCrossEntropy_WithAMinusInfinityLogitOnAnotherClass_IsFinite()
+    {
+        // logits [0, 0, -inf], class 0: softmax = [1/2, 1/2, 0], loss = -ln(1/2) = ln 2; PyTorch gives the same
+        var logits = Tensor.Of(0.0, 0.0, double.NegativeInfinity).Reshape(1, 3).Tracked();
+        var loss = Cost.SoftmaxCrossEntropy().Compute(logits, Tensor.Of(0.0));
+        Assert.Equal(Math.Log(2), loss.Item(), 12);
+        loss.Backward();
+        // d/dlogits = softmax - onehot = [-1/2, 1/2, 0]
+        Assert.Equal(new[] { -0.5, 0.5, 0.0 }, logits.Gradient!.ToArray());
+    }
+
+    [Fact]
+    public void CrossEntropy_OfASaturatedSoftmax_IsFinite()
+    {
+        // softmax of logits [1000, 0] is [1, 0] (e^-1000 underflows); target [1, 0]: loss = -ln 1 = 0, not NaN
+        var p = Tensor.Of(1000.0, 0.0).Reshape(1, 2).Softmax();
+        Assert.Equal(0.0, p[0, 1]);
+        var loss = Cost.CrossEntropy().Compute(p, Tensor.Of(1.0, 0.0).Reshape(1, 2));
+        Assert.Equal(0.0, loss.Item());
+    }
+}

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using Corgi.NN;
 using Xunit;
 
@@ -13,6 +14,11 @@ namespace Corgi.Tests.Reliability;
 /// </summary>
 public class InvalidCallBattery
 {
+    // Exception types: TensorShapeException (an ArgumentException) for shapes that do not fit, ArgumentException for
+    // index tensors holding a bad value (the op, the position and the value are named), ArgumentOutOfRangeException
+    // for a scalar argument out of its range, InvalidOperationException for a state that forbids the call,
+    // InvalidDataException for bad files.
+
     /// <summary>One row: a description, the call, the exception type, and the message fragments.</summary>
     public sealed record Case(string Name, Action Call, Type Expected, string[] Fragments)
     {
@@ -162,6 +168,68 @@ public class InvalidCallBattery
         yield return C<ArgumentOutOfRangeException>("binary_cross_entropy: negative probability", () => _ = Cost.BinaryCrossEntropy().Compute(Tensor.Of(-0.1), Tensor.Of(1.0)), "binary_cross_entropy", "-0.1");
         yield return C<TensorShapeException>("binary_cross_entropy_with_logits: shapes differ", () => _ = Cost.BinaryCrossEntropyWithLogits().Compute(V3, M23), "binary_cross_entropy_with_logits", "[3]", "[2,3]");
         yield return C<ArgumentNullException>("cost: null output", () => _ = Cost.Mse().Compute(null!, V3), "output");
+
+        // ---- maths, activations, comparisons (issue 11)
+        yield return C<TensorShapeException>("atan2: shapes do not broadcast", () => _ = M23.Atan2(Tensor.Ones(2)), "atan2", "[2,3]", "[2]");
+        yield return C<TensorShapeException>("hypot: shapes do not broadcast", () => _ = M23.Hypot(Tensor.Ones(4)), "hypot", "[2,3]", "[4]");
+        yield return C<TensorShapeException>("lerp: weight does not broadcast", () => _ = M23.Lerp(M23, Tensor.Ones(2)), "[2]");
+        yield return C<TensorShapeException>("eq: shapes do not broadcast", () => _ = M23.Eq(Tensor.Ones(2)), "eq", "[2,3]", "[2]");
+        yield return C<TensorShapeException>("where: condition does not broadcast", () => _ = Tensor.Where(Tensor.Ones(4), M23, M23), "where", "[4]");
+        yield return C<TensorShapeException>("masked_fill: mask does not broadcast", () => _ = M23.MaskedFill(Tensor.Ones(2), 0), "masked_fill", "[2]");
+        yield return C<ArgumentOutOfRangeException>("var: bad dimension", () => _ = M23.Var(2), "var", "[2,3]");
+        yield return C<ArgumentOutOfRangeException>("cumsum: bad dimension", () => _ = M23.CumSum(2), "cumsum", "[2,3]");
+        yield return C<ArgumentOutOfRangeException>("topk: k larger than the dimension", () => _ = M23.TopK(4), "topk", "4");
+        yield return C<ArgumentOutOfRangeException>("topk: negative k", () => _ = M23.TopK(-1), "topk", "-1");
+        yield return C<ArgumentOutOfRangeException>("norm: negative p", () => _ = V3.Norm(-1), "norm", "-1");
+        yield return C<ArgumentOutOfRangeException>("softplus: zero beta", () => _ = V3.Softplus(0), "softplus", "0");
+
+        // ---- indexing and shapes (issue 11)
+        yield return C<ArgumentException>("gather: index out of range", () => _ = M23.Gather(1, Tensor.Of(0.0, 3.0).Reshape(2, 1)), "gather", "3");
+        yield return C<ArgumentException>("gather: fractional index", () => _ = M23.Gather(1, Tensor.Of(0.5, 1.0).Reshape(2, 1)), "gather", "0.5");
+        yield return C<ArgumentOutOfRangeException>("gather: bad dimension", () => _ = M23.Gather(2, M23), "gather", "[2,3]");
+        yield return C<ArgumentException>("scatter: index out of range", () => _ = M23.Scatter(1, Tensor.Of(5.0).Reshape(1, 1), 1.0), "scatter", "5");
+        yield return C<ArgumentException>("one_hot: class beyond the count", () => _ = Tensor.OneHot(Tensor.Of(0.0, 3.0), 3), "one_hot", "3");
+        yield return C<ArgumentException>("one_hot: negative class", () => _ = Tensor.OneHot(Tensor.Of(-1.0), 3), "one_hot", "-1");
+        yield return C<ArgumentOutOfRangeException>("slice: zero step", () => _ = M23.Slice(1, 0, 3, 0), "slice", "0");
+        yield return C<ArgumentOutOfRangeException>("split: zero size", () => _ = M23.Split(0, 1), "split", "0");
+        yield return C<TensorShapeException>("split: sizes do not add up", () => _ = M23.Split(new[] { 1, 1 }, 1), "split", "[2,3]");
+        yield return C<ArgumentOutOfRangeException>("chunk: zero chunks", () => _ = M23.Chunk(0), "chunk", "0");
+        yield return C<TensorShapeException>("pad: odd number of widths", () => _ = M23.Pad(new[] { 1 }), "pad");
+        yield return C<TensorShapeException>("pad: reflect wider than the dimension", () => _ = M23.Pad(new[] { 3, 3 }, PaddingMode.Reflect), "pad", "[2,3]");
+        yield return C<TensorShapeException>("repeat: negative count", () => _ = M23.Repeat(1, -1), "repeat", "-1");
+        yield return C<TensorShapeException>("repeat: fewer counts than dimensions", () => _ = M23.Repeat(2), "repeat", "[2,3]");
+        yield return C<TensorShapeException>("diagonal: same dimension twice", () => _ = M23.Diagonal(0, 1, 1), "diagonal");
+        yield return C<TensorShapeException>("unflatten: sizes do not multiply to the dimension", () => _ = M23.Unflatten(1, 2, 2), "unflatten", "[2,3]");
+        yield return C<ArgumentException>("movedim: repeated destination", () => _ = Tensor.Zeros(2, 3, 4).Movedim(new[] { 0, 1 }, new[] { 2, 2 }), "movedim");
+        yield return C<ArgumentException>("einsum: operand count differs", () => _ = Tensor.Einsum("ij,jk->ik", M23), "einsum", "ij,jk->ik");
+        yield return C<TensorShapeException>("einsum: rank differs from subscripts", () => _ = Tensor.Einsum("ijk->i", M23), "einsum", "ijk->i");
+        yield return C<TensorShapeException>("einsum: sizes of one letter differ", () => _ = Tensor.Einsum("ij,ij->i", M23, Tensor.Ones(3, 2)), "einsum");
+        yield return C<ArgumentException>("einsum: bad character", () => _ = Tensor.Einsum("i1->i", V3), "einsum", "i1->i");
+
+        // ---- convolution variants (issue 11)
+        yield return C<TensorShapeException>("conv1d: input not rank 3", () => _ = M23.Conv1d(Tensor.Ones(1, 2, 2)), "conv1d", "[2,3]");
+        yield return C<TensorShapeException>("conv2d: channels not divisible by groups", () => _ = Tensor.Zeros(1, 3, 4, 4).Conv2d(Tensor.Zeros(2, 1, 2, 2), null, 1, 0, 1, 2), "conv2d", "groups");
+        yield return C<ArgumentOutOfRangeException>("conv2d: zero dilation", () => _ = Img.Conv2d(Tensor.Zeros(3, 2, 2, 2), null, 1, 0, 0), "conv2d", "dilation");
+        yield return C<ArgumentOutOfRangeException>("conv_transpose2d: output padding not below the stride", () => _ = Img.ConvTranspose2d(Tensor.Zeros(2, 3, 2, 2), stride: 2, outputPadding: 2), "conv_transpose2d", "output");
+        yield return C<ArgumentOutOfRangeException>("adaptive_avg_pool2d: zero output", () => _ = Img.AdaptiveAvgPool2d(0, 2), "adaptive_avg_pool2d", "0");
+        yield return C<ArgumentOutOfRangeException>("upsample_nearest2d: zero factor", () => _ = Img.UpsampleNearest2d(0), "upsample_nearest2d", "0");
+
+        // ---- layers (issue 12) and training (issue 13)
+        yield return C<TensorShapeException>("layer_norm: last dimension differs", () => _ = new LayerNorm(4).Forward(M23), "layer_norm", "[2,3]");
+        yield return C<TensorShapeException>("batch_norm1d: channels differ", () => _ = new BatchNorm1d(4).Forward(M23), "[2,3]");
+        yield return C<ArgumentException>("embedding: index beyond the table", () => _ = new Embedding(3, 2).Forward(Tensor.Of(0.0, 3.0)), "embedding", "3");
+        yield return C<ArgumentOutOfRangeException>("embedding: zero rows", () => _ = new Embedding(0, 2), "embedding", "0");
+        yield return C<TensorShapeException>("lstm: input size differs", () => _ = new Lstm(4, 3).Forward(Tensor.Zeros(5, 2, 3)), "lstm", "[5,2,3]");
+        yield return C<ArgumentOutOfRangeException>("multihead_attention: width not divisible by heads", () => _ = new MultiheadAttention(6, 4), "multihead_attention", "6", "4");
+        yield return C<ArgumentOutOfRangeException>("data_loader: zero batch size", () => _ = new Corgi.Data.DataLoader(Corgi.Data.Dataset.FromTensors(M23, V3.Narrow(0, 0, 2)), 0), "batch", "0");
+        yield return C<FileNotFoundException>("csv: missing file", () => _ = Corgi.Data.Csv.Load(Path.Combine(Path.GetTempPath(), "corgi-missing-" + Guid.NewGuid().ToString("N") + ".csv"), new Corgi.Data.CsvOptions { LabelColumn = "y" }), "corgi-missing-");
+        yield return C<FileNotFoundException>("checkpoint: missing file", () => _ = Corgi.IO.Checkpoint.Load(Path.Combine(Path.GetTempPath(), "corgi-missing.ckpt"),
+            new Model(new ILayer[] { new Dense(2, 1) }, new Sgd(0.1), Cost.Mse())), "corgi-missing.ckpt");
+
+        // ---- files: IDX headers checked against the real length before allocating (issue 15)
+        yield return C<InvalidDataException>("idx: header declares 500 MB in a 12-byte file", () => _ = Corgi.Data.Idx.Read(new MemoryStream(new byte[] { 0, 0, 8, 2, 0, 0, 0x5D, 0xC0, 0, 0, 0x5D, 0xC0 })), "idx", "truncated", "[24000,24000]");
+        yield return C<InvalidDataException>("idx: 2^30 doubles, more than an array can hold", () => _ = Corgi.Data.Idx.Read(new MemoryStream(new byte[] { 0, 0, 0x0E, 1, 0x40, 0, 0, 0 })), "idx", "[1073741824]");
+        yield return C<InvalidDataException>("idx: unknown type code", () => _ = Corgi.Data.Idx.Read(new MemoryStream(new byte[] { 0, 0, 7, 1 })), "idx", "0x07");
     }
 
     /// <summary>The rows as xunit theory data.</summary>
@@ -186,6 +254,6 @@ public class InvalidCallBattery
     {
         int n = 0;
         foreach (var _ in Cases()) n++;
-        Assert.True(n >= 100, $"{n} rows");
+        Assert.True(n >= 150, $"{n} rows");
     }
 }
