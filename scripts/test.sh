@@ -42,6 +42,14 @@ if [ "$status" -eq 0 ]; then
     else line="Failed!  - Failed: 1, Passed: 0 (examples/Tabular $args)"; status=1; fi
     echo "$line" >> "$log"; echo "$line" >> "$first"
   done
+  # The layer examples: a CNN with batch norm judged in evaluation mode, an LSTM that adds numbers digit by
+  # digit, and a causal character transformer trained on docs/*.md; each exits 1 when it misses its bound.
+  for example in CnnBatchNorm LstmAddition CharTransformer; do
+    echo "== examples/$example"
+    if dotnet run -c Release --no-build --project examples/$example; then line="Passed!  - Failed: 0, Passed: 1 (examples/$example)"
+    else line="Failed!  - Failed: 1, Passed: 0 (examples/$example)"; status=1; fi
+    echo "$line" >> "$log"; echo "$line" >> "$first"
+  done
   if [ -x scripts/run-fsx-examples.sh ] || [ -f scripts/run-fsx-examples.sh ]; then
     echo "== F# example scripts"
     if bash scripts/run-fsx-examples.sh; then line="Passed!  - Failed: 0, Passed: 1 (F# example scripts)"
