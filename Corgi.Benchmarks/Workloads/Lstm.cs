@@ -1,0 +1,48 @@
+using System;
+using System.Globalization;
+using Corgi.NN;
+
+namespace Corgi.Benchmarks.Workloads;
+
+/// <summary>
+/// W7: one training step of a one-layer LSTM (float32, batch 32, sequence 50, input 32, hidden 128) followed by a
+/// dense 128 -> 10 on the last hidden state, softmax cross-entropy averaged over the batch, Adam lr 1e-3. N = 20.
+/// </summary>
+internal static class Lstm
+{
+    private const int Batch = 32, Sequence = 50, Inputs = 32, Hidden = 128, Classes = 10, N = 20;
+
+    /// <summary>The row of ctx's dtype.</summary>
+    public static void Run(RunContext ctx)
+    {
+        using var dtype = ctx.UseDType();
+        var random = new Random(7);
+        var x = Tensor.RandomNormal(new[] { Sequence, Batch, Inputs }, random);
+        var oneHot = new double[Batch * Classes];
+        for (int i = 0; i < Batch; i++) oneHot[i * Classes + random.Next(Classes)] = 1.0;
+        var targets = Tensor.FromArray(new[] { Batch, Classes }, oneHot, ctx.DType);
+        var lstm = new NN.Lstm(Inputs, Hidden, dtype: ctx.DType);
+        var dense = new Dense(Hidden, Classes);
+        var parameters = new System.Collections.Generic.List<Parameter>(lstm.Parameters);
+        parameters.AddRange(dense.Parameters);
+        var adam = new Adam(1e-3);
+        double firstLoss = double.NaN, lastLoss = double.NaN;
+        void Step()
+        {
+            var last = lstm.Forward(x, null, null).Hidden.Reshape(Batch, Hidden);   // h_L of the one layer
+            var logits = dense.Forward(last);
+            var loss = logits.LogSoftmax().Mul(targets).Sum().Mul(Tensor.Scalar(-1.0 / Batch, ctx.DType));
+            loss.Backward();
+            lastLoss = loss.Item();
+            if (double.IsNaN(firstLoss)) firstLoss = lastLoss;
+            adam.Update(parameters);
+        }
+
+        double ms = ctx.MedianMsPerStep(N, Step);
+        Report.Line("W7", ctx.DTypeName, ctx.Threads, ms,
+            "Lstm(32, 128) over 50 steps x 32, Dense 128->10 on h_L, softmax cross-entropy, Adam 1e-3; " + ProviderInfo.Note() + "; "
+            + ctx.AllocationNote() + "; loss " + firstLoss.ToString("F4", CultureInfo.InvariantCulture) + " -> "
+            + lastLoss.ToString("F4", CultureInfo.InvariantCulture),
+            ("bytes_per_step", ctx.LastAllocation.Bytes));
+    }
+}
