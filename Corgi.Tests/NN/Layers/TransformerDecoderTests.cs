@@ -104,6 +104,32 @@ public class TransformerDecoderTests
         Close(expected.ToArray(), dec.Forward(tgt, memory, memoryKeyPaddingMask: memPad, tgtIsCausal: true), 1e-12);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void MatchesPyTorch(bool normFirst)
+    {
+        // torch.nn.TransformerDecoderLayer(4, 2, 3, dropout=0.0, batch_first=True, norm_first=...) in float64 (PyTorch 1.13),
+        // named_parameters filled in order with 0.5 sin(0.7 k + 0.3), tgt[i] = cos(0.9 i) [2, 3, 4], memory[i] = sin(1.3 i + 0.1)
+        // [2, 2, 4], tgt_mask = the causal mask
+        var expected = normFirst
+            ? new double[] { -0.294120533613805, 0.825894320454967, -1.04604047335573, -1.28309624464437, -2.41181359242119, 0.110025037770661, -0.169098874728668, 0.542903225157084, -0.799985418657412, 0.0484991748232969, -1.76851608371696, -1.2833458959097, -1.83202752180614, 1.10009475022279, 0.0514965121999574, 0.257077802483641, -1.86616528498947, -0.449688829996288, -1.84394771339698, -0.549009851215187, -0.858470761318525, 1.40000752498971, -0.384910895326408, -0.573336140309735 }
+            : new double[] { -0.692877805745898, -0.318719163303056, -0.0432245394641023, -0.253388409852815, -0.706012104502029, -0.216505349618708, -0.099543862068605, -0.259818529110748, -0.694691911929871, -0.320848173112685, -0.0520209936009921, -0.248128046757394, -0.704382982422991, -0.221717333544626, -0.0908334221392571, -0.262348676839527, -0.713641888456419, -0.165389548794662, -0.158445823808506, -0.250174336216056, -0.70068946447877, -0.255433914141796, -0.0712601486367911, -0.260275123169314 };
+        var dec = new TransformerDecoderLayer(4, 2, 3, dropout: 0, batchFirst: true, normFirst: normFirst, random: new Random(1));
+        int k = 0;
+        foreach (var p in dec.Parameters)
+        {
+            var v = new double[p.Value.Count];
+            for (int i = 0; i < v.Length; i++) v[i] = 0.5 * Math.Sin(0.7 * (k + i) + 0.3);
+            k += v.Length;
+            p.Value = Tensor.FromArray(p.Shape, v, DType.Float64);
+        }
+        var tgt = Tensor.FromArray(new[] { 2, 3, 4 }, Enumerable.Range(0, 24).Select(i => Math.Cos(0.9 * i)).ToArray(), DType.Float64);
+        var memory = Tensor.FromArray(new[] { 2, 2, 4 }, Enumerable.Range(0, 16).Select(i => Math.Sin(1.3 * i + 0.1)).ToArray(), DType.Float64);
+        Close(expected, dec.Forward(tgt, memory, tgtMask: Attention.CausalMask(3, 3, DType.Float64)), 1e-10);
+        Close(expected, dec.Forward(tgt, memory, tgtIsCausal: true), 1e-10);
+    }
+
     [Fact]
     public void ParametersInPyTorchsOrderAndDropoutObeysTheTrainingFlag()
     {
