@@ -28,7 +28,7 @@ import time
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("workloads", nargs="+", help="W1 W2 W3 W3L W4 W5")
+    p.add_argument("workloads", nargs="+", help="W1 W2 W3 W3L W4 W5 W6 W7")
     p.add_argument("--threads", default="1", help="comma-separated thread counts (default 1)")
     p.add_argument("--dtype", default="float64,float32", help="comma-separated dtypes (default float64,float32; W2 is float64 only)")
     p.add_argument("--reps", type=int, default=5, help="repetitions of N steps (default 5)")
@@ -280,7 +280,60 @@ def w5(threads):
              gflops=2.0 * n ** 3 / (ms * 1e6))
 
 
-WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W3L": w3l, "W4": w4, "W5": w5}
+# ---------------------------------------------------------------- W6: pre-norm transformer encoder layer (float32)
+
+def w6(threads):
+    for dtype, name in dtypes():
+        torch.manual_seed(6)
+        gen = torch.Generator().manual_seed(6)
+        x = torch.randn(32, 64, 128, generator=gen, dtype=dtype)
+        layer = torch.nn.TransformerEncoderLayer(128, 4, 512, dropout=0.0, activation="gelu", batch_first=True,
+                                                 norm_first=True).to(dtype)
+        layer.train()
+        opt = torch.optim.Adam(layer.parameters(), lr=1e-3)
+        losses = []
+
+        def step():
+            opt.zero_grad(set_to_none=True)
+            loss = layer(x).mean()
+            loss.backward()
+            losses.append(loss.item())
+            opt.step()
+
+        ms = median_ms_per_step(20, step)
+        line("W6", name, threads, ms,
+             f"nn.TransformerEncoderLayer(128, 4, 512, gelu, norm_first, batch_first) 32x64, mean loss, Adam 1e-3; {backend_note()}; "
+             f"loss {losses[0]:.5f} -> {losses[-1]:.5f}")
+
+
+# ---------------------------------------------------------------- W7: one-layer LSTM + dense on h_L (float32)
+
+def w7(threads):
+    for dtype, name in dtypes():
+        torch.manual_seed(7)
+        gen = torch.Generator().manual_seed(7)
+        x = torch.randn(50, 32, 32, generator=gen, dtype=dtype)
+        y = torch.randint(0, 10, (32,), generator=gen)
+        lstm = torch.nn.LSTM(32, 128).to(dtype)
+        dense = torch.nn.Linear(128, 10).to(dtype)
+        opt = torch.optim.Adam(list(lstm.parameters()) + list(dense.parameters()), lr=1e-3)
+        losses = []
+
+        def step():
+            opt.zero_grad(set_to_none=True)
+            _, (h, _) = lstm(x)
+            loss = F.cross_entropy(dense(h[-1]), y)
+            loss.backward()
+            losses.append(loss.item())
+            opt.step()
+
+        ms = median_ms_per_step(20, step)
+        line("W7", name, threads, ms,
+             f"nn.LSTM(32, 128) over 50 steps x 32, Linear 128->10 on h_L, cross_entropy, Adam 1e-3; {backend_note()}; "
+             f"loss {losses[0]:.4f} -> {losses[-1]:.4f}")
+
+
+WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W3L": w3l, "W4": w4, "W5": w5, "W6": w6, "W7": w7}
 
 
 def main():
