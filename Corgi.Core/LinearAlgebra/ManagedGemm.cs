@@ -41,6 +41,18 @@ internal static unsafe class ManagedGemm
     /// <summary>Rows of op(A) packed at a time (a multiple of both tile heights, 12 and 6); <c>CORGI_GEMM_MC</c> overrides it, for tuning.</summary>
     internal static readonly int MC = Setting("CORGI_GEMM_MC", 192, 12);
 
+    /// <summary>
+    /// Products with at most this many columns read full panels of op(A) in place instead of packing them
+    /// (each panel serves only ceil(n / NR) tiles); <c>CORGI_GEMM_DIRECT_A</c> overrides it, for tuning.
+    /// </summary>
+    internal static readonly int DirectA = Setting("CORGI_GEMM_DIRECT_A", 128, 0);
+
+    /// <summary>
+    /// Products with at most this many columns read full panels of an untransposed B in place instead of packing
+    /// them; <c>CORGI_GEMM_DIRECT_B</c> overrides it, for tuning.
+    /// </summary>
+    internal static readonly int DirectB = Setting("CORGI_GEMM_DIRECT_B", 0, 0);
+
     /// <summary>Columns of op(B) packed at a time (a multiple of every tile width).</summary>
     internal const int NC = 2048;
 
@@ -96,7 +108,7 @@ internal static unsafe class ManagedGemm
     }
 
     private static int Setting(string name, int value, int multiple) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), out int v) && v >= multiple ? v / multiple * multiple : value;
+        int.TryParse(Environment.GetEnvironmentVariable(name), out int v) && v >= Math.Max(multiple, 0) ? v / Math.Max(multiple, 1) * Math.Max(multiple, 1) : value;
 
     private static int DefaultVectorBits()
     {
@@ -220,7 +232,10 @@ internal static unsafe class ManagedGemm
         T* packA = PackBuffers<T>.A(MC * KC);
         T* packB = PackBuffers<T>.B(KC * Math.Min(NC, RoundUp(p.N, nr)));
         T* edge = stackalloc T[12 * 2 * 64 / sizeof(T)];
-        bool directB = !p.TransB && p.M <= 2 * mr;
+        bool directB = !p.TransB && (p.M <= 2 * mr || p.N <= DirectB);
+        // A small product's A panels serve few B panels (ceil(n / NR)): read in place, not packed.
+        bool directA = p.N <= DirectA;
+        nint rsa = p.TransA ? 1 : p.Lda, csa = p.TransA ? p.Lda : 1;
         for (int jc = 0; jc < p.N; jc += NC)
         {
             int nc = Math.Min(NC, p.N - jc);
@@ -238,7 +253,9 @@ internal static unsafe class ManagedGemm
                 for (int ic = 0; ic < p.M; ic += MC)
                 {
                     int mc = Math.Min(MC, p.M - ic);
-                    PackA(p.TransA, p.A, p.Lda, ic, mc, pc, kc, packA, mr);
+                    // Full A panels read in place (small products); the rest, with a bottom-edge panel, packed.
+                    int direct = directA ? mc / mr * mr : 0;
+                    if (direct < mc) PackA(p.TransA, p.A, p.Lda, ic + direct, mc - direct, pc, kc, packA, mr);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
@@ -249,8 +266,24 @@ internal static unsafe class ManagedGemm
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int rows = Math.Min(mr, mc - ir);
-                            ref T a = ref Unsafe.AsRef<T>(packA + (nint)ir * kc);
                             T* cTile = c + ir * p.Ldc;
+                            if (ir < direct)
+                            {
+                                ref T ad = ref Unsafe.AsRef<T>(p.TransA ? p.A + pc * p.Lda + ic + ir : p.A + (ic + ir) * p.Lda + pc);
+                                if (cols == nr)
+                                {
+                                    GemmMicroKernels.TileStrided<T, TV, TOps>(kc, ref ad, rsa, csa, ref b, ldb, ref Unsafe.AsRef<T>(cTile), p.Ldc, p.Alpha, beta, mode, rows);
+                                }
+                                else
+                                {
+                                    GemmMicroKernels.TileStrided<T, TV, TOps>(kc, ref ad, rsa, csa, ref b, ldb, ref Unsafe.AsRef<T>(edge), nr, T.One, T.Zero, GemmMicroKernels.Overwrite, rows);
+                                    MergeEdge(edge, nr, cTile, p.Ldc, rows, cols, p.Alpha, beta, mode);
+                                }
+
+                                continue;
+                            }
+
+                            ref T a = ref Unsafe.AsRef<T>(packA + (nint)(ir - direct) * kc);
                             bool half = rows <= mr / 2 && mr == 12;
                             if (cols == nr)
                             {
