@@ -43,15 +43,16 @@ internal static unsafe class ManagedGemm
 
     /// <summary>
     /// Products with at most this many columns read full panels of op(A) in place instead of packing them
-    /// (each panel serves only ceil(n / NR) tiles); <c>CORGI_GEMM_DIRECT_A</c> overrides it, for tuning.
+    /// (each panel serves only ceil(n / NR) tiles); <c>CORGI_GEMM_DIRECT_A</c> overrides it, and tests set it
+    /// (0: always pack, <see cref="int.MaxValue"/>: never) to run both paths.
     /// </summary>
-    internal static readonly int DirectA = Setting("CORGI_GEMM_DIRECT_A", 128, 0);
+    internal static int DirectA { get; set; } = Setting("CORGI_GEMM_DIRECT_A", 256, 0);
 
     /// <summary>
     /// Products with at most this many columns read full panels of an untransposed B in place instead of packing
-    /// them; <c>CORGI_GEMM_DIRECT_B</c> overrides it, for tuning.
+    /// them (besides products of at most two tiles' rows, which always do); <c>CORGI_GEMM_DIRECT_B</c> overrides it, and tests set it.
     /// </summary>
-    internal static readonly int DirectB = Setting("CORGI_GEMM_DIRECT_B", 0, 0);
+    internal static int DirectB { get; set; } = Setting("CORGI_GEMM_DIRECT_B", 256, 0);
 
     /// <summary>Columns of op(B) packed at a time (a multiple of every tile width).</summary>
     internal const int NC = 2048;
