@@ -27,6 +27,10 @@ namespace Corgi.LinearAlgebra;
 /// 12-row tiling, they run the 6-row kernel), a right-edge tile runs the same kernel into a small buffer whose
 /// valid part is then copied. KC = 256 keeps the B micro-panel (KC x NR: 32 KB with AVX-512, 16 KB with AVX2)
 /// in L1 and MC = 192 the A block (384 KB of doubles) in L2; NC = 2048 bounds the packed B block (4 MB).
+/// Small products skip packing where it cannot pay: with at most <see cref="DirectA"/> (256) columns the full
+/// panels of op(A) are read in place by strided micro-kernels (each panel serves only ceil(n / NR) tiles), and
+/// with at most <see cref="DirectB"/> (256) columns so are the full panels of an untransposed B; only the edge
+/// panels are packed (zero padding). A transposed float B is packed by 8 x 8 register transposes.
 /// Very thin products (a·bᵀ with at most 16 columns, an inner dimension of at most 16) never come here:
 /// <see cref="Gemm"/> gives them to the skinny kernels, which need no packing.</para>
 /// <para>Threads: <see cref="Blas.Threads"/> (Math.NET's <c>Control.MaxDegreeOfParallelism</c>). Products
