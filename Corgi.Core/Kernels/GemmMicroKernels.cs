@@ -147,6 +147,19 @@ internal static class GemmMicroKernels
         where T : unmanaged where TOps : struct, IGemmVector<TV, T>
         => Kernel6<T, TV, TOps>(kc, ref a, ref b, ldb, ref c, ldc, alpha, beta, mode, rows);
 
+    /// <summary>
+    /// <see cref="Tile{T, TV, TOps}"/> with op(A) read in place instead of packed: element (i, p) of the tile's
+    /// rows at <c>a[i · rsa + p · csa]</c>; all <c>TOps.Rows</c> rows must exist (the bottom-edge tile is packed).
+    /// For small products, whose A panels serve too few B panels to repay packing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void TileStrided<T, TV, TOps>(int kc, ref T a, nint rsa, nint csa, ref T b, nint ldb, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
+        where T : unmanaged where TOps : struct, IGemmVector<TV, T>
+    {
+        if (TOps.Rows == 12) Kernel12Strided<T, TV, TOps>(kc, ref a, rsa, csa, ref b, ldb, ref c, ldc, alpha, beta, mode, rows);
+        else Kernel6Strided<T, TV, TOps>(kc, ref a, rsa, csa, ref b, ldb, ref c, ldc, alpha, beta, mode, rows);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update<T, TV, TOps>(ref T c, TV x, TV y, TV alpha, TV beta, int mode)
         where T : unmanaged where TOps : struct, IGemmVector<TV, T>
@@ -233,6 +246,82 @@ internal static class GemmMicroKernels
             TV a4 = TOps.Splat(Unsafe.Add(ref a, 4)); c4x = TOps.Fma(a4, bx, c4x); c4y = TOps.Fma(a4, by, c4y);
             TV a5 = TOps.Splat(Unsafe.Add(ref a, 5)); c5x = TOps.Fma(a5, bx, c5x); c5y = TOps.Fma(a5, by, c5y);
             a = ref Unsafe.Add(ref a, 6);
+            b = ref Unsafe.Add(ref b, ldb);
+        }
+
+        TV va = TOps.Splat(alpha), vb = TOps.Splat(beta);
+        Update<T, TV, TOps>(ref c, c0x, c0y, va, vb, mode);
+        if (rows > 1) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 1 * ldc), c1x, c1y, va, vb, mode);
+        if (rows > 2) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 2 * ldc), c2x, c2y, va, vb, mode);
+        if (rows > 3) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 3 * ldc), c3x, c3y, va, vb, mode);
+        if (rows > 4) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 4 * ldc), c4x, c4y, va, vb, mode);
+        if (rows > 5) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 5 * ldc), c5x, c5y, va, vb, mode);
+    }
+
+    /// <summary>
+    /// <see cref="Kernel12{T, TV, TOps}"/> reading op(A) in place: element (i, p) of the tile's rows is
+    /// <c>a[i · rsa + p · csa]</c> (rsa = lda, csa = 1 for an untransposed A; rsa = 1, csa = lda for a transposed one).
+    /// All 12 rows must exist.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel12Strided<T, TV, TOps>(int kc, ref T a, nint rsa, nint csa, ref T b, nint ldb, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
+        where T : unmanaged where TOps : struct, IGemmVector<TV, T>
+    {
+        nint w = TOps.Count;
+        TV c0x = TOps.Zero, c0y = TOps.Zero, c1x = TOps.Zero, c1y = TOps.Zero, c2x = TOps.Zero, c2y = TOps.Zero, c3x = TOps.Zero, c3y = TOps.Zero, c4x = TOps.Zero, c4y = TOps.Zero, c5x = TOps.Zero, c5y = TOps.Zero, c6x = TOps.Zero, c6y = TOps.Zero, c7x = TOps.Zero, c7y = TOps.Zero, c8x = TOps.Zero, c8y = TOps.Zero, c9x = TOps.Zero, c9y = TOps.Zero, c10x = TOps.Zero, c10y = TOps.Zero, c11x = TOps.Zero, c11y = TOps.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            TV bx = TOps.Load(ref b), by = TOps.Load(ref Unsafe.Add(ref b, w));
+            TV a0 = TOps.Splat(a); c0x = TOps.Fma(a0, bx, c0x); c0y = TOps.Fma(a0, by, c0y);
+            TV a1 = TOps.Splat(Unsafe.Add(ref a, 1 * rsa)); c1x = TOps.Fma(a1, bx, c1x); c1y = TOps.Fma(a1, by, c1y);
+            TV a2 = TOps.Splat(Unsafe.Add(ref a, 2 * rsa)); c2x = TOps.Fma(a2, bx, c2x); c2y = TOps.Fma(a2, by, c2y);
+            TV a3 = TOps.Splat(Unsafe.Add(ref a, 3 * rsa)); c3x = TOps.Fma(a3, bx, c3x); c3y = TOps.Fma(a3, by, c3y);
+            TV a4 = TOps.Splat(Unsafe.Add(ref a, 4 * rsa)); c4x = TOps.Fma(a4, bx, c4x); c4y = TOps.Fma(a4, by, c4y);
+            TV a5 = TOps.Splat(Unsafe.Add(ref a, 5 * rsa)); c5x = TOps.Fma(a5, bx, c5x); c5y = TOps.Fma(a5, by, c5y);
+            TV a6 = TOps.Splat(Unsafe.Add(ref a, 6 * rsa)); c6x = TOps.Fma(a6, bx, c6x); c6y = TOps.Fma(a6, by, c6y);
+            TV a7 = TOps.Splat(Unsafe.Add(ref a, 7 * rsa)); c7x = TOps.Fma(a7, bx, c7x); c7y = TOps.Fma(a7, by, c7y);
+            TV a8 = TOps.Splat(Unsafe.Add(ref a, 8 * rsa)); c8x = TOps.Fma(a8, bx, c8x); c8y = TOps.Fma(a8, by, c8y);
+            TV a9 = TOps.Splat(Unsafe.Add(ref a, 9 * rsa)); c9x = TOps.Fma(a9, bx, c9x); c9y = TOps.Fma(a9, by, c9y);
+            TV a10 = TOps.Splat(Unsafe.Add(ref a, 10 * rsa)); c10x = TOps.Fma(a10, bx, c10x); c10y = TOps.Fma(a10, by, c10y);
+            TV a11 = TOps.Splat(Unsafe.Add(ref a, 11 * rsa)); c11x = TOps.Fma(a11, bx, c11x); c11y = TOps.Fma(a11, by, c11y);
+            a = ref Unsafe.Add(ref a, csa);
+            b = ref Unsafe.Add(ref b, ldb);
+        }
+
+        TV va = TOps.Splat(alpha), vb = TOps.Splat(beta);
+        Update<T, TV, TOps>(ref c, c0x, c0y, va, vb, mode);
+        if (rows > 1) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 1 * ldc), c1x, c1y, va, vb, mode);
+        if (rows > 2) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 2 * ldc), c2x, c2y, va, vb, mode);
+        if (rows > 3) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 3 * ldc), c3x, c3y, va, vb, mode);
+        if (rows > 4) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 4 * ldc), c4x, c4y, va, vb, mode);
+        if (rows > 5) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 5 * ldc), c5x, c5y, va, vb, mode);
+        if (rows > 6) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 6 * ldc), c6x, c6y, va, vb, mode);
+        if (rows > 7) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 7 * ldc), c7x, c7y, va, vb, mode);
+        if (rows > 8) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 8 * ldc), c8x, c8y, va, vb, mode);
+        if (rows > 9) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 9 * ldc), c9x, c9y, va, vb, mode);
+        if (rows > 10) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 10 * ldc), c10x, c10y, va, vb, mode);
+        if (rows > 11) Update<T, TV, TOps>(ref Unsafe.Add(ref c, 11 * ldc), c11x, c11y, va, vb, mode);
+    }
+
+    /// <summary>
+    /// <see cref="Kernel6{T, TV, TOps}"/> reading op(A) in place, element (i, p) at <c>a[i · rsa + p · csa]</c>. All 6 rows must exist.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6Strided<T, TV, TOps>(int kc, ref T a, nint rsa, nint csa, ref T b, nint ldb, ref T c, nint ldc, T alpha, T beta, int mode, int rows)
+        where T : unmanaged where TOps : struct, IGemmVector<TV, T>
+    {
+        nint w = TOps.Count;
+        TV c0x = TOps.Zero, c0y = TOps.Zero, c1x = TOps.Zero, c1y = TOps.Zero, c2x = TOps.Zero, c2y = TOps.Zero, c3x = TOps.Zero, c3y = TOps.Zero, c4x = TOps.Zero, c4y = TOps.Zero, c5x = TOps.Zero, c5y = TOps.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            TV bx = TOps.Load(ref b), by = TOps.Load(ref Unsafe.Add(ref b, w));
+            TV a0 = TOps.Splat(a); c0x = TOps.Fma(a0, bx, c0x); c0y = TOps.Fma(a0, by, c0y);
+            TV a1 = TOps.Splat(Unsafe.Add(ref a, 1 * rsa)); c1x = TOps.Fma(a1, bx, c1x); c1y = TOps.Fma(a1, by, c1y);
+            TV a2 = TOps.Splat(Unsafe.Add(ref a, 2 * rsa)); c2x = TOps.Fma(a2, bx, c2x); c2y = TOps.Fma(a2, by, c2y);
+            TV a3 = TOps.Splat(Unsafe.Add(ref a, 3 * rsa)); c3x = TOps.Fma(a3, bx, c3x); c3y = TOps.Fma(a3, by, c3y);
+            TV a4 = TOps.Splat(Unsafe.Add(ref a, 4 * rsa)); c4x = TOps.Fma(a4, bx, c4x); c4y = TOps.Fma(a4, by, c4y);
+            TV a5 = TOps.Splat(Unsafe.Add(ref a, 5 * rsa)); c5x = TOps.Fma(a5, bx, c5x); c5y = TOps.Fma(a5, by, c5y);
+            a = ref Unsafe.Add(ref a, csa);
             b = ref Unsafe.Add(ref b, ldb);
         }
 

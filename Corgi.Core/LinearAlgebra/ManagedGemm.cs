@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Threading.Tasks;
 using Corgi.Kernels;
 
@@ -26,6 +27,10 @@ namespace Corgi.LinearAlgebra;
 /// 12-row tiling, they run the 6-row kernel), a right-edge tile runs the same kernel into a small buffer whose
 /// valid part is then copied. KC = 256 keeps the B micro-panel (KC x NR: 32 KB with AVX-512, 16 KB with AVX2)
 /// in L1 and MC = 192 the A block (384 KB of doubles) in L2; NC = 2048 bounds the packed B block (4 MB).
+/// Small products skip packing where it cannot pay: with at most <see cref="DirectA"/> (256) columns the full
+/// panels of op(A) are read in place by strided micro-kernels (each panel serves only ceil(n / NR) tiles), and
+/// with at most <see cref="DirectB"/> (256) columns so are the full panels of an untransposed B; only the edge
+/// panels are packed (zero padding). A transposed float B is packed by 8 x 8 register transposes.
 /// Very thin products (a·bᵀ with at most 16 columns, an inner dimension of at most 16) never come here:
 /// <see cref="Gemm"/> gives them to the skinny kernels, which need no packing.</para>
 /// <para>Threads: <see cref="Blas.Threads"/> (Math.NET's <c>Control.MaxDegreeOfParallelism</c>). Products
@@ -40,6 +45,19 @@ internal static unsafe class ManagedGemm
 
     /// <summary>Rows of op(A) packed at a time (a multiple of both tile heights, 12 and 6); <c>CORGI_GEMM_MC</c> overrides it, for tuning.</summary>
     internal static readonly int MC = Setting("CORGI_GEMM_MC", 192, 12);
+
+    /// <summary>
+    /// Products with at most this many columns read full panels of op(A) in place instead of packing them
+    /// (each panel serves only ceil(n / NR) tiles); <c>CORGI_GEMM_DIRECT_A</c> overrides it, and tests set it
+    /// (0: always pack, <see cref="int.MaxValue"/>: never) to run both paths.
+    /// </summary>
+    internal static int DirectA { get; set; } = Setting("CORGI_GEMM_DIRECT_A", 256, 0);
+
+    /// <summary>
+    /// Products with at most this many columns read full panels of an untransposed B in place instead of packing
+    /// them (besides products of at most two tiles' rows, which always do); <c>CORGI_GEMM_DIRECT_B</c> overrides it, and tests set it.
+    /// </summary>
+    internal static int DirectB { get; set; } = Setting("CORGI_GEMM_DIRECT_B", 256, 0);
 
     /// <summary>Columns of op(B) packed at a time (a multiple of every tile width).</summary>
     internal const int NC = 2048;
@@ -96,7 +114,7 @@ internal static unsafe class ManagedGemm
     }
 
     private static int Setting(string name, int value, int multiple) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), out int v) && v >= multiple ? v / multiple * multiple : value;
+        int.TryParse(Environment.GetEnvironmentVariable(name), out int v) && v >= Math.Max(multiple, 0) ? v / Math.Max(multiple, 1) * Math.Max(multiple, 1) : value;
 
     private static int DefaultVectorBits()
     {
@@ -220,7 +238,10 @@ internal static unsafe class ManagedGemm
         T* packA = PackBuffers<T>.A(MC * KC);
         T* packB = PackBuffers<T>.B(KC * Math.Min(NC, RoundUp(p.N, nr)));
         T* edge = stackalloc T[12 * 2 * 64 / sizeof(T)];
-        bool directB = !p.TransB && p.M <= 2 * mr;
+        bool directB = !p.TransB && (p.M <= 2 * mr || p.N <= DirectB);
+        // A small product's A panels serve few B panels (ceil(n / NR)): read in place, not packed.
+        bool directA = p.N <= DirectA;
+        nint rsa = p.TransA ? 1 : p.Lda, csa = p.TransA ? p.Lda : 1;
         for (int jc = 0; jc < p.N; jc += NC)
         {
             int nc = Math.Min(NC, p.N - jc);
@@ -238,7 +259,9 @@ internal static unsafe class ManagedGemm
                 for (int ic = 0; ic < p.M; ic += MC)
                 {
                     int mc = Math.Min(MC, p.M - ic);
-                    PackA(p.TransA, p.A, p.Lda, ic, mc, pc, kc, packA, mr);
+                    // Full A panels read in place (small products); the rest, with a bottom-edge panel, packed.
+                    int direct = directA ? mc / mr * mr : 0;
+                    if (direct < mc) PackA(p.TransA, p.A, p.Lda, ic + direct, mc - direct, pc, kc, packA, mr);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
@@ -249,8 +272,24 @@ internal static unsafe class ManagedGemm
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int rows = Math.Min(mr, mc - ir);
-                            ref T a = ref Unsafe.AsRef<T>(packA + (nint)ir * kc);
                             T* cTile = c + ir * p.Ldc;
+                            if (ir < direct)
+                            {
+                                ref T ad = ref Unsafe.AsRef<T>(p.TransA ? p.A + pc * p.Lda + ic + ir : p.A + (ic + ir) * p.Lda + pc);
+                                if (cols == nr)
+                                {
+                                    GemmMicroKernels.TileStrided<T, TV, TOps>(kc, ref ad, rsa, csa, ref b, ldb, ref Unsafe.AsRef<T>(cTile), p.Ldc, p.Alpha, beta, mode, rows);
+                                }
+                                else
+                                {
+                                    GemmMicroKernels.TileStrided<T, TV, TOps>(kc, ref ad, rsa, csa, ref b, ldb, ref Unsafe.AsRef<T>(edge), nr, T.One, T.Zero, GemmMicroKernels.Overwrite, rows);
+                                    MergeEdge(edge, nr, cTile, p.Ldc, rows, cols, p.Alpha, beta, mode);
+                                }
+
+                                continue;
+                            }
+
+                            ref T a = ref Unsafe.AsRef<T>(packA + (nint)(ir - direct) * kc);
                             bool half = rows <= mr / 2 && mr == 12;
                             if (cols == nr)
                             {
@@ -391,6 +430,21 @@ internal static unsafe class ManagedGemm
                     if (cols < nr) new Span<T>(d + p * nr + cols, nr - cols).Clear();
                 }
             }
+            else if (cols == nr && typeof(T) == typeof(float) && Avx.IsSupported && nr % 8 == 0)
+            {
+                // op(B)[p, j] = B[j, p], floats: 8 x 8 blocks transposed in registers, the steps past a multiple of 8 one by one
+                int kc8 = kc & ~7;
+                for (int j = 0; j < nr; j += 8)
+                {
+                    float* src = (float*)(b + (j0 + jr + j) * ldb + p0);
+                    float* dj = (float*)(d + j);
+                    for (int p = 0; p < kc8; p += 8) Transpose8x8(src + p, ldb, dj + p * nr, nr);
+                    for (int p = kc8; p < kc; p++)
+                    {
+                        for (int jj = 0; jj < 8; jj++) dj[p * nr + jj] = src[jj * ldb + p];
+                    }
+                }
+            }
             else if (cols == nr)
             {
                 // op(B)[p, j] = B[j, p]: step by step, nr loads from nr rows of B (each cache line serves
@@ -419,6 +473,30 @@ internal static unsafe class ManagedGemm
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Stores the transpose of the 8 x 8 block of floats at <paramref name="src"/> (row stride <paramref name="lds"/>)
+    /// at <paramref name="dst"/> (row stride <paramref name="ldd"/>): dst[q, r] = src[r, q]. Unpack, shuffle and
+    /// 128-bit lane permutes, 24 shuffles for 64 elements instead of 64 scalar loads and stores.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds), r2 = Avx.LoadVector256(src + 2 * lds), r3 = Avx.LoadVector256(src + 3 * lds);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * lds), r5 = Avx.LoadVector256(src + 5 * lds), r6 = Avx.LoadVector256(src + 6 * lds), r7 = Avx.LoadVector256(src + 7 * lds);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE), s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE), s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(s3, s7, 0x31));
     }
 
     /// <summary>

@@ -95,6 +95,31 @@ public sealed class ManagedGemmTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void PackedAndInPlaceOperands_MatchNaiveLoops(int bits)
+    {
+        // ManagedGemm.DirectA / DirectB choose, by n, whether full panels of op(A) and of an untransposed B are
+        // read in place or packed: both ways, on shapes past MC (192 rows) and KC (256 steps), with edge tiles
+        (int, int, int)[] shapes = [(64, 64, 64), (96, 96, 96), (61, 70, 33), (400, 96, 300), (37, 256, 70), (200, 129, 257)];
+        int savedA = ManagedGemm.DirectA, savedB = ManagedGemm.DirectB;
+        try
+        {
+            foreach (var (directA, directB) in new[] { (0, 0), (int.MaxValue, 0), (0, int.MaxValue), (int.MaxValue, int.MaxValue) })
+            {
+                ManagedGemm.DirectA = directA;
+                ManagedGemm.DirectB = directB;
+                MatchesNaive<double>(bits, threads: 1, shapes, 1e-13);
+                MatchesNaive<float>(bits, threads: 1, shapes, 2e-6);
+            }
+        }
+        finally
+        {
+            ManagedGemm.DirectA = savedA;
+            ManagedGemm.DirectB = savedB;
+        }
+    }
+
     [Fact]
     public void BetaZero_IgnoresNaNInC_AndAlphaZeroScalesC()
     {
