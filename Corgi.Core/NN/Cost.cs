@@ -58,11 +58,11 @@ public sealed class Cost
     {
         SameShape("cross_entropy", o, t);
         double batch = o.Rank < 2 ? 1 : Math.Max(1, o.ShapeSpan[0]);
-        // only the entries with a nonzero target count (as PyTorch's NLL picks the target's entry): where t = 0
-        // the log is masked to 0, so a saturated output (p = 0 there, ln p = -inf) gives 0, not 0 * -inf = NaN,
-        // and its gradient t / p is 0 there instead of 0 / 0
-        var zero = t.Eq(0.0);
-        return t.Mul(o.MaskedFill(zero, 1.0).Log()).Sum() * (-1.0 / batch);
+        // where both the target and the output are 0 (a saturated softmax), t·ln p would be 0 · -inf = NaN; PyTorch's
+        // NLL picks only the target's entry and gives a finite loss, so there (and only there: every other point
+        // keeps its exact derivatives, in the target too) the output is read as 1, whose log is 0
+        var degenerate = t.Eq(0.0).Mul(o.Eq(0.0));
+        return t.Mul(o.MaskedFill(degenerate, 1.0).Log()).Sum() * (-1.0 / batch);
     });
 
     /// <summary>
@@ -84,10 +84,12 @@ public sealed class Cost
         else
             throw new TensorShapeException(
                 $"softmax_cross_entropy: the target must be class indices [{batch}] or rows [{batch},{classes}] for logits {Tensor.FormatShape(logits.ShapeSpan)}, got {Tensor.FormatShape(t.ShapeSpan)}");
-        // where the target is 0 the log-probability is masked to 0 (a -inf logit has log-softmax -inf there, and
-        // 0 * -inf would be NaN; PyTorch gives a finite loss); its gradient still flows through log_softmax's
-        // normaliser, so d/dlogits stays softmax - target
-        return target.Mul(logits.LogSoftmax(-1).MaskedFill(target.Eq(0.0), 0.0)).Sum() * (-1.0 / Math.Max(1, batch));
+        // a -inf logit has log-softmax -inf, and a 0 target there would give 0 · -inf = NaN (PyTorch gives a finite
+        // loss): only those entries (target 0 and log-probability infinite) are masked to 0, so every other point
+        // keeps its exact derivatives, in the logits and in a soft target
+        var logProbabilities = logits.LogSoftmax(-1);
+        var degenerate = target.Eq(0.0).Mul(logProbabilities.IsInf());
+        return target.Mul(logProbabilities.MaskedFill(degenerate, 0.0)).Sum() * (-1.0 / Math.Max(1, batch));
     });
 
     /// <summary>
