@@ -56,6 +56,21 @@ internal sealed class Linear
 
 internal static class LayerChecks
 {
+    /// <summary>
+    /// The last <c>normalizedShape.Length</c> dimensions of <paramref name="input"/>, the ones a layer or RMS norm
+    /// normalizes over, after checking that the input's shape ends in <paramref name="normalizedShape"/>.
+    /// </summary>
+    public static int[] TrailingDims(string op, Tensor input, int[] normalizedShape)
+    {
+        int k = normalizedShape.Length, r = input.Rank;
+        if (r < k || !input.ShapeSpan[(r - k)..].SequenceEqual(normalizedShape))
+            throw new TensorShapeException(
+                $"{op}: the input of shape {Shape(input)} must end in the normalized shape {Tensor.FormatShape(normalizedShape)}");
+        var dims = new int[k];
+        for (int i = 0; i < k; i++) dims[i] = r - k + i;
+        return dims;
+    }
+
     public static void Positive(int value, string name, string layer)
     {
         if (value < 1) throw new ArgumentOutOfRangeException(name, $"{layer}: {name} must be at least 1, got {value}");

@@ -82,11 +82,7 @@ public sealed class LayerNorm : ILayer
     public Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        int k = _normalizedShape.Length, r = input.Rank;
-        if (r < k || !input.ShapeSpan[(r - k)..].SequenceEqual(_normalizedShape))
-            throw new TensorShapeException(
-                $"layer_norm: the input of shape {LayerChecks.Shape(input)} must end in the normalized shape {Tensor.FormatShape(_normalizedShape)}");
-        var dims = Enumerable.Range(r - k, k).ToArray();
+        var dims = LayerChecks.TrailingDims("layer_norm", input, _normalizedShape);
         var centered = input - input.Mean(dims, keepDim: true);
         var variance = centered.Square().Mean(dims, keepDim: true);
         var y = centered / (variance + Eps).Sqrt();
@@ -156,12 +152,8 @@ public sealed class RmsNorm : ILayer
     public Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        int k = _normalizedShape.Length, r = input.Rank;
-        if (r < k || !input.ShapeSpan[(r - k)..].SequenceEqual(_normalizedShape))
-            throw new TensorShapeException(
-                $"rms_norm: the input of shape {LayerChecks.Shape(input)} must end in the normalized shape {Tensor.FormatShape(_normalizedShape)}");
+        var dims = LayerChecks.TrailingDims("rms_norm", input, _normalizedShape);
         double eps = Eps ?? (input.DType == DType.Float32 ? 1.1920928955078125e-07 : 2.220446049250313e-16);
-        var dims = Enumerable.Range(r - k, k).ToArray();
         var y = input / (input.Square().Mean(dims, keepDim: true) + eps).Sqrt();
         return Weight is null ? y : y * Weight.Value;
     }
