@@ -164,6 +164,24 @@ internal static class Report
         Console.Out.Flush();
     }
 
+    /// <summary>
+    /// Runs <paramref name="step"/> <paramref name="n"/> times with the backward passes timed by forward op, and prints
+    /// "<paramref name="workload"/>-backward": the mean ms per step of the slowest ops' local derivatives.
+    /// </summary>
+    public static void BackwardByOp(RunContext ctx, string workload, int n, Action step)
+    {
+        Corgi.Autodiff.BackwardProfile.Start();
+        for (int s = 0; s < n; s++) step();
+        var ops = Corgi.Autodiff.BackwardProfile.Stop();
+        var parts = new List<string>();
+        double total = 0;
+        foreach (var (_, ms, _) in ops) total += ms / n;
+        for (int i = 0; i < ops.Count && i < 14; i++)
+            parts.Add(ops[i].Op + " " + (ops[i].Ms / n).ToString("F2", CultureInfo.InvariantCulture) + " (" + ops[i].Calls / n + "x)");
+        Line(workload + "-backward", ctx.DTypeName, ctx.Threads, null,
+            "mean ms per step in local derivatives by forward op (" + total.ToString("F2", CultureInfo.InvariantCulture) + " in all): " + string.Join(", ", parts));
+    }
+
     /// <summary>Formats fields as one JSON object with Python's default separators (", " and ": ").</summary>
     public static string Format(IEnumerable<(string Key, object? Value)> fields)
     {

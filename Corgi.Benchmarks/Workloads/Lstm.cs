@@ -72,6 +72,7 @@ internal static class Lstm
             parts.Add(names[i] + " " + times[i][n / 2].ToString("F2", CultureInfo.InvariantCulture));
         }
         Report.Line("W7-profile", ctx.DTypeName, ctx.Threads, null,
-            "medians over " + n + " steps, ms: " + string.Join(", ", parts) + "; 50 time steps of about 17 tensor ops each forward (step slice and reshape, hidden projection, gate sum, 4 gate slices, 3 sigmoids, 2 tanh, 3 products, 1 sum)");
+            "medians over " + n + " steps, ms: " + string.Join(", ", parts));
+        Report.BackwardByOp(ctx, "W7", n, Step);
     }
 }

@@ -45,6 +45,7 @@ internal static class Transformer
             + lastLoss.ToString("F5", CultureInfo.InvariantCulture),
             ("bytes_per_step", ctx.LastAllocation.Bytes));
         if (ctx.Profile && !geluTanh) Profile(ctx, layer, adam, x);
+        if (ctx.Profile) Report.BackwardByOp(ctx, workload, ctx.Steps(N), Step);
     }
 
     /// <summary>W6-profile: median ms of the forward (by block), the backward and the Adam update over N steps.</summary>

@@ -187,6 +187,7 @@ public sealed partial class Tensor
                         if (input.VisitMark != mark && (side is null || !side.TryGetValue(input, out si))) continue;
                         if (g is not null)
                         {
+                            long profileStart = BackwardProfile.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                             Tensor? gi;
                             if (!AnomalyMode.MayBeEnabled) gi = all is not null ? all[i] : node.PerInput!(g, t, inputs, i);
                             else
@@ -212,6 +213,7 @@ public sealed partial class Tensor
                                 if (si is null) input.AddPendingGradient(ref input.PendingGradient, ref input._pendingOwned, reduced, g, buffers);
                                 else input.AddPendingGradient(ref si.Pending, ref si.Owned, reduced, g, buffers);
                             }
+                            if (profileStart != 0) BackwardProfile.Record(node.Op, profileStart);
                         }
                         if ((si is null ? --input.PendingConsumers : --si.Consumers) == 0) ready.Push(input);
                     }
