@@ -278,3 +278,36 @@ let ``upsample bilinear and adaptive avg pool2d: second order`` (seed: int) =
     let x = values rnd [| 1; 2; rnd.Next(1, 4); rnd.Next(1, 4) |]
     let oh, ow = rnd.Next(1, 6), rnd.Next(1, 6)
     secondOrderOf 1e-5 (fun t -> t.[0].UpsampleBilinear2d(oh, ow).Square() + t.[0].AdaptiveAvgPool2d(1, 2).Square().Sum()) [| x |]
+
+// ------------------------------------------------------------------ recurrences
+
+/// A random LSTM recurrence: L 1..4, N 1..3, H 1..3, with or without b_hh, either direction, all rows full or
+/// random lengths; values in [-2, 2) (states scaled to [-1, 1)). Returns the inputs and the op over them, its
+/// three results flattened into one vector.
+let private lstmCase (seed: int) =
+    let rnd = Random seed
+    let steps, batch, size = rnd.Next(1, 5), rnd.Next(1, 4), rnd.Next(1, 4)
+    let bias = rnd.Next 2 = 0
+    let reverse = rnd.Next 2 = 0
+    let lengths = if rnd.Next 2 = 0 then null else Array.init batch (fun _ -> rnd.Next(1, steps + 1))
+    let inputs =
+        [| yield values rnd [| steps; batch; 4 * size |]
+           yield values rnd [| 4 * size; size |]
+           if bias then yield values rnd [| 4 * size |]
+           yield values rnd [| batch; size |] * 0.5
+           yield values rnd [| batch; size |] * 0.5 |]
+    let op (t: Tensor[]) =
+        let b : Tensor | null = if bias then t.[2] else null
+        let struct (o, hn, cn) = Tensor.LstmRecurrence(t.[0], t.[1], b, t.[t.Length - 2], t.[t.Length - 1], reverse, lengths)
+        Tensor.Concat([| o.Flatten(); hn.Flatten(); cn.Flatten() |])
+    inputs, op
+
+[<CorgiProperty(100)>]
+let ``fused LSTM recurrence: lengths, directions, bias`` (seed: int) =
+    let inputs, op = lstmCase seed
+    gradientOf h op inputs
+
+[<CorgiProperty(40)>]
+let ``fused LSTM recurrence, second order (its createGraph backward)`` (seed: int) =
+    let inputs, op = lstmCase seed
+    secondOrderOf 1e-5 op inputs

@@ -175,8 +175,10 @@ public sealed partial class Tensor
                         // user code (a custom op's backward): it may keep what it sees or makes
                         buffers?.Escape(g);
                         var running = PassBuffers.Suspend();
+                        long profileStart = BackwardProfile.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                         try { all = node.AllInputs(g, t); }
                         finally { PassBuffers.Restore(running); }
+                        if (profileStart != 0) BackwardProfile.Record(node.Op, profileStart);
                     }
                     for (int i = 0; i < inputs.Length; i++)
                     {

@@ -188,14 +188,13 @@ public sealed class LstmCell : RecurrentCell
 
     internal override (Tensor Hidden, Tensor? Cell) Step(Tensor gi, Tensor h, Tensor? c)
     {
-        var gates = gi + HiddenProjection(h);
-        var i = Gate(gates, 0).Sigmoid();
-        var f = Gate(gates, 1).Sigmoid();
-        var g = Gate(gates, 2).Tanh();
-        var o = Gate(gates, 3).Sigmoid();
-        var c1 = f * c! + i * g;
-        return (o * c1.Tanh(), c1);
+        var (_, h1, c1) = Recurrence(gi.Unsqueeze(0), h, c!, false, null);
+        return (h1, c1);
     }
+
+    /// <summary>The fused recurrence (<see cref="Tensor.LstmRecurrence"/>) over input gates [L, N, 4H] from (h, c).</summary>
+    internal (Tensor Output, Tensor Hidden, Tensor Cell) Recurrence(Tensor gi, Tensor h, Tensor c, bool reverse, int[]? lengths) =>
+        Tensor.LstmRecurrence(gi, WeightHH.Value, BiasHH?.Value, h, c, reverse, lengths);
 
     /// <inheritdoc/>
     public override string ToString() => $"LstmCell({InputSize}, {HiddenSize})";
@@ -344,6 +343,15 @@ public abstract class RecurrentLayer : ITrainingModeLayer
                 var gi = cell.InputProjection(layerInput);
                 var hidden = h0 is null ? Tensor.Zeros(new[] { n, h }, dtype) : h0.Narrow(0, idx, 1).Reshape(n, h);
                 Tensor? state = !lstm ? null : c0 is null ? Tensor.Zeros(new[] { n, h }, dtype) : c0.Narrow(0, idx, 1).Reshape(n, h);
+                if (cell is LstmCell lstmCell)
+                {
+                    // one fused op over the whole sequence (lengths included)
+                    var run = lstmCell.Recurrence(gi, hidden, state!, k == 1, lengths);
+                    outs[k] = run.Output;
+                    hs[idx] = run.Hidden;
+                    cs[idx] = run.Cell;
+                    continue;
+                }
                 var outputs = new Tensor[steps];
                 for (int s = 0; s < steps; s++)
                 {

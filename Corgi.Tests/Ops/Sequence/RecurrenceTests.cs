@@ -1,0 +1,163 @@
+using System;
+using Corgi.Verification;
+using Xunit;
+using static Corgi.Tests.NnTestUtil;
+
+namespace Corgi.Tests.Ops.Sequence;
+
+/// <summary>Tensor.LstmRecurrence: the fused LSTM op, by hand, against its tensor-op definition, and its errors.</summary>
+public class RecurrenceTests
+{
+    private static double Tol(DType dtype) => dtype == DType.Float32 ? 2e-6 : 1e-14;
+
+    /// <summary>
+    /// L = 2, N = 2, H = 1: input gates 0.4 at step 0 and -0.25 at step 1 (all four gates), W_hh = 0.5, b_hh = 0.1,
+    /// h0 = c0 = 0; row 1 has length 1. Every gate of a step has the same pre-activation a, so i = f = o = σ(a), g = tanh(a).
+    /// </summary>
+    private static (Tensor Gates, Tensor W, Tensor B, Tensor H0, Tensor C0) TwoSteps(DType dtype) => (
+        Tensor.FromArray(new[] { 2, 2, 4 }, new[] { 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, -0.25, -0.25, -0.25, -0.25, -0.25, -0.25, -0.25, -0.25 }, dtype),
+        Tensor.Full(new[] { 4, 1 }, 0.5, dtype),
+        Tensor.Full(new[] { 4 }, 0.1, dtype),
+        Tensor.Zeros(new[] { 2, 1 }, dtype),
+        Tensor.Zeros(new[] { 2, 1 }, dtype));
+
+    [Theory]
+    [MemberData(nameof(DTypeData.Both), MemberType = typeof(DTypeData))]
+    public void TwoStepsByHandForwardAndReverseWithALength(DType dtype)
+    {
+        // forward, step 0: a = 0.4 + 0.1 = 0.5; c1 = σ(0.5) tanh(0.5) = 0.28764913664496794; h1 = σ(0.5) tanh(c1) = 0.17426971865610508
+        // step 1: a = -0.25 + 0.1 + 0.5 h1 = -0.06286514067194746; c2 = σ(a) c1 + σ(a) tanh(a) = 0.1089004346422956;
+        // h2 = σ(a) tanh(c2) = 0.052531771045695355. Row 1 (length 1) stops after step 0: output 0 at step 1, final (h1, c1).
+        var (gates, w, b, h0, c0) = TwoSteps(dtype);
+        var lengths = new[] { 2, 1 };
+        var (output, hidden, cell) = Tensor.LstmRecurrence(gates, w, b, h0, c0, lengths: lengths);
+        Close(new[] { 2, 2, 1 }, new[] { 0.17426971865610508, 0.17426971865610508, 0.052531771045695355, 0 }, output, Tol(dtype));
+        Close(new[] { 2, 1 }, new[] { 0.052531771045695355, 0.17426971865610508 }, hidden, Tol(dtype));
+        Close(new[] { 2, 1 }, new[] { 0.1089004346422956, 0.28764913664496794 }, cell, Tol(dtype));
+
+        // reverse, step 1 first: a = -0.15; c = σ(a) tanh(a) = -0.06886977302913924, h = σ(a) tanh(c) = -0.031806830372303384;
+        // then step 0: a = 0.5 + 0.5 h = 0.4840965848138483; c = σ(a) c + σ(a) tanh(a) = 0.23551293681570865, h = 0.1430796906641527.
+        // Row 1 (length 1) skips step 1 (output 0, state stays 0) and runs step 0 from zeros: (h1, c1) of the forward run.
+        (output, hidden, cell) = Tensor.LstmRecurrence(gates, w, b, h0, c0, reverse: true, lengths: lengths);
+        Close(new[] { 0.1430796906641527, 0.17426971865610508, -0.031806830372303384, 0 }, output, Tol(dtype));
+        Close(new[] { 0.1430796906641527, 0.17426971865610508 }, hidden, Tol(dtype));
+        Close(new[] { 0.23551293681570865, 0.28764913664496794 }, cell, Tol(dtype));
+    }
+
+    [Theory]
+    [MemberData(nameof(DTypeData.Both), MemberType = typeof(DTypeData))]
+    public void OneStepGradientsByHand(DType dtype)
+    {
+        // L = N = H = 1, all gate pre-activations a = 0.5 (no bias), h0 = c0 = 0, loss h1. With S = σ(0.5), T = tanh(0.5),
+        // c1 = S T, tc = tanh(c1): dh/da_o = S(1-S) tc = 0.06579390613269055; dh/dc1 = S (1 - tc²);
+        // dh/da_i = dh/dc1 · S(1-S) T = 0.06230003250532517; dh/da_f = dh/dc1 · S(1-S) c0 = 0;
+        // dh/da_g = dh/dc1 · S (1 - T²) = 0.2808292267820478; dh/dc0 = dh/dc1 · S = 0.3570856841597821;
+        // dh/dh0 = Σ_k W_hh[k] dh/da_k = 0.20446158271003176; dh/dW_hh = dh/da · h0 = 0; dh/db_hh = dh/da.
+        var gates = Tensor.Full(new[] { 1, 1, 4 }, 0.5, dtype).Tracked();
+        var w = Tensor.Full(new[] { 4, 1 }, 0.5, dtype).Tracked();
+        var b = Tensor.Zeros(new[] { 4 }, dtype).Tracked();
+        var h0 = Tensor.Zeros(new[] { 1, 1 }, dtype).Tracked();
+        var c0 = Tensor.Zeros(new[] { 1, 1 }, dtype).Tracked();
+        var (_, hidden, _) = Tensor.LstmRecurrence(gates, w, b, h0, c0);
+        hidden.Sum().Backward();
+        var da = new[] { 0.06230003250532517, 0, 0.2808292267820478, 0.06579390613269055 };
+        Close(da, gates.Gradient!, Tol(dtype));
+        Close(da, b.Gradient!, Tol(dtype));
+        Close(new double[4], w.Gradient!, Tol(dtype));
+        Close(new[] { 0.20446158271003176 }, h0.Gradient!, Tol(dtype));
+        Close(new[] { 0.3570856841597821 }, c0.Gradient!, Tol(dtype));
+    }
+
+    public static TheoryData<DType, bool, bool, bool> Cases()
+    {
+        var data = new TheoryData<DType, bool, bool, bool>();
+        foreach (var dtype in new[] { DType.Float64, DType.Float32 })
+            foreach (bool bias in new[] { true, false })
+                foreach (bool reverse in new[] { false, true })
+                    foreach (bool ragged in new[] { false, true })
+                        data.Add(dtype, bias, reverse, ragged);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void FusedOpEqualsItsTensorOpDefinitionInValuesAndGradients(DType dtype, bool bias, bool reverse, bool ragged)
+    {
+        const int steps = 5, batch = 3, size = 4;
+        int[]? lengths = ragged ? new[] { 5, 2, 1 } : null;
+        var inputs = new[]
+        {
+            Tensor.RandomNormal(new[] { steps, batch, 4 * size }, 1, dtype: dtype),
+            Tensor.RandomNormal(new[] { 4 * size, size }, 2, 0, 0.5, dtype),
+            Tensor.RandomNormal(new[] { 4 * size }, 3, dtype: dtype),
+            Tensor.RandomNormal(new[] { batch, size }, 4, dtype: dtype),
+            Tensor.RandomNormal(new[] { batch, size }, 5, dtype: dtype),
+        };
+        if (!bias) inputs = new[] { inputs[0], inputs[1], inputs[3], inputs[4] };
+        var weights = Tensor.RandomNormal(new[] { (steps + 2) * batch * size }, 6, dtype: dtype);
+
+        Tensor Loss(Tensor packed) => (packed.Flatten() * weights).Sum();
+        var fused = Array.ConvertAll(inputs, x => x.Detach().Tracked());
+        var (o, h, c) = Tensor.LstmRecurrence(fused[0], fused[1], bias ? fused[2] : null, fused[^2], fused[^1], reverse, lengths);
+        var packed = Tensor.Concat(new[] { o, h.Unsqueeze(0), c.Unsqueeze(0) }, 0);
+        Loss(packed).Backward();
+
+        var plain = Array.ConvertAll(inputs, x => x.Detach().Tracked());
+        var reference = Tensor.LstmRecurrenceComposite(plain, steps, batch, size, reverse, lengths);
+        Loss(reference).Backward();
+
+        // the same arithmetic up to the order of a few sums (bias before the product, the weight gradient as one GEMM)
+        double tol = dtype == DType.Float32 ? 1e-5 : 1e-13;
+        Close(reference.ToArray(), packed, tol);
+        for (int i = 0; i < inputs.Length; i++) Close(plain[i].Gradient!.ToArray(), fused[i].Gradient!, tol);
+    }
+
+    [Theory]
+    [MemberData(nameof(DTypeData.Both), MemberType = typeof(DTypeData))]
+    public void SecondOrderThroughTheCreateGraphBackward(DType dtype)
+    {
+        var inputs = new[]
+        {
+            Tensor.RandomNormal(new[] { 3, 2, 8 }, 11, dtype: dtype),
+            Tensor.RandomNormal(new[] { 8, 2 }, 12, 0, 0.5, dtype),
+            Tensor.RandomNormal(new[] { 8 }, 13, dtype: dtype),
+            Tensor.RandomNormal(new[] { 2, 2 }, 14, dtype: dtype),
+            Tensor.RandomNormal(new[] { 2, 2 }, 15, dtype: dtype),
+        };
+        var report = GradientChecker.CheckSecondOrder(x =>
+        {
+            var (o, h, c) = Tensor.LstmRecurrence(x[0], x[1], x[2], x[3], x[4], lengths: new[] { 3, 2 });
+            return o.Square().Sum() + h.Sum() + c.Tanh().Sum();
+        }, inputs, GradientCheckOptions.ForStepSize(1e-5));
+        Assert.True(report.Passed, report.Summary);
+    }
+
+    [Fact]
+    public void UntrackedInputsGiveUntrackedResults()
+    {
+        var (o, h, c) = Tensor.LstmRecurrence(Tensor.Zeros(2, 1, 4), Tensor.Zeros(4, 1), null, Tensor.Zeros(1, 1), Tensor.Zeros(1, 1));
+        Assert.False(o.IsTracked || h.IsTracked || c.IsTracked);
+        Assert.Equal(new[] { 2, 1, 1 }, o.Shape);
+    }
+
+    [Fact]
+    public void BadInputsNameTheOpAndTheShapes()
+    {
+        var g = Tensor.Zeros(3, 2, 8);
+        var w = Tensor.Zeros(8, 2);
+        var s = Tensor.Zeros(2, 2);
+        var e = Assert.Throws<TensorShapeException>(() => Tensor.LstmRecurrence(g, Tensor.Zeros(8, 3), null, s, s));
+        Assert.Contains("lstm_recurrence", e.Message);
+        Assert.Contains("W_hh [8,3]", e.Message);
+        Assert.Throws<TensorShapeException>(() => Tensor.LstmRecurrence(Tensor.Zeros(3, 2, 6), w, null, s, s));
+        Assert.Throws<TensorShapeException>(() => Tensor.LstmRecurrence(Tensor.Zeros(0, 2, 8), w, null, s, s));
+        Assert.Throws<TensorShapeException>(() => Tensor.LstmRecurrence(g, w, Tensor.Zeros(4), s, s));
+        e = Assert.Throws<TensorShapeException>(() => Tensor.LstmRecurrence(g, w, null, Tensor.Zeros(3, 2), s));
+        Assert.Contains("h0 [3,2]", e.Message);
+        var d = Assert.Throws<ArgumentException>(() => Tensor.LstmRecurrence(g, w.To(DType.Float32), null, s, s));
+        Assert.Contains("float32", d.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.LstmRecurrence(g, w, null, s, s, lengths: new[] { 4, 1 }));
+        Assert.Throws<ArgumentException>(() => Tensor.LstmRecurrence(g, w, null, s, s, lengths: new[] { 3 }));
+        Assert.Throws<ArgumentNullException>(() => Tensor.LstmRecurrence(g, null!, null, s, s));
+    }
+}
