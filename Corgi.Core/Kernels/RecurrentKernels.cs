@@ -134,7 +134,28 @@ internal static class RecurrentKernels
                     continue;
                 }
                 int r = b * hidden;
-                for (int j = 0; j < hidden; j++)
+                int j = 0;
+                if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+                {
+                    var one = Vector<T>.One;
+                    var row = gates.Slice(b * h4, h4);
+                    for (; j <= hidden - Vector<T>.Count; j += Vector<T>.Count)
+                    {
+                        var i = new Vector<T>(row.Slice(j));
+                        var f = new Vector<T>(row.Slice(hidden + j));
+                        var g = new Vector<T>(row.Slice(2 * hidden + j));
+                        var o = new Vector<T>(row.Slice(3 * hidden + j));
+                        var tc = new Vector<T>(cellTanh.Slice(r + j));
+                        var dhj = new Vector<T>(dh.Slice(r + j)) + new Vector<T>(dOut.Slice(r + j));
+                        var dcj = new Vector<T>(dc.Slice(r + j)) + dhj * o * (one - tc * tc);
+                        (dcj * g * i * (one - i)).CopyTo(dRow.Slice(j));
+                        (dcj * new Vector<T>(cellBefore.Slice(r + j)) * f * (one - f)).CopyTo(dRow.Slice(hidden + j));
+                        (dcj * i * (one - g * g)).CopyTo(dRow.Slice(2 * hidden + j));
+                        (dhj * tc * o * (one - o)).CopyTo(dRow.Slice(3 * hidden + j));
+                        (dcj * f).CopyTo(dc.Slice(r + j));
+                    }
+                }
+                for (; j < hidden; j++)
                 {
                     T i = gates[b * h4 + j], f = gates[b * h4 + hidden + j], g = gates[b * h4 + 2 * hidden + j], o = gates[b * h4 + 3 * hidden + j];
                     T tc = cellTanh[r + j];

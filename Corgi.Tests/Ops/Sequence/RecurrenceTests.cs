@@ -68,22 +68,25 @@ public class RecurrenceTests
         Close(new[] { 0.3570856841597821 }, c0.Gradient!, Tol(dtype));
     }
 
-    public static TheoryData<DType, bool, bool, bool> Cases()
+    /// <summary>Both dtypes, with and without b_hh, both directions, full and ragged lengths; H = 4 and H = 19 (the kernels'
+    /// SIMD loops run over H: 19 covers whole vectors and a remainder at every vector width).</summary>
+    public static TheoryData<DType, bool, bool, bool, int> Cases()
     {
-        var data = new TheoryData<DType, bool, bool, bool>();
+        var data = new TheoryData<DType, bool, bool, bool, int>();
         foreach (var dtype in new[] { DType.Float64, DType.Float32 })
             foreach (bool bias in new[] { true, false })
                 foreach (bool reverse in new[] { false, true })
                     foreach (bool ragged in new[] { false, true })
-                        data.Add(dtype, bias, reverse, ragged);
+                        foreach (int size in new[] { 4, 19 })
+                            data.Add(dtype, bias, reverse, ragged, size);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void FusedOpEqualsItsTensorOpDefinitionInValuesAndGradients(DType dtype, bool bias, bool reverse, bool ragged)
+    public void FusedOpEqualsItsTensorOpDefinitionInValuesAndGradients(DType dtype, bool bias, bool reverse, bool ragged, int size)
     {
-        const int steps = 5, batch = 3, size = 4;
+        const int steps = 5, batch = 3;
         int[]? lengths = ragged ? new[] { 5, 2, 1 } : null;
         var inputs = new[]
         {
