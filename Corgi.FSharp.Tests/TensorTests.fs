@@ -298,6 +298,16 @@ let ``custom operations are differentiable`` () =
 // ------------------------------------------------------------------ convolution, pooling, dropout
 
 [<Fact>]
+let ``lstmRecurrence, data-last`` () =
+    // L = N = H = 1, every gate's pre-activation 0.5 (W_hh · h0 = 0, no bias): c = σ(0.5) tanh(0.5) = 0.28764913664496794,
+    // h = σ(0.5) tanh(c) = 0.17426971865610508 (see RecurrenceTests in Corgi.Tests)
+    let gates = Tensor.full [ 1; 1; 4 ] 0.5
+    let output, h, c = gates |> Tensor.lstmRecurrence (Tensor.full [ 4; 1 ] 0.5) None (Tensor.zeros [ 1; 1 ], Tensor.zeros [ 1; 1 ])
+    output |> assertTensor [ 1; 1; 1 ] [ 0.17426971865610508 ]
+    h |> assertTensor [ 1; 1 ] [ 0.17426971865610508 ]
+    c |> assertTensor [ 1; 1 ] [ 0.28764913664496794 ]
+
+[<Fact>]
 let ``conv2d and pooling, data-last`` () =
     // x = [[1,2,3],[4,5,6]], one 2x2 filter of ones: window sums 1+2+4+5 = 12 and 2+3+5+6 = 16
     let x = tensor [ [ [ [ 1.; 2.; 3. ]; [ 4.; 5.; 6. ] ] ] ]

@@ -1090,6 +1090,16 @@ module Tensor =
         x.Conv2d(filters, Option.toObj bias, stride, padding)
 
     /// <summary>
+    /// The LSTM recurrence over a whole sequence as one fused op (<c>Tensor.LstmRecurrence</c>, what <c>Layer.lstm</c> runs
+    /// on): input gates [L, N, 4H] (W_ih x_t + b_ih for every step), W_hh [4H, H], an optional b_hh [4H] and the initial
+    /// (h, c), each [N, H]; gates stacked i, f, g, o as PyTorch's. Returns (outputs [L, N, H], final h, final c).
+    /// </summary>
+    [<CompiledName("LstmRecurrence")>]
+    let lstmRecurrence (weightHH: Tensor) (biasHH: Tensor option) (hidden: Tensor, cell: Tensor) (inputGates: Tensor) : Tensor * Tensor * Tensor =
+        let struct (output, h, c) = Tensor.LstmRecurrence(inputGates, weightHH, Option.toObj biasHH, hidden, cell)
+        output, h, c
+
+    /// <summary>
     /// relu(conv2d filters x) as one fused op (stride 1, no padding, no bias): the same values and gradients
     /// as <c>x |&gt; Tensor.conv2d filters |&gt; Tensor.relu</c>, without storing the pre-activation or a masked
     /// gradient of the output's size.
