@@ -166,10 +166,12 @@ internal static class Report
 
     /// <summary>
     /// Runs <paramref name="step"/> <paramref name="n"/> times with the backward passes timed by forward op, and prints
-    /// "<paramref name="workload"/>-backward": the mean ms per step of the slowest ops' local derivatives.
+    /// "<paramref name="workload"/>-backward": the mean ms per step of the slowest ops' local derivatives,
+    /// with <paramref name="decimals"/> decimals (3 for workloads whose ops take microseconds).
     /// </summary>
-    public static void BackwardByOp(RunContext ctx, string workload, int n, Action step)
+    public static void BackwardByOp(RunContext ctx, string workload, int n, Action step, int decimals = 2)
     {
+        string format = "F" + decimals.ToString(CultureInfo.InvariantCulture);
         Corgi.Autodiff.BackwardProfile.Start();
         for (int s = 0; s < n; s++) step();
         var ops = Corgi.Autodiff.BackwardProfile.Stop();
@@ -177,9 +179,9 @@ internal static class Report
         double total = 0;
         foreach (var (_, ms, _) in ops) total += ms / n;
         for (int i = 0; i < ops.Count && i < 14; i++)
-            parts.Add(ops[i].Op + " " + (ops[i].Ms / n).ToString("F2", CultureInfo.InvariantCulture) + " (" + ops[i].Calls / n + "x)");
+            parts.Add(ops[i].Op + " " + (ops[i].Ms / n).ToString(format, CultureInfo.InvariantCulture) + " (" + ops[i].Calls / n + "x)");
         Line(workload + "-backward", ctx.DTypeName, ctx.Threads, null,
-            "mean ms per step in local derivatives by forward op (" + total.ToString("F2", CultureInfo.InvariantCulture) + " in all): " + string.Join(", ", parts));
+            "mean ms per step in local derivatives by forward op (" + total.ToString(format, CultureInfo.InvariantCulture) + " in all): " + string.Join(", ", parts));
     }
 
     /// <summary>Formats fields as one JSON object with Python's default separators (", " and ": ").</summary>

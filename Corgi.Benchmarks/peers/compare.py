@@ -22,11 +22,11 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-CORGI_WORKLOADS = ["W1", "W1-dense", "W2", "W3", "W3L", "W4", "W5", "W6", "W7"]
-TORCH_WORKLOADS = ["W1", "W2", "W3", "W3L", "W4", "W5", "W6", "W7"]
+CORGI_WORKLOADS = ["W1", "W1-dense", "W2", "W3", "W3L", "W4", "W5", "W6", "W7", "W8"]
+TORCH_WORKLOADS = ["W1", "W2", "W3", "W3L", "W4", "W5", "W6", "W7", "W8"]
 # the rows of the table, in order
 ROWS = [(w, d) for d in ("float64", "float32")
-        for w in ("W1", "W1-dense", "W2", "W3", "W3-scoped", "W3-provider", "W3L", "W3L-scoped", "W3L-provider", "W4", "W5", "W6", "W7")
+        for w in ("W1", "W1-dense", "W2", "W3", "W3-scoped", "W3-provider", "W3L", "W3L-scoped", "W3L-provider", "W4", "W5", "W6", "W7", "W8")
         if not (w == "W2" and d == "float32")]
 
 

@@ -1,12 +1,12 @@
 #!/usr/bin/python3
 """The workloads of WORKLOADS.md in PyTorch, printing the same JSON lines as Corgi.Benchmarks.
 
-    /usr/bin/python3 Corgi.Benchmarks/peers/pytorch_workloads.py W1 W2 W3 W3L W4 [W5] [--threads 1|2|1,2] [--dtype float64,float32]
+    /usr/bin/python3 Corgi.Benchmarks/peers/pytorch_workloads.py W1 W2 W3 W3L W4 [W5] [W6] [W7] [W8] [--threads 1|2|1,2] [--dtype float64,float32]
         [--reps 5] [--warmup 20] [--warmup-seconds 2] [--quick]
 
 Needs Debian's python3-torch (apt-get install python3-torch). Rules as in WORKLOADS.md: synthetic data
 from a fixed seed (not timed), 20 warm-up steps (lasting at least 2 s, as in Corgi's harness), then 5 repetitions of N steps, the median per-step time.
-W1, W3, W3L and W4 print float64 and float32 rows (--dtype picks them); W2 is float64; W5 is raw torch.mm 1024 in
+W1, W3, W3L, W4, W6, W7 and W8 print float64 and float32 rows (--dtype picks them); W2 is float64; W5 is raw torch.mm 1024 in
 both dtypes (the peer's own view of the BLAS peak).
 
 Threads: torch.set_num_threads (OpenMP) and openblas_set_num_threads (Debian's torch does its GEMMs
@@ -28,7 +28,7 @@ import time
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("workloads", nargs="+", help="W1 W2 W3 W3L W4 W5 W6 W7")
+    p.add_argument("workloads", nargs="+", help="W1 W2 W3 W3L W4 W5 W6 W7 W8")
     p.add_argument("--threads", default="1", help="comma-separated thread counts (default 1)")
     p.add_argument("--dtype", default="float64,float32", help="comma-separated dtypes (default float64,float32; W2 is float64 only)")
     p.add_argument("--reps", type=int, default=5, help="repetitions of N steps (default 5)")
@@ -333,7 +333,32 @@ def w7(threads):
              f"loss {losses[0]:.4f} -> {losses[-1]:.4f}")
 
 
-WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W3L": w3l, "W4": w4, "W5": w5, "W6": w6, "W7": w7}
+# ---------------------------------------------------------------- W8: small-batch MLP 64-64-10, batch 32, Adam 5e-3
+
+def w8(threads):
+    for dtype, name in dtypes():
+        torch.manual_seed(8)
+        gen = torch.Generator().manual_seed(8)
+        x = torch.randn(32, 64, generator=gen, dtype=dtype)
+        y = torch.randint(0, 10, (32,), generator=gen)
+        model = torch.nn.Sequential(torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10)).to(dtype)
+        opt = torch.optim.Adam(model.parameters(), lr=5e-3)
+        losses = []
+
+        def step():
+            opt.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            losses.append(loss.item())
+            opt.step()
+
+        ms = median_ms_per_step(200, step)
+        line("W8", name, threads, ms,
+             f"nn.Sequential(Linear 64->64, ReLU, Linear 64->10) batch 32, cross_entropy, Adam 5e-3; {backend_note()}; "
+             f"loss {losses[0]:.4f} -> {losses[-1]:.4f}")
+
+
+WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W3L": w3l, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8}
 
 
 def main():
