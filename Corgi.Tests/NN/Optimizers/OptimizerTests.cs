@@ -211,6 +211,42 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void AdamUpdatesEveryElementByTheRuleExactly()
+    {
+        // 37 elements: whole SIMD vectors at any width plus a remainder. Each element must be exactly the rule in the
+        // parameter's type, operations in the order of the XML doc (d = g; m = β1 m + (1-β1) d; v = β2 v + (1-β2) d d;
+        // p - lr (m / c1) / (sqrt(v / c2) + ε)), whichever loop computed it. L = ½ sum(p²): the gradient is p.
+        var values = new double[37];
+        for (int i = 0; i < values.Length; i++) values[i] = (float)(Math.Sin(1.3 * i + 0.2) * 2);
+        var p64 = new Parameter("p", new Tensor(new[] { 37 }, values));
+        var p32 = new Parameter("p", new Tensor(new[] { 37 }, values).Float32());
+        var adam64 = new Adam(0.05);
+        var adam32 = new Adam(0.05);
+        var (e64, m64, v64) = ((double[])values.Clone(), new double[37], new double[37]);
+        var (e32, m32, v32) = (Array.ConvertAll(values, x => (float)x), new float[37], new float[37]);
+        for (int t = 1; t <= 3; t++)
+        {
+            Step(adam64, p64);
+            Step(adam32, p32);
+            double c1 = 1 - Math.Pow(0.9, t), c2 = 1 - Math.Pow(0.999, t);
+            float lr = 0.05f, b1 = 0.9f, r1 = (float)(1 - 0.9), b2 = 0.999f, r2 = (float)(1 - 0.999), eps = 1e-8f, f1 = (float)c1, f2 = (float)c2;
+            for (int i = 0; i < 37; i++)
+            {
+                double d = e64[i] + 0 * e64[i];
+                m64[i] = 0.9 * m64[i] + (1 - 0.9) * d;
+                v64[i] = 0.999 * v64[i] + (1 - 0.999) * d * d;
+                e64[i] = e64[i] * 1 - 0.05 * (m64[i] / c1) / (Math.Sqrt(v64[i] / c2) + 1e-8);
+                float g = e32[i] + 0f * e32[i];
+                m32[i] = b1 * m32[i] + r1 * g;
+                v32[i] = b2 * v32[i] + r2 * g * g;
+                e32[i] = e32[i] * 1f - lr * (m32[i] / f1) / (MathF.Sqrt(v32[i] / f2) + eps);
+            }
+            Assert.Equal(e64, p64.Value.ToArray());
+            Assert.Equal(e32, p32.Value.ToArray<float>());
+        }
+    }
+
+    [Fact]
     public void AdamInFloat32IsTheFloat64StepRounded()
     {
         // the same parameter and gradients in both dtypes (values exactly representable in float32), five steps.
