@@ -311,3 +311,34 @@ let ``fused LSTM recurrence: lengths, directions, bias`` (seed: int) =
 let ``fused LSTM recurrence, second order (its createGraph backward)`` (seed: int) =
     let inputs, op = lstmCase seed
     secondOrderOf 1e-5 op inputs
+
+// ------------------------------------------------------------------ normalization
+
+/// A random fused layer norm: a shape of rank 1..3 (sizes 1..4) normalized over its last 1..rank dimensions, with or
+/// without γ and β, eps 1e-5 or 0.1. Values in [-2, 2); a normalized size of 1 normalizes everything to 0 (β alone).
+let private layerNormCase (seed: int) =
+    let rnd = Random seed
+    let x = values rnd (shapeOf rnd 1 3)
+    let k = rnd.Next(1, x.Rank + 1)
+    let normalized = x.Shape.[x.Rank - k ..]
+    let hasWeight, hasBias = rnd.Next 2 = 0, rnd.Next 2 = 0
+    let eps = if rnd.Next 2 = 0 then 1e-5 else 0.1
+    let inputs =
+        [| yield x
+           if hasWeight then yield values rnd normalized
+           if hasBias then yield values rnd normalized |]
+    let op (t: Tensor[]) =
+        let w : Tensor | null = if hasWeight then t.[1] else null
+        let b : Tensor | null = if hasBias then t.[t.Length - 1] else null
+        t.[0].LayerNorm(normalized, w, b, eps)
+    inputs, op
+
+[<CorgiProperty(100)>]
+let ``fused layer norm: trailing dimensions, affine or not`` (seed: int) =
+    let inputs, op = layerNormCase seed
+    gradientOf h op inputs
+
+[<CorgiProperty(40)>]
+let ``fused layer norm, second order (its createGraph backward)`` (seed: int) =
+    let inputs, op = layerNormCase seed
+    secondOrderOf 1e-5 op inputs

@@ -413,6 +413,25 @@ public sealed partial class Tensor
         return result;
     }
 
+    /// <summary>
+    /// The result of a fused op, whose derivative is a kernel that computes every input's gradient at once
+    /// (<paramref name="kernelGradients"/>, given the upstream gradient; null for an input that gets none). A kernel is
+    /// not recorded, so in a backward pass that records its graph (<c>createGraph</c>) the gradients come from
+    /// differentiating <paramref name="definition"/>, the same function written with tensor ops, and second derivatives
+    /// work as for any other op.
+    /// </summary>
+    internal static Tensor FusedResult(string op, Array data, int[] shape, Tensor[] inputs,
+        Func<Tensor, Tensor?[]> kernelGradients, Func<Tensor[], Tensor> definition)
+    {
+        if (AnomalyMode.MayBeEnabled) AnomalyMode.Check(op, data, shape, inputs);
+        bool record = false;
+        if (GradMode.IsEnabled)
+            foreach (var t in inputs) record |= t._tracked;
+        if (!record) return new Tensor(data, shape);
+        return new Tensor(data, shape, new Node(op, inputs, (g, _) =>
+            GradMode.IsEnabled ? Gradients(definition(inputs), inputs, g, createGraph: true) : kernelGradients(g)));
+    }
+
     internal static Tensor Result(string op, Array data, int[] shape, Tensor[] inputs, LocalGradient derivative)
     {
         if (AnomalyMode.MayBeEnabled) AnomalyMode.Check(op, data, shape, inputs);

@@ -82,13 +82,8 @@ public sealed class LayerNorm : ILayer
     public Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var dims = LayerChecks.TrailingDims("layer_norm", input, _normalizedShape);
-        var centered = input - input.Mean(dims, keepDim: true);
-        var variance = centered.Square().Mean(dims, keepDim: true);
-        var y = centered / (variance + Eps).Sqrt();
-        if (Weight is not null) y = y * Weight.Value;
-        if (Bias is not null) y = y + Bias.Value;
-        return y;
+        LayerChecks.TrailingDims("layer_norm", input, _normalizedShape);
+        return input.LayerNorm(_normalizedShape, Weight?.Value, Bias?.Value, Eps);
     }
 
     /// <inheritdoc/>

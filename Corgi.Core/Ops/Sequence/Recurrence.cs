@@ -56,20 +56,8 @@ public sealed partial class Tensor
         RecurrentKernels.LstmForward<T>(steps, batch, size, inputs[0].Values<T>(), weight.Values<T>(),
             bias ? inputs[2].Values<T>() : ReadOnlySpan<T>.Empty, inputs[^2].Values<T>(), inputs[^1].Values<T>(),
             lengths, reverse, tape, data);
-        var shape = new[] { steps + 2, batch, size };
-        if (AnomalyMode.MayBeEnabled) AnomalyMode.Check("lstm", data, shape, inputs);
-        bool record = false;
-        if (GradMode.IsEnabled)
-            foreach (var t in inputs) record |= t._tracked;
-        if (!record) return new Tensor(data, shape);
-        return new Tensor(data, shape, new Node("lstm", inputs, (g, _) =>
+        return FusedResult("lstm", data, new[] { steps + 2, batch, size }, inputs, g =>
         {
-            if (GradMode.IsEnabled)
-            {
-                // a backward pass that records its graph: differentiate the same recurrence written with tensor ops
-                var composite = LstmRecurrenceComposite(inputs, steps, batch, size, reverse, lengths);
-                return Gradients(composite, inputs, g, createGraph: true);
-            }
             var gates = Buffers.Uninitialized<T>(steps * batch * 4 * size);
             var dh0 = Buffers.Uninitialized<T>(batch * size);
             var dc0 = Buffers.Uninitialized<T>(batch * size);
@@ -89,7 +77,7 @@ public sealed partial class Tensor
             grads[^2] = new Tensor(dh0, new[] { batch, size });
             grads[^1] = new Tensor(dc0, new[] { batch, size });
             return grads;
-        }));
+        }, xs => LstmRecurrenceComposite(xs, steps, batch, size, reverse, lengths));
     }
 
     /// <summary>
