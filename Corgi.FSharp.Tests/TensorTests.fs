@@ -298,6 +298,14 @@ let ``custom operations are differentiable`` () =
 // ------------------------------------------------------------------ convolution, pooling, dropout
 
 [<Fact>]
+let ``layerNorm, data-last`` () =
+    // [1, 3]: mean 2, biased variance 1, so (x - 2) / sqrt(1 + eps); with eps 0, γ = [2, 2] and β = [1, 0]: [-2 + 1, 2 + 0] = [-1, 2]
+    tensor [ [ 1.; 3. ] ] |> Tensor.layerNormWith 0.0 (Some(tensor [ 2.; 2. ])) (Some(tensor [ 1.; 0. ])) [ 2 ] |> assertTensor [ 1; 2 ] [ -1.; 2. ]
+    // eps 1e-5 by default: ±1 / sqrt(1 + 1e-5)
+    let v = 1.0 / sqrt (1.0 + 1e-5)
+    tensor [ [ 1.; 3. ] ] |> Tensor.layerNorm [ 2 ] |> assertTensor [ 1; 2 ] [ -v; v ]
+
+[<Fact>]
 let ``lstmRecurrence, data-last`` () =
     // L = N = H = 1, every gate's pre-activation 0.5 (W_hh · h0 = 0, no bias): c = σ(0.5) tanh(0.5) = 0.28764913664496794,
     // h = σ(0.5) tanh(c) = 0.17426971865610508 (see RecurrenceTests in Corgi.Tests)

@@ -1090,6 +1090,18 @@ module Tensor =
         x.Conv2d(filters, Option.toObj bias, stride, padding)
 
     /// <summary>
+    /// Layer normalization over the last dimensions, of sizes <paramref name="normalizedShape"/> (eps 1e-5, no affine):
+    /// <c>x |&gt; Tensor.layerNorm [ 128 ]</c>, like <c>torch.nn.functional.layer_norm</c>.
+    /// </summary>
+    [<CompiledName("LayerNorm")>]
+    let layerNorm (normalizedShape: seq<int>) (x: Tensor) : Tensor = x.LayerNorm(Seq.toArray normalizedShape)
+
+    /// <summary>Layer normalization with eps and an optional weight γ and bias β of the normalized shape.</summary>
+    [<CompiledName("LayerNormWith")>]
+    let layerNormWith (eps: float) (weight: Tensor option) (bias: Tensor option) (normalizedShape: seq<int>) (x: Tensor) : Tensor =
+        x.LayerNorm(Seq.toArray normalizedShape, Option.toObj weight, Option.toObj bias, eps)
+
+    /// <summary>
     /// The LSTM recurrence over a whole sequence as one fused op (<c>Tensor.LstmRecurrence</c>, what <c>Layer.lstm</c> runs
     /// on): input gates [L, N, 4H] (W_ih x_t + b_ih for every step), W_hh [4H, H], an optional b_hh [4H] and the initial
     /// (h, c), each [N, H]; gates stacked i, f, g, o as PyTorch's. Returns (outputs [L, N, H], final h, final c).
