@@ -21,7 +21,7 @@ internal static class Lstm
         var oneHot = new double[Batch * Classes];
         for (int i = 0; i < Batch; i++) oneHot[i * Classes + random.Next(Classes)] = 1.0;
         var targets = Tensor.FromArray(new[] { Batch, Classes }, oneHot, ctx.DType);
-        var lstm = new NN.Lstm(Inputs, Hidden, dtype: ctx.DType);
+        var lstm = new NN.Lstm(Inputs, Hidden, random: random, dtype: ctx.DType);
         var dense = new Dense(Hidden, Classes);
         var parameters = new System.Collections.Generic.List<Parameter>(lstm.Parameters);
         parameters.AddRange(dense.Parameters);

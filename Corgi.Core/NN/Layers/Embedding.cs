@@ -32,11 +32,12 @@ public sealed class Embedding : ILayer
     /// <param name="paddingIndex">A row that stays out of training (zeros at first, no gradient); negative counts from the end; null for none.</param>
     /// <param name="maxNorm">Rows looked up with a larger norm are scaled to this one; null for none.</param>
     /// <param name="normType">The p of the p-norm for <paramref name="maxNorm"/> (2).</param>
-    /// <param name="initializer">Initializes the weight; null means the standard normal, as PyTorch.</param>
+    /// <param name="initializer">Initializes the weight; null means the standard normal, as PyTorch, drawn from <paramref name="random"/>.</param>
     /// <param name="dtype">The weight's dtype; null means <see cref="Tensor.DefaultDType"/>.</param>
+    /// <param name="random">The source of the initial weight when there is no initializer; null: unseeded.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1, the padding index is out of range, or the max norm is not positive.</exception>
     public Embedding(int numEmbeddings, int embeddingDim, int? paddingIndex = null, double? maxNorm = null, double normType = 2.0,
-        Initializer? initializer = null, DType? dtype = null)
+        Initializer? initializer = null, DType? dtype = null, Random? random = null)
     {
         LayerChecks.Positive(numEmbeddings, nameof(numEmbeddings), "embedding");
         LayerChecks.Positive(embeddingDim, nameof(embeddingDim), "embedding");
@@ -56,7 +57,7 @@ public sealed class Embedding : ILayer
         var dt = dtype ?? Tensor.DefaultDType;
         var shape = new[] { numEmbeddings, embeddingDim };
         var w = initializer is null
-            ? Tensor.RandomNormal(shape, new Random(Random.Shared.Next()), dtype: dt)
+            ? Tensor.RandomNormal(shape, random ?? new Random(Random.Shared.Next()), dtype: dt)
             : initializer.Create(shape, numEmbeddings, embeddingDim, dt);
         if (PaddingIndex is int pad)
         {
@@ -252,8 +253,10 @@ public sealed class LearnedPositionalEncoding : ILayer
     /// <param name="batchFirst">x is [N, L, d] when true, [L, N, d] when false; [L, d] works either way.</param>
     /// <param name="initializer">Initializes the table; null means normal with standard deviation 0.02 (GPT-2's).</param>
     /// <param name="dtype">The table's dtype; null means <see cref="Tensor.DefaultDType"/>.</param>
+    /// <param name="random">The source of the initial table when there is no initializer; null: unseeded.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
-    public LearnedPositionalEncoding(int maxLength, int modelDim, bool batchFirst = false, Initializer? initializer = null, DType? dtype = null)
+    public LearnedPositionalEncoding(int maxLength, int modelDim, bool batchFirst = false, Initializer? initializer = null, DType? dtype = null,
+        Random? random = null)
     {
         LayerChecks.Positive(maxLength, nameof(maxLength), "learned_positional_encoding");
         LayerChecks.Positive(modelDim, nameof(modelDim), "learned_positional_encoding");
@@ -263,7 +266,7 @@ public sealed class LearnedPositionalEncoding : ILayer
         var dt = dtype ?? Tensor.DefaultDType;
         var shape = new[] { maxLength, modelDim };
         Weight = new Parameter("weight", initializer is null
-            ? Tensor.RandomNormal(shape, new Random(Random.Shared.Next()), 0, 0.02, dt)
+            ? Tensor.RandomNormal(shape, random ?? new Random(Random.Shared.Next()), 0, 0.02, dt)
             : initializer.Create(shape, maxLength, modelDim, dt));
         _parameters = new[] { Weight };
     }

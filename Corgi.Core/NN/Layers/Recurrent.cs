@@ -431,14 +431,14 @@ public sealed class Rnn : RecurrentLayer
     /// <param name="batchFirst">Input and output [N, L, ·] instead of [L, N, ·].</param>
     /// <param name="dropout">Dropout on every layer's output but the last, while training.</param>
     /// <param name="bidirectional">Whether each layer also runs backwards.</param>
-    /// <param name="initializer">Initializes every weight and bias (fan-in H); null: uniform in ±1/sqrt(H).</param>
-    /// <param name="random">The dropout masks' source; null: unseeded.</param>
+    /// <param name="initializer">Initializes every weight and bias (fan-in H); null: uniform in ±1/sqrt(H), drawn from <paramref name="random"/>.</param>
+    /// <param name="random">The source of the initial weights (without an initializer) and of the dropout masks; null: unseeded.</param>
     /// <param name="dtype">The parameters' dtype; null means <see cref="Tensor.DefaultDType"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1 or the dropout outside [0, 1].</exception>
     public Rnn(int inputSize, int hiddenSize, int numLayers = 1, RnnNonlinearity nonlinearity = RnnNonlinearity.Tanh, bool bias = true,
         bool batchFirst = false, double dropout = 0, bool bidirectional = false, Initializer? initializer = null, Random? random = null, DType? dtype = null)
         : base("rnn", inputSize, hiddenSize, numLayers, batchFirst, dropout, bidirectional, random,
-            (inSize, suffix) => new RnnCell(inSize, hiddenSize, nonlinearity, bias, initializer ??= new FanInUniformInitializer(), dtype, suffix)) { }
+            (inSize, suffix) => new RnnCell(inSize, hiddenSize, nonlinearity, bias, initializer ??= new FanInUniformInitializer(random), dtype, suffix)) { }
 
     /// <summary>Runs the sequence from <paramref name="h0"/> (null: zeros) over sequences of the given lengths (null: all of L).</summary>
     /// <param name="input">[L, N, in], or [N, L, in] batch-first.</param>
@@ -465,14 +465,14 @@ public sealed class Lstm : RecurrentLayer
     /// <param name="batchFirst">Input and output [N, L, ·] instead of [L, N, ·].</param>
     /// <param name="dropout">Dropout on every layer's output but the last, while training.</param>
     /// <param name="bidirectional">Whether each layer also runs backwards.</param>
-    /// <param name="initializer">Initializes every weight and bias (fan-in H); null: uniform in ±1/sqrt(H).</param>
-    /// <param name="random">The dropout masks' source; null: unseeded.</param>
+    /// <param name="initializer">Initializes every weight and bias (fan-in H); null: uniform in ±1/sqrt(H), drawn from <paramref name="random"/>.</param>
+    /// <param name="random">The source of the initial weights (without an initializer) and of the dropout masks; null: unseeded.</param>
     /// <param name="dtype">The parameters' dtype; null means <see cref="Tensor.DefaultDType"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1 or the dropout outside [0, 1].</exception>
     public Lstm(int inputSize, int hiddenSize, int numLayers = 1, bool bias = true, bool batchFirst = false, double dropout = 0,
         bool bidirectional = false, Initializer? initializer = null, Random? random = null, DType? dtype = null)
         : base("lstm", inputSize, hiddenSize, numLayers, batchFirst, dropout, bidirectional, random,
-            (inSize, suffix) => new LstmCell(inSize, hiddenSize, bias, initializer ??= new FanInUniformInitializer(), dtype, suffix)) { }
+            (inSize, suffix) => new LstmCell(inSize, hiddenSize, bias, initializer ??= new FanInUniformInitializer(random), dtype, suffix)) { }
 
     /// <summary>Runs the sequence from (h0, c0) (null: zeros) over sequences of the given lengths (null: all of L).</summary>
     /// <param name="input">[L, N, in], or [N, L, in] batch-first.</param>
@@ -495,14 +495,14 @@ public sealed class Gru : RecurrentLayer
     /// <param name="batchFirst">Input and output [N, L, ·] instead of [L, N, ·].</param>
     /// <param name="dropout">Dropout on every layer's output but the last, while training.</param>
     /// <param name="bidirectional">Whether each layer also runs backwards.</param>
-    /// <param name="initializer">Initializes every weight and bias (fan-in H); null: uniform in ±1/sqrt(H).</param>
-    /// <param name="random">The dropout masks' source; null: unseeded.</param>
+    /// <param name="initializer">Initializes every weight and bias (fan-in H); null: uniform in ±1/sqrt(H), drawn from <paramref name="random"/>.</param>
+    /// <param name="random">The source of the initial weights (without an initializer) and of the dropout masks; null: unseeded.</param>
     /// <param name="dtype">The parameters' dtype; null means <see cref="Tensor.DefaultDType"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1 or the dropout outside [0, 1].</exception>
     public Gru(int inputSize, int hiddenSize, int numLayers = 1, bool bias = true, bool batchFirst = false, double dropout = 0,
         bool bidirectional = false, Initializer? initializer = null, Random? random = null, DType? dtype = null)
         : base("gru", inputSize, hiddenSize, numLayers, batchFirst, dropout, bidirectional, random,
-            (inSize, suffix) => new GruCell(inSize, hiddenSize, bias, initializer ??= new FanInUniformInitializer(), dtype, suffix)) { }
+            (inSize, suffix) => new GruCell(inSize, hiddenSize, bias, initializer ??= new FanInUniformInitializer(random), dtype, suffix)) { }
 
     /// <summary>Runs the sequence from <paramref name="h0"/> (null: zeros) over sequences of the given lengths (null: all of L).</summary>
     /// <param name="input">[L, N, in], or [N, L, in] batch-first.</param>

@@ -200,4 +200,19 @@ public class RecurrentTests
         Assert.True(report.Passed, report.Summary);
         LayerCheck.Gradients(layer, x);   // ILayer.Forward: the output sequence from zero states
     }
+
+    [Fact]
+    public void ASeededRandomGivesTheSameInitialWeights()
+    {
+        // without an initializer the weights come from the layer's random source: the same seed, the same layer
+        var a = new Lstm(3, 4, random: new Random(5));
+        var b = new Lstm(3, 4, random: new Random(5));
+        var c = new Gru(3, 4, random: new Random(5));
+        for (int i = 0; i < a.Parameters.Count; i++) Assert.Equal(a.Parameters[i].Value.ToArray(), b.Parameters[i].Value.ToArray());
+        Assert.NotEqual(a.Parameters[0].Value.ToArray(), new Lstm(3, 4, random: new Random(6)).Parameters[0].Value.ToArray());
+        Assert.Equal(c.Parameters[0].Value.ToArray(), new Gru(3, 4, random: new Random(5)).Parameters[0].Value.ToArray());
+        Assert.Equal(new Embedding(5, 3, random: new Random(1)).Weight.Value.ToArray(), new Embedding(5, 3, random: new Random(1)).Weight.Value.ToArray());
+        Assert.Equal(new LearnedPositionalEncoding(5, 3, random: new Random(1)).Weight.Value.ToArray(),
+            new LearnedPositionalEncoding(5, 3, random: new Random(1)).Weight.Value.ToArray());
+    }
 }
