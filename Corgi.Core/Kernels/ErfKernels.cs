@@ -1,0 +1,208 @@
+using System;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Corgi.Kernels;
+
+/// <summary>
+/// Vectorised erf and erfc over spans. Float64 uses W. J. Cody's rational Chebyshev approximations (Netlib
+/// specfun CALERF, Math. Comp. 1969): x R(x²) for |x| &lt; 0.46875, e^(-x²) R(x) on [0.46875, 4] and
+/// e^(-x²)/x (1/sqrt(pi) + R(1/x²)/x²) above, with e^(-x²) split as e^(-xhi²) e^(-(x-xhi)(x+xhi)), xhi = trunc(16x)/16,
+/// so the tail keeps its relative accuracy (erfc(10) = 2.0884875837625446e-45; erfc underflows past 27.3).
+/// Measured against MathNet on -30..30 step 1e-3: at most 7e-16 relative (see ErfKernelTests). Float32 widens
+/// blocks to double, runs the double kernel and rounds once.
+/// </summary>
+internal static class ErfKernels
+{
+    /// <summary>Elements per block: the exponentials of a block are taken by TensorPrimitives.Exp in two scratch spans on the stack.</summary>
+    private const int Block = 256;
+
+    // Cody's coefficients (CALERF): a/b for |x| < 0.46875, c/d on [0.46875, 4], p/q above 4
+    private const double A0 = 3.16112374387056560e00, A1 = 1.13864154151050156e02, A2 = 3.77485237685302021e02, A3 = 3.20937758913846947e03, A4 = 1.85777706184603153e-1;
+    private const double B0 = 2.36012909523441209e01, B1 = 2.44024637934444173e02, B2 = 1.28261652607737228e03, B3 = 2.84423683343917062e03;
+    private const double C0 = 5.64188496988670089e-1, C1 = 8.88314979438837594e00, C2 = 6.61191906371416295e01, C3 = 2.98635138197400131e02,
+        C4 = 8.81952221241769090e02, C5 = 1.71204761263407058e03, C6 = 2.05107837782607147e03, C7 = 1.23033935479799725e03, C8 = 2.15311535474403846e-8;
+    private const double D0 = 1.57449261107098347e01, D1 = 1.17693950891312499e02, D2 = 5.37181101862009858e02, D3 = 1.62138957456669019e03,
+        D4 = 3.29079923573345963e03, D5 = 4.36261909014324716e03, D6 = 3.43936767414372164e03, D7 = 1.23033935480374942e03;
+    private const double P0 = 3.05326634961232344e-1, P1 = 3.60344899949804439e-1, P2 = 1.25781726111229246e-1, P3 = 1.60837851487422766e-2,
+        P4 = 6.58749161529837803e-4, P5 = 1.63153871373020978e-2;
+    private const double Q0 = 2.56852019228982242e00, Q1 = 1.87295284992346047e00, Q2 = 5.27905102951428412e-1, Q3 = 6.05183413124413191e-2,
+        Q4 = 2.33520497626869185e-3;
+    private const double InvSqrtPi = 5.6418958354775628695e-1, Threshold = 0.46875;
+
+    /// <summary>Past this erfc(x) is 0 in double (e^(-28²) underflows); larger |x| (and ±inf) are clamped to it so xhi stays finite.</summary>
+    private const double Cutoff = 28;
+
+    /// <summary>d = erf(x); x and d may be the same span.</summary>
+    public static void Erf(ReadOnlySpan<double> x, Span<double> d) => Evaluate(x, d, complement: false);
+
+    /// <summary>d = erfc(x) = 1 - erf(x), relative-accurate in the tail; x and d may be the same span.</summary>
+    public static void Erfc(ReadOnlySpan<double> x, Span<double> d) => Evaluate(x, d, complement: true);
+
+    /// <summary>d = erf(x) in float32: computed in double and rounded once.</summary>
+    public static void Erf(ReadOnlySpan<float> x, Span<float> d) => EvaluateWidened(x, d, complement: false);
+
+    /// <summary>d = erfc(x) in float32: computed in double and rounded once.</summary>
+    public static void Erfc(ReadOnlySpan<float> x, Span<float> d) => EvaluateWidened(x, d, complement: true);
+
+    /// <summary>d = erf(x) for float or double.</summary>
+    public static void Erf<T>(ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) Erf(As<T, float>(x), As<T, float>(d));
+        else Erf(As<T, double>(x), As<T, double>(d));
+    }
+
+    /// <summary>d = erfc(x) for float or double.</summary>
+    public static void Erfc<T>(ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) Erfc(As<T, float>(x), As<T, float>(d));
+        else Erfc(As<T, double>(x), As<T, double>(d));
+    }
+
+    /// <summary>The span reinterpreted as its actual element type (T is float or double, checked by the caller).</summary>
+    internal static ReadOnlySpan<TTo> As<TFrom, TTo>(ReadOnlySpan<TFrom> x) =>
+        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<TFrom, TTo>(ref MemoryMarshal.GetReference(x)), x.Length);
+
+    /// <summary>The span reinterpreted as its actual element type (T is float or double, checked by the caller).</summary>
+    internal static Span<TTo> As<TFrom, TTo>(Span<TFrom> x) =>
+        MemoryMarshal.CreateSpan(ref Unsafe.As<TFrom, TTo>(ref MemoryMarshal.GetReference(x)), x.Length);
+
+    private static void EvaluateWidened(ReadOnlySpan<float> x, Span<float> d, bool complement)
+    {
+        Span<double> wide = stackalloc double[Block], hi = stackalloc double[Block], lo = stackalloc double[Block];
+        for (int start = 0; start < x.Length; start += Block)
+        {
+            int n = Math.Min(Block, x.Length - start);
+            var w = wide[..n];
+            ConversionKernels.Widen(x.Slice(start, n), w);
+            EvaluateBlock(w, w, hi[..n], lo[..n], complement);
+            ConversionKernels.Narrow(w, d.Slice(start, n));
+        }
+    }
+
+    private static void Evaluate(ReadOnlySpan<double> x, Span<double> d, bool complement)
+    {
+        Span<double> hi = stackalloc double[Block], lo = stackalloc double[Block];
+        for (int start = 0; start < x.Length; start += Block)
+        {
+            int n = Math.Min(Block, x.Length - start);
+            EvaluateBlock(x.Slice(start, n), d.Slice(start, n), hi[..n], lo[..n], complement);
+        }
+    }
+
+    /// <summary>One block: the two exponentials of Cody's split by TensorPrimitives.Exp, then the rational parts vector by vector.</summary>
+    private static void EvaluateBlock(ReadOnlySpan<double> x, Span<double> d, Span<double> hi, Span<double> lo, bool complement)
+    {
+        int i = 0, w = Vector<double>.Count;
+        for (; i <= x.Length - w; i += w)
+        {
+            var (h, l) = SplitSquare(new Vector<double>(x.Slice(i)));
+            h.CopyTo(hi.Slice(i));
+            l.CopyTo(lo.Slice(i));
+        }
+        for (; i < x.Length; i++)
+        {
+            double y = Clamp(Math.Abs(x[i])), yhi = Math.Floor(y * 16) / 16;
+            hi[i] = -(yhi * yhi);
+            lo[i] = -((y - yhi) * (y + yhi));
+        }
+        TensorPrimitives.Exp(hi, hi);
+        TensorPrimitives.Exp(lo, lo);
+
+        for (i = 0; i <= x.Length - w; i += w)
+            Combine(new Vector<double>(x.Slice(i)), new Vector<double>(hi.Slice(i)), new Vector<double>(lo.Slice(i)), complement).CopyTo(d.Slice(i));
+        if (i < x.Length)
+        {
+            // the last partial vector, padded with zeros
+            Span<double> px = stackalloc double[Vector<double>.Count], ph = stackalloc double[Vector<double>.Count],
+                pl = stackalloc double[Vector<double>.Count], pd = stackalloc double[Vector<double>.Count];
+            int rest = x.Length - i;
+            x.Slice(i).CopyTo(px);
+            hi.Slice(i, rest).CopyTo(ph);
+            lo.Slice(i, rest).CopyTo(pl);
+            Combine(new Vector<double>(px), new Vector<double>(ph), new Vector<double>(pl), complement).CopyTo(pd);
+            pd[..rest].CopyTo(d.Slice(i));
+        }
+    }
+
+    /// <summary>|x| with values past the cutoff (and inf) moved to it; NaN stays NaN.</summary>
+    private static double Clamp(double y) => y > Cutoff ? Cutoff : y;
+
+    /// <summary>The exponents -xhi² and -(y - xhi)(y + xhi) of Cody's split, y = |x|.</summary>
+    private static (Vector<double> Hi, Vector<double> Lo) SplitSquare(Vector<double> x)
+    {
+        var y = Vector.Abs(x);
+        var cut = new Vector<double>(Cutoff);
+        y = Vector.ConditionalSelect(Vector.GreaterThan(y, cut), cut, y); // a compare with NaN is false: NaN stays
+        var yhi = Vector.Floor(y * 16.0) * (1.0 / 16);
+        return (-(yhi * yhi), -((y - yhi) * (y + yhi)));
+    }
+
+    /// <summary>erf or erfc of x from the exponentials eh = e^(-xhi²), el = e^(-(|x|-xhi)(|x|+xhi)).</summary>
+    private static Vector<double> Combine(Vector<double> x, Vector<double> eh, Vector<double> el, bool complement)
+    {
+        var y = Vector.Abs(x);
+        var small = Vector.LessThan(y, new Vector<double>(Threshold));
+        var four = new Vector<double>(4.0);
+        var erfSmall = Vector<double>.Zero;
+        if (Vector.LessThanAny(y, new Vector<double>(Threshold)))
+        {
+            var z = y * y;
+            var num = A4 * z;
+            var den = z;
+            num = (num + new Vector<double>(A0)) * z; den = (den + new Vector<double>(B0)) * z;
+            num = (num + new Vector<double>(A1)) * z; den = (den + new Vector<double>(B1)) * z;
+            num = (num + new Vector<double>(A2)) * z; den = (den + new Vector<double>(B2)) * z;
+            erfSmall = x * (num + new Vector<double>(A3)) / (den + new Vector<double>(B3));
+        }
+        if (Vector.LessThanAll(y, new Vector<double>(Threshold)))
+            return complement ? Vector<double>.One - erfSmall : erfSmall;
+
+        // erfc(|x|) for |x| >= 0.46875: the middle range where |x| <= 4, the tail elsewhere (and for NaN)
+        var middle = Vector.LessThanOrEqual(y, four);
+        var erfcAbs = Vector<double>.Zero;
+        if (Vector.LessThanOrEqualAny(y, four))
+        {
+            var num = C8 * y;
+            var den = y;
+            num = (num + new Vector<double>(C0)) * y; den = (den + new Vector<double>(D0)) * y;
+            num = (num + new Vector<double>(C1)) * y; den = (den + new Vector<double>(D1)) * y;
+            num = (num + new Vector<double>(C2)) * y; den = (den + new Vector<double>(D2)) * y;
+            num = (num + new Vector<double>(C3)) * y; den = (den + new Vector<double>(D3)) * y;
+            num = (num + new Vector<double>(C4)) * y; den = (den + new Vector<double>(D4)) * y;
+            num = (num + new Vector<double>(C5)) * y; den = (den + new Vector<double>(D5)) * y;
+            num = (num + new Vector<double>(C6)) * y; den = (den + new Vector<double>(D6)) * y;
+            erfcAbs = eh * (el * ((num + new Vector<double>(C7)) / (den + new Vector<double>(D7))));
+        }
+        if (!Vector.LessThanOrEqualAll(y, four))
+        {
+            var cut = new Vector<double>(Cutoff);
+            var yc = Vector.ConditionalSelect(Vector.GreaterThan(y, cut), cut, y);
+            var z = Vector<double>.One / (yc * yc);
+            var num = P5 * z;
+            var den = z;
+            num = (num + new Vector<double>(P0)) * z; den = (den + new Vector<double>(Q0)) * z;
+            num = (num + new Vector<double>(P1)) * z; den = (den + new Vector<double>(Q1)) * z;
+            num = (num + new Vector<double>(P2)) * z; den = (den + new Vector<double>(Q2)) * z;
+            num = (num + new Vector<double>(P3)) * z; den = (den + new Vector<double>(Q3)) * z;
+            var r = z * (num + new Vector<double>(P4)) / (den + new Vector<double>(Q4));
+            var tail = eh * (el * ((new Vector<double>(InvSqrtPi) - r) / yc));
+            erfcAbs = Vector.ConditionalSelect(middle, erfcAbs, tail);
+        }
+
+        var negative = Vector.LessThan(x, Vector<double>.Zero);
+        Vector<double> large;
+        if (complement)
+            large = Vector.ConditionalSelect(negative, new Vector<double>(2.0) - erfcAbs, erfcAbs);
+        else
+        {
+            var half = new Vector<double>(0.5);
+            var erfAbs = (half - erfcAbs) + half;
+            large = Vector.ConditionalSelect(negative, -erfAbs, erfAbs);
+        }
+        var smallValue = complement ? Vector<double>.One - erfSmall : erfSmall;
+        return Vector.ConditionalSelect(small, smallValue, large);
+    }
+}
