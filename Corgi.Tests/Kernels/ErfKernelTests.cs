@@ -10,8 +10,9 @@ namespace Corgi.Tests.Kernels;
 /// The vectorised erf/erfc kernel against MathNet's scalar SpecialFunctions (Boost's approximations, an
 /// independent implementation) on a dense grid -30..30 step 1e-3 (the vector loop and the padded last vector
 /// both run: 60001 is no multiple of the vector width), plus special points with known values.
-/// Measured maximum relative difference in float64 (when this test was written): erf 4.4e-16 on |x| &lt; 0.5,
-/// 4.2e-16 on 0.5..4, 1.1e-16 beyond; erfc 4.5e-16 and 1.6e-15 on the first two ranges. Beyond 4 erfc differs
+/// Measured maximum relative difference in float64 (when this test was written): erf 4.1e-16 on |x| &lt; 0.5,
+/// 4.2e-16 on 0.5..4, 1.1e-16 beyond; erfc 4.1e-16 and 1.4e-15 on the first two ranges (the latter near x = 4,
+/// where MathNet's unsplit e^(-x²) is itself off by up to 16 ulp). Beyond 4 erfc differs
 /// from MathNet by up to 5.7e-14, and MathNet is the one off: it takes e^(-x²) of the rounded x² (mpmath at
 /// 40 digits: erfc(10.005000000000003) is 1.7e-17 off here, 6.4e-15 off in MathNet), so the tail is checked
 /// against mpmath values below and against MathNet only within MathNet's own error, about x² ulp.
