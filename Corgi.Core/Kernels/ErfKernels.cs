@@ -33,6 +33,12 @@ internal static class ErfKernels
         Q4 = 2.33520497626869185e-3;
     private const double InvSqrtPi = 5.6418958354775628695e-1, Threshold = 0.46875;
 
+    /// <summary>
+    /// Past xhi = 26 the exponent -xhi² is halved and e^(-xhi²/2) squared: TensorPrimitives.Exp takes a slow path
+    /// (about 20x) for arguments beyond about -709, and the square underflows to the subnormals or 0 as it should.
+    /// </summary>
+    private const double Halved = 26;
+
     /// <summary>Past this erfc(x) is 0 in double (e^(-28²) underflows); larger |x| (and ±inf) are clamped to it so xhi stays finite.</summary>
     private const double Cutoff = 28;
 
@@ -106,7 +112,7 @@ internal static class ErfKernels
         for (; i < x.Length; i++)
         {
             double y = Clamp(Math.Abs(x[i])), yhi = Math.Floor(y * 16) / 16;
-            hi[i] = -(yhi * yhi);
+            hi[i] = yhi > Halved ? -(yhi * yhi) / 2 : -(yhi * yhi);
             lo[i] = -((y - yhi) * (y + yhi));
         }
         TensorPrimitives.Exp(hi, hi);
@@ -139,7 +145,8 @@ internal static class ErfKernels
         var cut = new Vector<double>(Cutoff);
         y = Vector.ConditionalSelect(Vector.GreaterThan(y, cut), cut, y); // a compare with NaN is false: NaN stays
         var yhi = Vector.Floor(y * 16.0) * (1.0 / 16);
-        return (-(yhi * yhi), -((y - yhi) * (y + yhi)));
+        var hi = -(yhi * yhi);
+        return (Vector.ConditionalSelect(Vector.GreaterThan(yhi, new Vector<double>(Halved)), hi * 0.5, hi), -((y - yhi) * (y + yhi)));
     }
 
     /// <summary>p y + c, fused where the hardware has FMA.</summary>
@@ -179,6 +186,8 @@ internal static class ErfKernels
             var tnum = Fma(Fma(Fma(Fma(Fma(new Vector<double>(P5), w, P0), w, P1), w, P2), w, P3), w, P4);
             var tden = Fma(Fma(Fma(Fma(w + new Vector<double>(Q0), w, Q1), w, Q2), w, Q3), w, Q4);
             var r = w * tnum / tden;
+            var yhi = Vector.Floor(yc * 16.0) * (1.0 / 16);
+            eh = Vector.ConditionalSelect(Vector.GreaterThan(yhi, new Vector<double>(Halved)), eh * eh, eh);
             var tail = eh * (el * ((new Vector<double>(InvSqrtPi) - r) / yc));
             erfcAbs = Vector.ConditionalSelect(middle, erfcAbs, tail);
         }
