@@ -17,7 +17,7 @@ namespace Corgi.Kernels;
 /// </summary>
 internal static class ErfKernels
 {
-    /// <summary>Elements per block: the exponentials of a block are taken by TensorPrimitives.Exp in two scratch spans on the stack.</summary>
+    /// <summary>Float32 elements widened to double per block (a scratch span on the stack).</summary>
     private const int Block = 256;
 
     // Cody's coefficients (CALERF): a/b for |x| < 0.46875, c/d on [0.46875, 4], p/q above 4
@@ -34,8 +34,9 @@ internal static class ErfKernels
     private const double InvSqrtPi = 5.6418958354775628695e-1, Threshold = 0.46875;
 
     /// <summary>
-    /// Past xhi = 26 the exponent -xhi² is halved and e^(-xhi²/2) squared: TensorPrimitives.Exp takes a slow path
-    /// (about 20x) for arguments beyond about -709, and the square underflows to the subnormals or 0 as it should.
+    /// Past xhi = 26 the exponent -xhi² is halved and e^(-xhi²/2) squared: <see cref="ExpNonPositive"/> builds 2^n in
+    /// the exponent bits, which holds for arguments above -709 only, and the square underflows to the subnormals or
+    /// 0 as it should.
     /// </summary>
     private const double Halved = 26;
 
@@ -78,75 +79,80 @@ internal static class ErfKernels
 
     private static void EvaluateWidened(ReadOnlySpan<float> x, Span<float> d, bool complement)
     {
-        Span<double> wide = stackalloc double[Block], hi = stackalloc double[Block], lo = stackalloc double[Block];
+        Span<double> wide = stackalloc double[Block];
         for (int start = 0; start < x.Length; start += Block)
         {
             int n = Math.Min(Block, x.Length - start);
             var w = wide[..n];
             ConversionKernels.Widen(x.Slice(start, n), w);
-            EvaluateBlock(w, w, hi[..n], lo[..n], complement);
+            Evaluate(w, w, complement);
             ConversionKernels.Narrow(w, d.Slice(start, n));
         }
     }
 
+    /// <summary>One pass, vector by vector; the last partial vector is padded with zeros.</summary>
     private static void Evaluate(ReadOnlySpan<double> x, Span<double> d, bool complement)
-    {
-        Span<double> hi = stackalloc double[Block], lo = stackalloc double[Block];
-        for (int start = 0; start < x.Length; start += Block)
-        {
-            int n = Math.Min(Block, x.Length - start);
-            EvaluateBlock(x.Slice(start, n), d.Slice(start, n), hi[..n], lo[..n], complement);
-        }
-    }
-
-    /// <summary>One block: the two exponentials of Cody's split by TensorPrimitives.Exp, then the rational parts vector by vector.</summary>
-    private static void EvaluateBlock(ReadOnlySpan<double> x, Span<double> d, Span<double> hi, Span<double> lo, bool complement)
     {
         int i = 0, w = Vector<double>.Count;
         for (; i <= x.Length - w; i += w)
-        {
-            var (h, l) = SplitSquare(new Vector<double>(x.Slice(i)));
-            h.CopyTo(hi.Slice(i));
-            l.CopyTo(lo.Slice(i));
-        }
-        for (; i < x.Length; i++)
-        {
-            double y = Clamp(Math.Abs(x[i])), yhi = Math.Floor(y * 16) / 16;
-            hi[i] = yhi > Halved ? -(yhi * yhi) / 2 : -(yhi * yhi);
-            lo[i] = -((y - yhi) * (y + yhi));
-        }
-        TensorPrimitives.Exp(hi, hi);
-        TensorPrimitives.Exp(lo, lo);
-
-        for (i = 0; i <= x.Length - w; i += w)
-            Combine(new Vector<double>(x.Slice(i)), new Vector<double>(hi.Slice(i)), new Vector<double>(lo.Slice(i)), complement).CopyTo(d.Slice(i));
+            Compute(new Vector<double>(x.Slice(i)), complement).CopyTo(d.Slice(i));
         if (i < x.Length)
         {
-            // the last partial vector, padded with zeros
-            Span<double> px = stackalloc double[Vector<double>.Count], ph = stackalloc double[Vector<double>.Count],
-                pl = stackalloc double[Vector<double>.Count], pd = stackalloc double[Vector<double>.Count];
+            Span<double> pad = stackalloc double[Vector<double>.Count];
             int rest = x.Length - i;
-            x.Slice(i).CopyTo(px);
-            hi.Slice(i, rest).CopyTo(ph);
-            lo.Slice(i, rest).CopyTo(pl);
-            Combine(new Vector<double>(px), new Vector<double>(ph), new Vector<double>(pl), complement).CopyTo(pd);
-            pd[..rest].CopyTo(d.Slice(i));
+            x.Slice(i).CopyTo(pad);
+            Compute(new Vector<double>(pad), complement).CopyTo(pad);
+            pad[..rest].CopyTo(d.Slice(i));
         }
     }
 
-    /// <summary>|x| with values past the cutoff (and inf) moved to it; NaN stays NaN.</summary>
-    private static double Clamp(double y) => y > Cutoff ? Cutoff : y;
-
-    /// <summary>The exponents -xhi² and -(y - xhi)(y + xhi) of Cody's split, y = |x|.</summary>
+    /// <summary>
+    /// erf or erfc of one vector. e^(-x²) is split as e^(-xhi²) e^(-(|x|-xhi)(|x|+xhi)) with xhi = trunc(16|x|)/16
+    /// (xhi² is exact, the second exponent small), each through <see cref="ExpNonPositive"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector<double> Hi, Vector<double> Lo) SplitSquare(Vector<double> x)
+    private static Vector<double> Compute(Vector<double> x, bool complement)
     {
         var y = Vector.Abs(x);
         var cut = new Vector<double>(Cutoff);
-        y = Vector.ConditionalSelect(Vector.GreaterThan(y, cut), cut, y); // a compare with NaN is false: NaN stays
-        var yhi = Vector.Floor(y * 16.0) * (1.0 / 16);
+        var yc = Vector.ConditionalSelect(Vector.GreaterThan(y, cut), cut, y); // a compare with NaN is false: NaN stays
+        var yhi = Vector.Floor(yc * 16.0) * (1.0 / 16);
+        var halve = Vector.GreaterThan(yhi, new Vector<double>(Halved));
         var hi = -(yhi * yhi);
-        return (Vector.ConditionalSelect(Vector.GreaterThan(yhi, new Vector<double>(Halved)), hi * 0.5, hi), -((y - yhi) * (y + yhi)));
+        var eh = ExpNonPositive(Vector.ConditionalSelect(halve, hi * 0.5, hi));
+        eh = Vector.ConditionalSelect(halve, eh * eh, eh);
+        var el = ExpNonPositive(-((yc - yhi) * (yc + yhi)));
+        return Combine(x, y, yc, eh, el, complement);
+    }
+
+    // ln 2 split so that n ln2Hi is exact for |n| < 2^11 (fdlibm's split), and 1/k! for e^r's Taylor series
+    private const double Log2E = 1.4426950408889634074, Ln2Hi = 6.93147180369123816490e-01, Ln2Lo = 1.90821492927058770002e-10;
+
+    /// <summary>
+    /// e^a for -709 &lt; a &lt;= 0 (and NaN): a = n ln2 + r with |r| &lt;= ln2/2 (Cody and Waite's reduction), e^r by its
+    /// Taylor series to degree 13 (truncation below 4e-18), times 2^n built in the exponent bits. About 1 ulp.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> ExpNonPositive(Vector<double> a)
+    {
+        var n = Vector.Floor(a * Log2E + new Vector<double>(0.5));
+        var r = Vector.MultiplyAddEstimate(n, new Vector<double>(-Ln2Hi), a);
+        r = Vector.MultiplyAddEstimate(n, new Vector<double>(-Ln2Lo), r);
+        var p = Fma(new Vector<double>(1.0 / 6227020800), r, 1.0 / 479001600);
+        p = Fma(p, r, 1.0 / 39916800);
+        p = Fma(p, r, 1.0 / 3628800);
+        p = Fma(p, r, 1.0 / 362880);
+        p = Fma(p, r, 1.0 / 40320);
+        p = Fma(p, r, 1.0 / 5040);
+        p = Fma(p, r, 1.0 / 720);
+        p = Fma(p, r, 1.0 / 120);
+        p = Fma(p, r, 1.0 / 24);
+        p = Fma(p, r, 1.0 / 6);
+        p = Fma(p, r, 0.5);
+        p = Fma(p, r, 1.0);
+        p = Fma(p, r, 1.0);
+        var scale = Vector.AsVectorDouble(Vector.ShiftLeft(Vector.ConvertToInt64(n) + new Vector<long>(1023), 52));
+        return p * scale;
     }
 
     /// <summary>p y + c, fused where the hardware has FMA.</summary>
@@ -154,14 +160,13 @@ internal static class ErfKernels
     private static Vector<double> Fma(Vector<double> p, Vector<double> y, double c) => Vector.MultiplyAddEstimate(p, y, new Vector<double>(c));
 
     /// <summary>
-    /// erf or erfc of x from the exponentials eh = e^(-xhi²), el = e^(-(|x|-xhi)(|x|+xhi)). The small and middle
+    /// erf or erfc of x from y = |x|, yc = y clamped to the cutoff, and the exponentials eh = e^(-xhi²), el = e^(-(yc-xhi)(yc+xhi)). The small and middle
     /// ranges are both evaluated and selected (on GELU's inputs most vectors mix them, and a branch on the mix
     /// mispredicts); the tail only when a lane needs it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> Combine(Vector<double> x, Vector<double> eh, Vector<double> el, bool complement)
+    private static Vector<double> Combine(Vector<double> x, Vector<double> y, Vector<double> yc, Vector<double> eh, Vector<double> el, bool complement)
     {
-        var y = Vector.Abs(x);
         var small = Vector.LessThan(y, new Vector<double>(Threshold));
         var four = new Vector<double>(4.0);
 
@@ -180,14 +185,10 @@ internal static class ErfKernels
         var middle = Vector.LessThanOrEqual(y, four);
         if (!Vector.LessThanOrEqualAll(y, four))
         {
-            var cut = new Vector<double>(Cutoff);
-            var yc = Vector.ConditionalSelect(Vector.GreaterThan(y, cut), cut, y);
             var w = Vector<double>.One / (yc * yc);
             var tnum = Fma(Fma(Fma(Fma(Fma(new Vector<double>(P5), w, P0), w, P1), w, P2), w, P3), w, P4);
             var tden = Fma(Fma(Fma(Fma(w + new Vector<double>(Q0), w, Q1), w, Q2), w, Q3), w, Q4);
             var r = w * tnum / tden;
-            var yhi = Vector.Floor(yc * 16.0) * (1.0 / 16);
-            eh = Vector.ConditionalSelect(Vector.GreaterThan(yhi, new Vector<double>(Halved)), eh * eh, eh);
             var tail = eh * (el * ((new Vector<double>(InvSqrtPi) - r) / yc));
             erfcAbs = Vector.ConditionalSelect(middle, erfcAbs, tail);
         }
