@@ -160,9 +160,10 @@ internal static class ErfKernels
     private static Vector<double> Fma(Vector<double> p, Vector<double> y, double c) => Vector.MultiplyAddEstimate(p, y, new Vector<double>(c));
 
     /// <summary>
-    /// erf or erfc of x from y = |x|, yc = y clamped to the cutoff, and the exponentials eh = e^(-xhi²), el = e^(-(yc-xhi)(yc+xhi)). The small and middle
-    /// ranges are both evaluated and selected (on GELU's inputs most vectors mix them, and a branch on the mix
-    /// mispredicts); the tail only when a lane needs it.
+    /// erf or erfc of x from y = |x|, yc = y clamped to the cutoff, and the exponentials eh = e^(-xhi²),
+    /// el = e^(-(yc-xhi)(yc+xhi)). Each range is evaluated when some lane needs it and the results selected: on
+    /// GELU's inputs most vectors need the small and middle ranges, and once activations grow most need only the tail,
+    /// so the branches predict well either way.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<double> Combine(Vector<double> x, Vector<double> y, Vector<double> yc, Vector<double> eh, Vector<double> el, bool complement)
@@ -171,18 +172,26 @@ internal static class ErfKernels
         var four = new Vector<double>(4.0);
 
         // erf(x) = x N(x²)/D(x²) for |x| < 0.46875
-        var z = y * y;
-        var num = Fma(Fma(Fma(Fma(new Vector<double>(A4), z, A0), z, A1), z, A2), z, A3);
-        var den = Fma(Fma(Fma(z + new Vector<double>(B0), z, B1), z, B2), z, B3);
-        var erfSmall = x * num / den;
+        var erfSmall = Vector<double>.Zero;
+        if (Vector.LessThanAny(y, new Vector<double>(Threshold)))
+        {
+            var z = y * y;
+            var num = Fma(Fma(Fma(Fma(new Vector<double>(A4), z, A0), z, A1), z, A2), z, A3);
+            var den = Fma(Fma(Fma(z + new Vector<double>(B0), z, B1), z, B2), z, B3);
+            erfSmall = x * num / den;
+        }
 
         // erfc(|x|) = e^(-x²) N(|x|)/D(|x|) on [0.46875, 4]
-        num = Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(new Vector<double>(C8), y, C0), y, C1), y, C2), y, C3), y, C4), y, C5), y, C6), y, C7);
-        den = Fma(Fma(Fma(Fma(Fma(Fma(Fma(y + new Vector<double>(D0), y, D1), y, D2), y, D3), y, D4), y, D5), y, D6), y, D7);
-        var erfcAbs = eh * (el * (num / den));
+        var middle = Vector.LessThanOrEqual(y, four);
+        var erfcAbs = Vector<double>.Zero;
+        if (Vector.LessThanOrEqualAny(y, four) && !Vector.LessThanAll(y, new Vector<double>(Threshold)))
+        {
+            var num = Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(new Vector<double>(C8), y, C0), y, C1), y, C2), y, C3), y, C4), y, C5), y, C6), y, C7);
+            var den = Fma(Fma(Fma(Fma(Fma(Fma(Fma(y + new Vector<double>(D0), y, D1), y, D2), y, D3), y, D4), y, D5), y, D6), y, D7);
+            erfcAbs = eh * (el * (num / den));
+        }
 
         // beyond 4 (and NaN): erfc(|x|) = e^(-x²)/|x| (1/sqrt(pi) - z N(z)/D(z)), z = 1/x²
-        var middle = Vector.LessThanOrEqual(y, four);
         if (!Vector.LessThanOrEqualAll(y, four))
         {
             var w = Vector<double>.One / (yc * yc);
