@@ -44,10 +44,13 @@ internal static class ErfKernels
     private const double Cutoff = 28;
 
     /// <summary>d = erf(x); x and d may be the same span.</summary>
-    public static void Erf(ReadOnlySpan<double> x, Span<double> d) => Evaluate(x, d, complement: false);
+    public static void Erf(ReadOnlySpan<double> x, Span<double> d) => Evaluate(x, d, complement: false, default);
 
     /// <summary>d = erfc(x) = 1 - erf(x), relative-accurate in the tail; x and d may be the same span.</summary>
-    public static void Erfc(ReadOnlySpan<double> x, Span<double> d) => Evaluate(x, d, complement: true);
+    public static void Erfc(ReadOnlySpan<double> x, Span<double> d) => Evaluate(x, d, complement: true, default);
+
+    /// <summary>d = erfc(x) and e = e^(-x²) in one pass (GELU's derivative needs both; the kernel has e^(-x²) anyway).</summary>
+    public static void ErfcAndGaussian(ReadOnlySpan<double> x, Span<double> d, Span<double> e) => Evaluate(x, d, complement: true, e);
 
     /// <summary>d = erf(x) in float32: computed in double and rounded once.</summary>
     public static void Erf(ReadOnlySpan<float> x, Span<float> d) => EvaluateWidened(x, d, complement: false);
@@ -85,33 +88,45 @@ internal static class ErfKernels
             int n = Math.Min(Block, x.Length - start);
             var w = wide[..n];
             ConversionKernels.Widen(x.Slice(start, n), w);
-            Evaluate(w, w, complement);
+            Evaluate(w, w, complement, default);
             ConversionKernels.Narrow(w, d.Slice(start, n));
         }
     }
 
-    /// <summary>One pass, vector by vector; the last partial vector is padded with zeros.</summary>
-    private static void Evaluate(ReadOnlySpan<double> x, Span<double> d, bool complement)
+    /// <summary>
+    /// One pass, vector by vector, also writing e^(-x²) to <paramref name="gaussian"/> unless it is empty; the last
+    /// partial vector is padded with zeros.
+    /// </summary>
+    private static void Evaluate(ReadOnlySpan<double> x, Span<double> d, bool complement, Span<double> gaussian)
     {
         int i = 0, w = Vector<double>.Count;
+        bool both = !gaussian.IsEmpty;
         for (; i <= x.Length - w; i += w)
-            Compute(new Vector<double>(x.Slice(i)), complement).CopyTo(d.Slice(i));
+        {
+            Compute(new Vector<double>(x.Slice(i)), complement, out var e).CopyTo(d.Slice(i));
+            if (both) e.CopyTo(gaussian.Slice(i));
+        }
         if (i < x.Length)
         {
             Span<double> pad = stackalloc double[Vector<double>.Count];
             int rest = x.Length - i;
             x.Slice(i).CopyTo(pad);
-            Compute(new Vector<double>(pad), complement).CopyTo(pad);
+            Compute(new Vector<double>(pad), complement, out var e).CopyTo(pad);
             pad[..rest].CopyTo(d.Slice(i));
+            if (both)
+            {
+                e.CopyTo(pad);
+                pad[..rest].CopyTo(gaussian.Slice(i));
+            }
         }
     }
 
     /// <summary>
-    /// erf or erfc of one vector. e^(-x²) is split as e^(-xhi²) e^(-(|x|-xhi)(|x|+xhi)) with xhi = trunc(16|x|)/16
+    /// erf or erfc of one vector, and e^(-x²) (0 past the cutoff). e^(-x²) is split as e^(-xhi²) e^(-(|x|-xhi)(|x|+xhi)) with xhi = trunc(16|x|)/16
     /// (xhi² is exact, the second exponent small), each through <see cref="ExpNonPositive"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> Compute(Vector<double> x, bool complement)
+    private static Vector<double> Compute(Vector<double> x, bool complement, out Vector<double> gaussian)
     {
         var y = Vector.Abs(x);
         var cut = new Vector<double>(Cutoff);
@@ -122,6 +137,7 @@ internal static class ErfKernels
         var eh = ExpNonPositive(Vector.ConditionalSelect(halve, hi * 0.5, hi));
         eh = Vector.ConditionalSelect(halve, eh * eh, eh);
         var el = ExpNonPositive(-((yc - yhi) * (yc + yhi)));
+        gaussian = eh * el;
         return Combine(x, y, yc, eh, el, complement);
     }
 

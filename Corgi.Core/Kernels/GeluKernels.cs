@@ -90,16 +90,9 @@ internal static class GeluKernels
     /// <summary>One block of the exact backward; d may be g.</summary>
     private static void GeluBackwardBlock(ReadOnlySpan<double> g, ReadOnlySpan<double> x, Span<double> d, Span<double> s, Span<double> p)
     {
-        // Φ(x) = erfc(-x/sqrt 2)/2
+        // Φ(x) = erfc(-x/sqrt 2)/2, and e^(-x²/2) of the same pass for x φ(x) = x e^(-x²/2) / sqrt(2 pi)
         TensorPrimitives.Multiply(x, -InvSqrtTwo, s);
-        ErfKernels.Erfc(s, s);
-        // x φ(x) = x e^(-x²/2) / sqrt(2 pi), e^(-x²/2) as e^(-x²/4) squared with the exponent kept above -400:
-        // TensorPrimitives.Exp is about 20x slower on arguments beyond -709, and the square still underflows to 0
-        TensorPrimitives.Multiply(x, x, p);
-        TensorPrimitives.Multiply(p, -0.25, p);
-        TensorPrimitives.Max(p, -400.0, p);
-        TensorPrimitives.Exp(p, p);
-        TensorPrimitives.Multiply(p, p, p);
+        ErfKernels.ErfcAndGaussian(s, s, p);
         TensorPrimitives.Multiply(p, x, p);
         TensorPrimitives.Multiply(p, InvSqrtTwoPi, p);
         TensorPrimitives.MultiplyAdd(s, 0.5, p, p);

@@ -95,6 +95,22 @@ public class ErfKernelTests
     }
 
     [Fact]
+    public void ErfcAndGaussian_GivesErfcAndEToTheMinusXSquared()
+    {
+        // e^0 = 1, e^-1, e^-4, e^-9 (constants), and 0 past the cutoff; 7 values: one full vector and a padded rest
+        var x = new[] { 0.0, 1.0, 2.0, -3.0, 30.0, 0.5, -0.25 };
+        var erfc = new double[x.Length];
+        var gauss = new double[x.Length];
+        ErfKernels.ErfcAndGaussian(x, erfc, gauss);
+        var want = new[] { 1.0, 0.36787944117144233, 0.018315638888734179, 1.2340980408667956e-4, 0.0, Math.Exp(-0.25), Math.Exp(-0.0625) };
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.Equal(want[i], gauss[i], want[i] * 4e-16);
+            Assert.Equal(SpecialFunctions.Erfc(x[i]), erfc[i], SpecialFunctions.Erfc(x[i]) * 1e-15);
+        }
+    }
+
+    [Fact]
     public void Float32_IsTheRoundedDoubleWithinOneUlp()
     {
         var x = new float[20001];
