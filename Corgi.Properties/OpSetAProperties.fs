@@ -72,6 +72,11 @@ let ``gelu exact and tanh, silu, mish`` (x: Tensor) =
     gradientOf h (fun t -> t.[0].Gelu() + t.[0].Gelu(true) * 0.5 + t.[0].Silu() * 0.25 + t.[0].Mish() * 0.75) [| x |]
 
 [<CorgiProperty>]
+let ``gelu exact and tanh have second derivatives through their fused backward`` (x: Tensor) =
+    // gelu's backward is one op of (g, x); this checks its derivatives in g and in x on unrestricted inputs
+    secondOrderOf h (fun t -> t.[0].Gelu() + t.[0].Gelu(true) * 0.5 + (t.[0] * 3.0).Gelu() * 0.25) [| x |]
+
+[<CorgiProperty>]
 let ``softplus with beta and threshold`` (x: Tensor) (k: NonNegativeInt) =
     // the thresholds are off the grid of beta x (multiples of 0.005), so no value sits on the switch to x
     let beta, threshold = [| 1.0, 20.0; 2.0, 1.5025; 0.5, 0.3025; -1.0, 20.0 |].[k.Get % 4]

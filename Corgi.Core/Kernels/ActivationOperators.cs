@@ -52,23 +52,16 @@ internal readonly struct HardtanhFunction : IParametricFunction
     public static T Of<T>(T x, T p, T q, T r) where T : IFloatingPointIeee754<T> => x < p ? p : x > q ? q : x;
 }
 
-/// <summary>x Φ(x) = x erfc(-x / sqrt 2) / 2 (erfc keeps the negative tail accurate, where 1 + erf cancels).</summary>
-internal readonly struct GeluFunction : IScalarFunction
+/// <summary>gelu(x) = x Φ(x) = x erfc(-x/sqrt 2) / 2, PyTorch's exact form (<see cref="GeluKernels"/>).</summary>
+internal readonly struct GeluOperator : IUnaryOperator
 {
-    public static T Of<T>(T x) where T : IFloatingPointIeee754<T> =>
-        T.CreateTruncating(0.5 * double.CreateTruncating(x) * MathNet.Numerics.SpecialFunctions.Erfc(-double.CreateTruncating(x) * 0.70710678118654752440));
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T> => GeluKernels.Gelu(x, d);
 }
 
-/// <summary>PyTorch's gelu(approximate="tanh"): x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³))) / 2.</summary>
-internal readonly struct GeluTanhFunction : IScalarFunction
+/// <summary>PyTorch's gelu(approximate="tanh"): x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³))) / 2 (<see cref="GeluKernels"/>).</summary>
+internal readonly struct GeluTanhOperator : IUnaryOperator
 {
-    public static T Of<T>(T x) where T : IFloatingPointIeee754<T>
-    {
-        T k = ActivationKernels.Constant<T>(0.79788456080286535588);
-        T c = ActivationKernels.Constant<T>(0.044715);
-        T half = ActivationKernels.Constant<T>(0.5);
-        return half * x * (T.One + T.Tanh(k * (x + c * x * x * x)));
-    }
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T> => GeluKernels.GeluTanh(x, d);
 }
 
 /// <summary>x sigmoid(x) = x / (1 + e^-x).</summary>

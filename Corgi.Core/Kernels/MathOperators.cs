@@ -149,22 +149,16 @@ internal readonly struct Log1PFunction : IScalarFunction
     }
 }
 
-/// <summary>
-/// The error function through MathNet.Numerics' SpecialFunctions.Erf (Boost's rational approximations, about
-/// 1e-16 relative in double); float32 goes through double and rounds once. A static call per element: no
-/// generic-math erf exists in .NET, and a call costs little next to the approximation itself.
-/// </summary>
-internal readonly struct ErfFunction : IScalarFunction
+/// <summary>The error function through <see cref="ErfKernels"/> (Cody's rational approximations, vectorised; float32 via double).</summary>
+internal readonly struct ErfOperator : IUnaryOperator
 {
-    public static T Of<T>(T x) where T : IFloatingPointIeee754<T> =>
-        T.CreateTruncating(MathNet.Numerics.SpecialFunctions.Erf(double.CreateTruncating(x)));
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T> => ErfKernels.Erf(x, d);
 }
 
-/// <summary>1 - erf(x) without cancellation (MathNet's Erfc: relative accuracy in the tail, erfc(10) = 2.09e-45).</summary>
-internal readonly struct ErfcFunction : IScalarFunction
+/// <summary>1 - erf(x) without cancellation, through <see cref="ErfKernels"/>: relative accuracy in the tail, erfc(10) = 2.09e-45.</summary>
+internal readonly struct ErfcOperator : IUnaryOperator
 {
-    public static T Of<T>(T x) where T : IFloatingPointIeee754<T> =>
-        T.CreateTruncating(MathNet.Numerics.SpecialFunctions.Erfc(double.CreateTruncating(x)));
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T> => ErfKernels.Erfc(x, d);
 }
 
 /// <summary>1 where x is NaN, else 0.</summary>

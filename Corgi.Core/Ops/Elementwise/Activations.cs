@@ -146,24 +146,59 @@ public sealed partial class Tensor
     /// with <paramref name="approximateTanh"/> PyTorch's <c>approximate="tanh"</c> form
     /// x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³))) / 2.
     /// </summary>
-    /// <remarks>Derivatives: exact Φ(x) + x φ(x); tanh form (1 + t)/2 + x (1 - t²) sqrt(2/pi) (1 + 3·0.044715 x²) / 2.</remarks>
+    /// <remarks>
+    /// Derivatives: exact Φ(x) + x φ(x); tanh form (1 + t)/2 + x (1 - t²) sqrt(2/pi) (1 + 3·0.044715 x²) / 2.
+    /// Both run as one fused kernel pass (<see cref="GeluBackward"/>), itself differentiable.
+    /// </remarks>
     public Tensor Gelu(bool approximateTanh = false) =>
         approximateTanh
-            ? Unary<Pointwise<GeluTanhFunction>>("gelu_tanh", static (g, _, x, _) =>
-            {
-                var t = x[0];
-                var th = t.Add(t.Mul(t).Mul(t).Mul(Number(GeluTanhCubic))).Mul(Number(SqrtTwoOverPi)).Tanh();
-                var inner = Number(1).Sub(th.Mul(th)).Mul(t.Mul(t).Mul(Number(3 * GeluTanhCubic)).Add(Number(1))).Mul(Number(SqrtTwoOverPi));
-                return g.Mul(th.Add(Number(1)).Add(t.Mul(inner)).Mul(Number(0.5)));
-            })
-            : Unary<Pointwise<GeluFunction>>("gelu", static (g, _, x, _) =>
-            {
-                var t = x[0];
-                // Φ(x) = erfc(-x / sqrt 2) / 2, φ(x) = e^(-x²/2) / sqrt(2 pi)
-                var cdf = t.Mul(Number(-0.70710678118654752440)).Erfc().Mul(Number(0.5));
-                var pdf = t.Mul(t).Mul(Number(-0.5)).Exp().Mul(Number(InvSqrtTwoPi));
-                return g.Mul(cdf.Add(t.Mul(pdf)));
-            });
+            ? Unary<GeluTanhOperator>("gelu_tanh", static (g, _, x, _) => GeluBackward(g, x[0], tanh: true))
+            : Unary<GeluOperator>("gelu", static (g, _, x, _) => GeluBackward(g, x[0], tanh: false));
+
+    /// <summary>
+    /// g · gelu'(x) in one kernel pass, recorded with inputs (g, x) so that second derivatives flow to both:
+    /// linear in g (its derivative is this op again), and upstream · g · gelu''(x) for x.
+    /// </summary>
+    private static Tensor GeluBackward(Tensor g, Tensor x, bool tanh)
+    {
+        var dt = ResultDType(g, x);
+        Array data;
+        if (dt == DType.Float32)
+        {
+            var f = Buffers.Uninitialized<float>(x.Count);
+            if (tanh) GeluKernels.GeluTanhBackward<float>(g.ValuesAs<float>(), x.ValuesAs<float>(), f);
+            else GeluKernels.GeluBackward<float>(g.ValuesAs<float>(), x.ValuesAs<float>(), f);
+            data = f;
+        }
+        else
+        {
+            var d = Buffers.Uninitialized<double>(x.Count);
+            if (tanh) GeluKernels.GeluTanhBackward<double>(g.ValuesAs<double>(), x.ValuesAs<double>(), d);
+            else GeluKernels.GeluBackward<double>(g.ValuesAs<double>(), x.ValuesAs<double>(), d);
+            data = d;
+        }
+        return Result(tanh ? "gelu_tanh_backward" : "gelu_backward", data, x._shape, g, x, (up, _, inputs, i) =>
+            i == 0 ? GeluBackward(up, inputs[1], tanh) : up.Mul(inputs[0]).Mul(GeluSecondDerivative(inputs[1], tanh)));
+    }
+
+    /// <summary>gelu''(x) with tensor ops (differentiable again).</summary>
+    private static Tensor GeluSecondDerivative(Tensor x, bool tanh)
+    {
+        var x2 = x.Mul(x);
+        if (!tanh)
+            // d/dx (Φ + x φ) = φ + φ + x φ' = φ (2 - x²), as φ' = -x φ
+            return x2.Mul(Number(-0.5)).Exp().Mul(Number(InvSqrtTwoPi)).Mul(Number(2).Sub(x2));
+        // u = k (x + c x³), u' = k (1 + 3c x²), u'' = 6kc x; t = tanh u, t' = (1 - t²) u',
+        // t'' = (1 - t²) u'' - 2t t' u' = (1 - t²)(u'' - 2t u'²).
+        // gelu = x (1 + t)/2, gelu' = (1 + t)/2 + x t'/2, gelu'' = t'/2 + t'/2 + x t''/2 = t' + x t''/2
+        //      = (1 - t²) (u' + x u''/2 - x t u'²) = (1 - t²) (k (1 + 6c x²) - x t u'²)
+        // (at 0: k = sqrt(2/pi), the exact form's 2 φ(0))
+        var t = x.Add(x2.Mul(x).Mul(Number(GeluTanhCubic))).Mul(Number(SqrtTwoOverPi)).Tanh();
+        var du = x2.Mul(Number(3 * GeluTanhCubic)).Add(Number(1)).Mul(Number(SqrtTwoOverPi));
+        var first = x2.Mul(Number(6 * GeluTanhCubic)).Add(Number(1)).Mul(Number(SqrtTwoOverPi));
+        var oneMinusT2 = Number(1).Sub(t).Mul(Number(1).Add(t));
+        return oneMinusT2.Mul(first.Sub(x.Mul(t).Mul(du.Mul(du))));
+    }
 
     /// <summary>Element-wise SiLU (swish), x sigmoid(x); derivative s (1 + x (1 - s)) with s = sigmoid(x).</summary>
     public Tensor Silu() =>

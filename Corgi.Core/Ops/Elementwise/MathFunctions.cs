@@ -86,11 +86,11 @@ public sealed partial class Tensor
 
     /// <summary>Element-wise error function erf(x) = 2/sqrt(pi) ∫₀ˣ e^(-t²) dt; derivative 2/sqrt(pi) e^(-x²).</summary>
     public Tensor Erf() =>
-        Unary<Pointwise<ErfFunction>>("erf", static (g, _, x, _) => g.Mul(x[0].Mul(x[0]).Neg().Exp()).Mul(Number(TwoOverSqrtPi)));
+        Unary<ErfOperator>("erf", static (g, _, x, _) => g.Mul(x[0].Mul(x[0]).Neg().Exp()).Mul(Number(TwoOverSqrtPi)));
 
     /// <summary>Element-wise complementary error function 1 - erf(x), accurate in the tail (erfc(10) ≈ 2.09e-45 in float64); derivative -2/sqrt(pi) e^(-x²).</summary>
     public Tensor Erfc() =>
-        Unary<Pointwise<ErfcFunction>>("erfc", static (g, _, x, _) => g.Mul(x[0].Mul(x[0]).Neg().Exp()).Mul(Number(-TwoOverSqrtPi)));
+        Unary<ErfcOperator>("erfc", static (g, _, x, _) => g.Mul(x[0].Mul(x[0]).Neg().Exp()).Mul(Number(-TwoOverSqrtPi)));
 
     /// <summary>Element-wise floor (largest integer not above x); the derivative is 0, as in PyTorch.</summary>
     public Tensor Floor() => Unary<FloorOperator>("floor", static (_, _, x, _) => ZerosLike(x[0]));

@@ -50,6 +50,58 @@ public abstract class ActivationFunctionsTests : DTypeTestBase
             new[] { 0.5, (1 + th) / 2 + (1 - th * th) * k * (1 + 3 * 0.044715) / 2 });
     }
 
+    /// <summary>First and second derivative of sum(f(x)) through Tensor.Gradients with createGraph.</summary>
+    private void CheckSecondOrder(Func<Tensor, Tensor> f, double[] x, double[] first, double[] second, double tol)
+    {
+        var t = Of(x).Tracked();
+        var g = Tensor.Gradients(f(t).Sum(), new[] { t }, createGraph: true)[0];
+        AssertClose(first, g, tol);
+        var gg = Tensor.Gradients(g!.Sum(), new[] { t })[0];
+        AssertClose(second, gg, tol);
+    }
+
+    [Fact]
+    public void Gelu_Exact_SecondDerivative()
+    {
+        // gelu'' = d/dx (Φ + x φ) = 2φ + x φ' = φ(x) (2 - x²) since φ' = -x φ.
+        // φ(0) = 1/sqrt(2pi) = 0.3989422804014327, φ(1) = 0.24197072451914337, φ(2) = e^-2/sqrt(2pi) = 0.05399096651318806,
+        // Φ(2) = 0.9772498680518208 (normal tables): gelu'(2) = Φ(2) + 2φ(2), gelu''(0) = 2φ(0), gelu''(±1) = φ(1),
+        // gelu''(2) = -2φ(2); at sqrt 2: gelu' = Φ(sqrt 2) + sqrt 2 e^-1/sqrt(2pi) and gelu'' = 0
+        const double pdf0 = 0.3989422804014327, pdf1 = 0.24197072451914337, pdf2 = 0.05399096651318806;
+        const double cdf1 = 0.8413447460685429, cdf2 = 0.9772498680518208;
+        double r2 = Math.Sqrt(2);
+        CheckSecondOrder(t => t.Gelu(), new[] { 0, 1, -1, 2, r2 },
+            new[] { 0.5, cdf1 + pdf1, 1 - cdf1 - pdf1, cdf2 + 2 * pdf2, GaussCdfAtSqrt2 + r2 * Math.Exp(-1) / Math.Sqrt(2 * Math.PI) },
+            new[] { 2 * pdf0, pdf1, pdf1, -2 * pdf2, 0 }, 1e-14);
+    }
+
+    // Φ(sqrt 2) = (1 + erf(1))/2, erf(1) = 0.8427007929497149 (tables)
+    private const double GaussCdfAtSqrt2 = (1 + 0.8427007929497149) / 2;
+
+    [Fact]
+    public void Gelu_TanhApproximation_SecondDerivative()
+    {
+        // with u = k (x + c x³), t = tanh u: gelu'' = (1 - t²)(k (1 + 6c x²) - x t u'²), u' = k (1 + 3c x²)
+        // (derivation in Activations.cs); at 0 it is k = sqrt(2/pi), equal to the exact form's 2 φ(0)
+        double k = Math.Sqrt(2 / Math.PI), c = 0.044715;
+        double th = Math.Tanh(k * (1 + c)), du = k * (1 + 3 * c);
+        double thm = -th; // at x = -1, t(-1) = -t(1)
+        CheckSecondOrder(t => t.Gelu(approximateTanh: true), new double[] { 0, 1, -1 },
+            new[] { 0.5, (1 + th) / 2 + (1 - th * th) * du / 2, (1 + thm) / 2 - (1 - thm * thm) * du / 2 },
+            new[] { k, (1 - th * th) * (k * (1 + 6 * c) - th * du * du), (1 - th * th) * (k * (1 + 6 * c) - th * du * du) }, 1e-13);
+    }
+
+    [Fact]
+    public void Gelu_NaNPropagates_AndTheTailsAreExact()
+    {
+        // gelu(-10) = -10 Φ(-10) = -10 erfc(10/sqrt 2)/2 = -7.619853024160526e-23 (Φ(-10) = 7.6198530241605261e-24, tables);
+        // gelu(10) = 10 (Φ(10) = 1 - 7.6e-24 rounds to 1)
+        var y = Of(double.NaN, -10, 10).Gelu().ToArray();
+        Assert.True(double.IsNaN(y[0]));
+        Assert.Equal(-7.619853024160526e-23, y[1], Dt == DType.Float32 ? 1e-28 : 1e-36);
+        Assert.Equal(10, y[2]);
+    }
+
     [Fact]
     public void Silu() =>
         // sigmoid(ln3) = 3/(3+1) = 3/4: silu = (3/4) ln3, derivative s (1 + x (1 - s)) = (3/4)(1 + ln3/4); at 0: 0 and 1/2

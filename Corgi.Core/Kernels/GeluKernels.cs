@@ -1,0 +1,170 @@
+using System;
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Corgi.Kernels;
+
+/// <summary>
+/// GELU and its fused backward (g · gelu'(x)) in one pass over blocks that stay in L1. The exact form works in
+/// double (float32 blocks are widened, computed and rounded once) on <see cref="ErfKernels"/>; the tanh form is
+/// generic over T on TensorPrimitives' vectorised tanh, whose relative error near 0 (see UnaryKernels.Tanh) is
+/// an absolute error below 1e-16 next to the 1 it is added to, so it needs no scalar repair here.
+/// </summary>
+internal static class GeluKernels
+{
+    private const int Block = 256;
+
+    // 1/sqrt 2, 1/sqrt(2 pi), sqrt(2/pi) and the tanh form's cubic coefficient
+    private const double InvSqrtTwo = 0.70710678118654752440, InvSqrtTwoPi = 0.39894228040143267794;
+    private const double SqrtTwoOverPi = 0.79788456080286535588, Cubic = 0.044715;
+
+    /// <summary>d = x Φ(x) = x erfc(-x/sqrt 2) / 2.</summary>
+    public static void Gelu<T>(ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double))
+        {
+            Span<double> s = stackalloc double[Block];
+            var xd = ErfKernels.As<T, double>(x);
+            var dd = ErfKernels.As<T, double>(d);
+            for (int start = 0; start < x.Length; start += Block)
+            {
+                int n = Math.Min(Block, x.Length - start);
+                GeluBlock(xd.Slice(start, n), dd.Slice(start, n), s[..n]);
+            }
+            return;
+        }
+        Span<double> wide = stackalloc double[Block], scratch = stackalloc double[Block];
+        var xf = ErfKernels.As<T, float>(x);
+        var df = ErfKernels.As<T, float>(d);
+        for (int start = 0; start < x.Length; start += Block)
+        {
+            int n = Math.Min(Block, x.Length - start);
+            var w = wide[..n];
+            ConversionKernels.Widen(xf.Slice(start, n), w);
+            GeluBlock(w, w, scratch[..n]);
+            ConversionKernels.Narrow(w, df.Slice(start, n));
+        }
+    }
+
+    /// <summary>One block of the exact form; d may be x.</summary>
+    private static void GeluBlock(ReadOnlySpan<double> x, Span<double> d, Span<double> s)
+    {
+        TensorPrimitives.Multiply(x, -InvSqrtTwo, s);
+        ErfKernels.Erfc(s, s);
+        // x/2 first: erfc is at most 2, so x erfc / 2 cannot overflow where x does not
+        TensorPrimitives.Multiply(x, 0.5, d);
+        TensorPrimitives.Multiply(d, s, d);
+    }
+
+    /// <summary>d = g (Φ(x) + x φ(x)), the exact form's backward.</summary>
+    public static void GeluBackward<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T>
+    {
+        Span<double> s = stackalloc double[Block], p = stackalloc double[Block];
+        if (typeof(T) == typeof(double))
+        {
+            var gd = ErfKernels.As<T, double>(g);
+            var xd = ErfKernels.As<T, double>(x);
+            var dd = ErfKernels.As<T, double>(d);
+            for (int start = 0; start < x.Length; start += Block)
+            {
+                int n = Math.Min(Block, x.Length - start);
+                GeluBackwardBlock(gd.Slice(start, n), xd.Slice(start, n), dd.Slice(start, n), s[..n], p[..n]);
+            }
+            return;
+        }
+        Span<double> gw = stackalloc double[Block], xw = stackalloc double[Block];
+        var gf = ErfKernels.As<T, float>(g);
+        var xf = ErfKernels.As<T, float>(x);
+        var df = ErfKernels.As<T, float>(d);
+        for (int start = 0; start < x.Length; start += Block)
+        {
+            int n = Math.Min(Block, x.Length - start);
+            ConversionKernels.Widen(gf.Slice(start, n), gw[..n]);
+            ConversionKernels.Widen(xf.Slice(start, n), xw[..n]);
+            GeluBackwardBlock(gw[..n], xw[..n], gw[..n], s[..n], p[..n]);
+            ConversionKernels.Narrow(gw[..n], df.Slice(start, n));
+        }
+    }
+
+    /// <summary>One block of the exact backward; d may be g.</summary>
+    private static void GeluBackwardBlock(ReadOnlySpan<double> g, ReadOnlySpan<double> x, Span<double> d, Span<double> s, Span<double> p)
+    {
+        // Φ(x) = erfc(-x/sqrt 2)/2, and e^(-x²/2) of the same pass for x φ(x) = x e^(-x²/2) / sqrt(2 pi)
+        TensorPrimitives.Multiply(x, -InvSqrtTwo, s);
+        ErfKernels.ErfcAndGaussian(s, s, p);
+        TensorPrimitives.Multiply(p, x, p);
+        TensorPrimitives.Multiply(p, InvSqrtTwoPi, p);
+        TensorPrimitives.MultiplyAdd(s, 0.5, p, p);
+        TensorPrimitives.Multiply(g, p, d);
+    }
+
+    /// <summary>d = x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³))) / 2, PyTorch's approximate="tanh".</summary>
+    public static void GeluTanh<T>(ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T>
+    {
+        T k = T.CreateTruncating(SqrtTwoOverPi), c = T.CreateTruncating(Cubic), half = T.CreateTruncating(0.5);
+        var rented = ArrayPool<T>.Shared.Rent(Block);
+        var t = rented.AsSpan(0, Block);
+        for (int start = 0; start < x.Length; start += Block)
+        {
+            int n = Math.Min(Block, x.Length - start);
+            var xb = x.Slice(start, n);
+            var tb = t[..n];
+            TanhOfInner(xb, tb, k, c);
+            // (1 + t) x / 2
+            TensorPrimitives.Add(tb, T.One, tb);
+            TensorPrimitives.Multiply(tb, xb, tb);
+            TensorPrimitives.Multiply(tb, half, d.Slice(start, n));
+        }
+        ArrayPool<T>.Shared.Return(rented);
+    }
+
+    private static T Twenty<T>() where T : IFloatingPointIeee754<T> => T.CreateTruncating(20);
+
+    /// <summary>t = tanh(k (x + c x³)), computed as PyTorch orders it.</summary>
+    private static void TanhOfInner<T>(ReadOnlySpan<T> x, Span<T> t, T k, T c) where T : IFloatingPointIeee754<T>
+    {
+        TensorPrimitives.Multiply(x, x, t);
+        TensorPrimitives.Multiply(t, x, t);
+        TensorPrimitives.MultiplyAdd(t, c, x, t);
+        TensorPrimitives.Multiply(t, k, t);
+        // tanh is ±1 in both dtypes past |u| = 20, and TensorPrimitives.Tanh is many times slower on large arguments
+        TensorPrimitives.Min(t, Twenty<T>(), t);
+        TensorPrimitives.Max(t, -Twenty<T>(), t);
+        TensorPrimitives.Tanh(t, t);
+    }
+
+    /// <summary>d = g ((1 + t)/2 + x (1 - t²) sqrt(2/pi) (1 + 3·0.044715 x²) / 2), the tanh form's backward.</summary>
+    public static void GeluTanhBackward<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T>
+    {
+        T k = T.CreateTruncating(SqrtTwoOverPi), c = T.CreateTruncating(Cubic), half = T.CreateTruncating(0.5);
+        T k3c = T.CreateTruncating(SqrtTwoOverPi * 3 * Cubic);
+        var rented = ArrayPool<T>.Shared.Rent(3 * Block);
+        var t = rented.AsSpan(0, Block);
+        var u = rented.AsSpan(Block, Block);
+        var v = rented.AsSpan(2 * Block, Block);
+        for (int start = 0; start < x.Length; start += Block)
+        {
+            int n = Math.Min(Block, x.Length - start);
+            var xb = x.Slice(start, n);
+            var tb = t[..n];
+            var ub = u[..n];
+            var vb = v[..n];
+            TanhOfInner(xb, tb, k, c);
+            // u' = k + 3kc x²
+            TensorPrimitives.Multiply(xb, xb, ub);
+            TensorPrimitives.Multiply(ub, k3c, ub);
+            TensorPrimitives.Add(ub, k, ub);
+            // x (1 - t)(1 + t): the factored form keeps 1 - t² accurate where t is near ±1
+            TensorPrimitives.Subtract(T.One, tb, vb);
+            TensorPrimitives.Multiply(vb, xb, vb);
+            TensorPrimitives.Add(tb, T.One, tb);
+            TensorPrimitives.Multiply(vb, tb, vb);
+            // (1 + t) + x (1 - t²) u', halved, times g
+            TensorPrimitives.MultiplyAdd(vb, ub, tb, vb);
+            TensorPrimitives.Multiply(vb, half, vb);
+            TensorPrimitives.Multiply(vb, g.Slice(start, n), d.Slice(start, n));
+        }
+        ArrayPool<T>.Shared.Return(rented);
+    }
+}
