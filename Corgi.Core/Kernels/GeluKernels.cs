@@ -34,9 +34,14 @@ internal static class GeluKernels
             }
             return;
         }
-        Span<double> wide = stackalloc double[Block], scratch = stackalloc double[Block];
         var xf = ErfKernels.As<T, float>(x);
         var df = ErfKernels.As<T, float>(d);
+        if (SingleSimd)
+        {
+            GeluSingle(xf, df);
+            return;
+        }
+        Span<double> wide = stackalloc double[Block], scratch = stackalloc double[Block];
         for (int start = 0; start < x.Length; start += Block)
         {
             int n = Math.Min(Block, x.Length - start);
@@ -73,10 +78,15 @@ internal static class GeluKernels
             }
             return;
         }
-        Span<double> gw = stackalloc double[Block], xw = stackalloc double[Block];
         var gf = ErfKernels.As<T, float>(g);
         var xf = ErfKernels.As<T, float>(x);
         var df = ErfKernels.As<T, float>(d);
+        if (SingleSimd)
+        {
+            GeluBackwardSingle(gf, xf, df);
+            return;
+        }
+        Span<double> gw = stackalloc double[Block], xw = stackalloc double[Block];
         for (int start = 0; start < x.Length; start += Block)
         {
             int n = Math.Min(Block, x.Length - start);
@@ -97,6 +107,116 @@ internal static class GeluKernels
         TensorPrimitives.Multiply(p, InvSqrtTwoPi, p);
         TensorPrimitives.MultiplyAdd(s, 0.5, p, p);
         TensorPrimitives.Multiply(g, p, d);
+    }
+
+    /// <summary>Whether the float32 exact form runs in float SIMD lanes (else through the double kernel).</summary>
+    private static bool SingleSimd => Vector.IsHardwareAccelerated && Vector<float>.Count >= 4 && Vector<int>.Count == Vector<float>.Count;
+
+    // 2^100 and 2^-100: the exponentials are carried scaled by 2^100 so that nothing goes subnormal before the last product
+    private const float Up = 1.2676506e30f, Down = 7.8886091e-31f;
+
+    /// <summary>
+    /// erfc(|x|/sqrt 2) and e^(-x²/2) for float lanes, both times 2^100, in float arithmetic. With z = |x|/sqrt 2 and
+    /// t = 1/(1 + z/2), erfc(z) = t exp(-z² + R(t)) with R Numerical Recipes' degree-9 fit (relative error below 1.2e-7
+    /// for every z &gt;= 0, tail included). z² = x²/2 is kept exact as a float pair (hi, lo) through a fused multiply-add,
+    /// and the exponential is split as exp(-hi) · exp(R(t) - lo), so no argument near -100 is ever rounded (which would
+    /// cost 4e-6 relatively). The 2^100 scale keeps every intermediate normal; callers multiply by 2^-100 last, so a
+    /// subnormal result (x below about -13) is rounded once. Past |x| = 16 both are 0 (the results are far below
+    /// float's smallest subnormal), and clamping keeps the arithmetic finite.
+    /// </summary>
+    private static (Vector<float> Erfc, Vector<float> Gaussian) ErfcAndGaussianScaled(Vector<float> x)
+    {
+        var ax = Vector.Min(Vector.Abs(x), new Vector<float>(16f));
+        var xx = ax * ax;
+        var xxLow = Vector.FusedMultiplyAdd(ax, ax, -xx);
+        var zz = xx * new Vector<float>(0.5f);
+        var zzLow = xxLow * new Vector<float>(0.5f);
+        var t = Vector<float>.One / (Vector<float>.One + ax * new Vector<float>((float)(InvSqrtTwo / 2)));
+        var r = new Vector<float>(0.17087277f);
+        r = Vector.FusedMultiplyAdd(r, t, new Vector<float>(-0.82215223f));
+        r = Vector.FusedMultiplyAdd(r, t, new Vector<float>(1.48851587f));
+        r = Vector.FusedMultiplyAdd(r, t, new Vector<float>(-1.13520398f));
+        r = Vector.FusedMultiplyAdd(r, t, new Vector<float>(0.27886807f));
+        r = Vector.FusedMultiplyAdd(r, t, new Vector<float>(-0.18628806f));
+        r = Vector.FusedMultiplyAdd(r, t, new Vector<float>(0.09678418f));
+        r = Vector.FusedMultiplyAdd(r, t, new Vector<float>(0.37409196f));
+        r = Vector.FusedMultiplyAdd(r, t, new Vector<float>(1.00002368f));
+        r = Vector.FusedMultiplyAdd(r, t, new Vector<float>(-1.26551223f));
+        var gaussian = ExpScaled(-zz);
+        var erfc = t * gaussian * (ExpScaled(r - zzLow) * new Vector<float>(Down));
+        // e^(-x²/2) = e^(-hi) e^(-lo), and e^(-lo) = 1 - lo to float precision (|lo| is below half an ulp of hi)
+        gaussian *= Vector<float>.One - zzLow;
+        var inRange = Vector.LessThan(Vector.Abs(x), new Vector<float>(16f));
+        return (Vector.ConditionalSelect(inRange, erfc, Vector<float>.Zero), Vector.ConditionalSelect(inRange, gaussian, Vector<float>.Zero));
+    }
+
+    /// <summary>
+    /// e^a · 2^100 for float lanes with a in [-130, 1]: a = k ln 2 + r with |r| &lt;= ln2/2 (Cody-Waite, ln 2 in two parts),
+    /// e^r by its Taylor polynomial to degree 7 (truncation below 5e-9), times 2^(k+100) built in the exponent bits.
+    /// </summary>
+    private static Vector<float> ExpScaled(Vector<float> a)
+    {
+        var magic = new Vector<float>(12582912f);   // 1.5 · 2^23: adding it rounds to an integer
+        var k = Vector.FusedMultiplyAdd(a, new Vector<float>(1.44269504f), magic) - magic;
+        var r = Vector.FusedMultiplyAdd(k, new Vector<float>(-0.693145751953125f), a);
+        r = Vector.FusedMultiplyAdd(k, new Vector<float>(-1.428606765330187e-06f), r);
+        var p = new Vector<float>(1f / 5040);
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 720));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 120));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 24));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 6));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(0.5f));
+        p = Vector.FusedMultiplyAdd(p, r, Vector<float>.One);
+        p = Vector.FusedMultiplyAdd(p, r, Vector<float>.One);
+        return p * Vector.AsVectorSingle(Vector.ShiftLeft(Vector.ConvertToInt32(k) + new Vector<int>(127 + 100), 23));
+    }
+
+    /// <summary>x Φ(x) for float lanes: x erfc/2 for x &lt; 0 (scaled down last), x (1 - erfc/2) otherwise.</summary>
+    private static Vector<float> GeluLanes(Vector<float> x)
+    {
+        var (erfc, _) = ErfcAndGaussianScaled(x);
+        var halfErfc = erfc * new Vector<float>(0.5f);
+        return Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero),
+            x * halfErfc * new Vector<float>(Down),
+            x * (Vector<float>.One - halfErfc * new Vector<float>(Down)));
+    }
+
+    /// <summary>g (Φ(x) + x φ(x)) for float lanes, φ(x) = e^(-x²/2) / sqrt(2 pi); for x &lt; 0 the sum is formed scaled.</summary>
+    private static Vector<float> GeluBackwardLanes(Vector<float> g, Vector<float> x)
+    {
+        var (erfc, gaussian) = ErfcAndGaussianScaled(x);
+        var halfErfc = erfc * new Vector<float>(0.5f);
+        var xPdf = x * new Vector<float>((float)InvSqrtTwoPi) * gaussian;
+        var down = new Vector<float>(Down);
+        var derivative = Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero),
+            (halfErfc + xPdf) * down,
+            (Vector<float>.One - halfErfc * down) + xPdf * down);
+        return g * derivative;
+    }
+
+    /// <summary>The float32 exact form in float lanes; the last partial vector goes through a padded copy.</summary>
+    private static void GeluSingle(ReadOnlySpan<float> x, Span<float> d)
+    {
+        int n = Vector<float>.Count, i = 0;
+        for (; i <= x.Length - n; i += n) GeluLanes(new Vector<float>(x.Slice(i))).CopyTo(d.Slice(i));
+        if (i == x.Length) return;
+        Span<float> pad = stackalloc float[n];
+        x.Slice(i).CopyTo(pad);
+        GeluLanes(new Vector<float>(pad)).CopyTo(pad);
+        pad.Slice(0, x.Length - i).CopyTo(d.Slice(i));
+    }
+
+    /// <summary>d = g (Φ(x) + x φ(x)) in float lanes.</summary>
+    private static void GeluBackwardSingle(ReadOnlySpan<float> g, ReadOnlySpan<float> x, Span<float> d)
+    {
+        int n = Vector<float>.Count, i = 0;
+        for (; i <= x.Length - n; i += n) GeluBackwardLanes(new Vector<float>(g.Slice(i)), new Vector<float>(x.Slice(i))).CopyTo(d.Slice(i));
+        if (i == x.Length) return;
+        Span<float> xp = stackalloc float[n], gp = stackalloc float[n];
+        x.Slice(i).CopyTo(xp);
+        g.Slice(i).CopyTo(gp);
+        GeluBackwardLanes(new Vector<float>(gp), new Vector<float>(xp)).CopyTo(xp);
+        xp.Slice(0, x.Length - i).CopyTo(d.Slice(i));
     }
 
     /// <summary>d = x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³))) / 2, PyTorch's approximate="tanh".</summary>
