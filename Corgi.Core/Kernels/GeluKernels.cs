@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Corgi.Kernels;
 
@@ -124,6 +125,7 @@ internal static class GeluKernels
     /// subnormal result (x below about -13) is rounded once. Past |x| = 16 both are 0 (the results are far below
     /// float's smallest subnormal), and clamping keeps the arithmetic finite.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector<float> Erfc, Vector<float> Gaussian) ErfcAndGaussianScaled(Vector<float> x)
     {
         var ax = Vector.Min(Vector.Abs(x), new Vector<float>(16f));
@@ -154,6 +156,7 @@ internal static class GeluKernels
     /// e^a · 2^100 for float lanes with a in [-130, 1]: a = k ln 2 + r with |r| &lt;= ln2/2 (Cody-Waite, ln 2 in two parts),
     /// e^r by its Taylor polynomial to degree 7 (truncation below 5e-9), times 2^(k+100) built in the exponent bits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> ExpScaled(Vector<float> a)
     {
         var magic = new Vector<float>(12582912f);   // 1.5 · 2^23: adding it rounds to an integer
@@ -172,6 +175,7 @@ internal static class GeluKernels
     }
 
     /// <summary>x Φ(x) for float lanes: x erfc/2 for x &lt; 0 (scaled down last), x (1 - erfc/2) otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> GeluLanes(Vector<float> x)
     {
         var (erfc, _) = ErfcAndGaussianScaled(x);
@@ -182,6 +186,7 @@ internal static class GeluKernels
     }
 
     /// <summary>g (Φ(x) + x φ(x)) for float lanes, φ(x) = e^(-x²/2) / sqrt(2 pi); for x &lt; 0 the sum is formed scaled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> GeluBackwardLanes(Vector<float> g, Vector<float> x)
     {
         var (erfc, gaussian) = ErfcAndGaussianScaled(x);

@@ -46,7 +46,8 @@ public static class Attention
             throw new TensorShapeException(
                 $"scaled_dot_product_attention: query {LayerChecks.Shape(query)}, key {LayerChecks.Shape(key)} and value {LayerChecks.Shape(value)} must be [..., L, E], [..., S, E] and [..., S, Ev]");
         int l = query.ShapeSpan[^2], s = key.ShapeSpan[^2];
-        var scores = query.MatMul(key, transposeOther: true) * (1 / Math.Sqrt(query.ShapeSpan[^1]));
+        // the queries scaled, not the scores: L·E multiplications instead of L·S (PyTorch orders it so too)
+        var scores = (query * (1 / Math.Sqrt(query.ShapeSpan[^1]))).MatMul(key, transposeOther: true);
         if (isCausal) scores = scores + CausalMask(l, s, scores.DType);
         if (mask is not null) scores = scores + (mask.DType == scores.DType ? mask : mask.To(scores.DType));
         var weights = scores.Softmax(-1);
@@ -202,26 +203,17 @@ public sealed class MultiheadAttention : ITrainingModeLayer
         if (!ok)
             throw new TensorShapeException(
                 $"multihead_attention: query {LayerChecks.Shape(query)}, key {LayerChecks.Shape(key)} and value {LayerChecks.Shape(value)} must be {(BatchFirst ? "[N, L, E], [N, S, E], [N, S, E]" : "[L, N, E], [S, N, E], [S, N, E]")} with E = {e}");
-        bool self = ReferenceEquals(query, key) && ReferenceEquals(key, value);
         var q = BatchFirst ? query : query.Transpose(0, 1);
         int n = q.ShapeSpan[0], l = q.ShapeSpan[1];
         var w = InProjWeight.Value;
         var b = InProjBias?.Value;
-        Tensor qp, kp, vp;
-        if (self)
-        {
-            // one product for all three projections
-            var qkv = q.MatMul(w, transposeOther: true, bias: b);
-            (qp, kp, vp) = (qkv.Narrow(2, 0, e), qkv.Narrow(2, e, e), qkv.Narrow(2, 2 * e, e));
-        }
-        else
-        {
-            var k = BatchFirst ? key : key.Transpose(0, 1);
-            var v = BatchFirst ? value : value.Transpose(0, 1);
-            qp = q.MatMul(w.Narrow(0, 0, e), transposeOther: true, bias: b?.Narrow(0, 0, e));
-            kp = k.MatMul(w.Narrow(0, e, e), transposeOther: true, bias: b?.Narrow(0, e, e));
-            vp = v.MatMul(w.Narrow(0, 2 * e, e), transposeOther: true, bias: b?.Narrow(0, 2 * e, e));
-        }
+        // one product per projection, on row blocks of in_proj (also for self-attention: narrowing one [N, L, 3E] product
+        // instead would copy three [N, L, E] slices forward and back-propagate three zero-padded [N, L, 3E] gradients)
+        var k = ReferenceEquals(key, query) ? q : BatchFirst ? key : key.Transpose(0, 1);
+        var v = ReferenceEquals(value, query) ? q : ReferenceEquals(value, key) ? k : BatchFirst ? value : value.Transpose(0, 1);
+        var qp = q.MatMul(w.Narrow(0, 0, e), transposeOther: true, bias: b?.Narrow(0, 0, e));
+        var kp = k.MatMul(w.Narrow(0, e, e), transposeOther: true, bias: b?.Narrow(0, e, e));
+        var vp = v.MatMul(w.Narrow(0, 2 * e, e), transposeOther: true, bias: b?.Narrow(0, 2 * e, e));
         int s = kp.ShapeSpan[1];
         Tensor Heads(Tensor t, int len) => t.Reshape(n, len, h, hd).Transpose(1, 2);   // [N, H, len, hd]
         var mask = Mask(keyPaddingMask, attentionMask, n, l, s, w.DType);
