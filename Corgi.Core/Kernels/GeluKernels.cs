@@ -111,10 +111,10 @@ internal static class GeluKernels
     }
 
     /// <summary>Whether the float32 exact form runs in float SIMD lanes (else through the double kernel).</summary>
-    private static bool SingleSimd => Vector.IsHardwareAccelerated && Vector<float>.Count >= 4 && Vector<int>.Count == Vector<float>.Count;
+    private static bool SingleSimd => FloatLanes.Enabled;
 
-    // 2^100 and 2^-100: the exponentials are carried scaled by 2^100 so that nothing goes subnormal before the last product
-    private const float Up = 1.2676506e30f, Down = 7.8886091e-31f;
+    // 2^-100: the exponentials are carried scaled by 2^100 so that nothing goes subnormal before the last product
+    private const float Down = 7.8886091e-31f;
 
     /// <summary>
     /// erfc(|x|/sqrt 2) and e^(-x²/2) for float lanes, both times 2^100, in float arithmetic. With z = |x|/sqrt 2 and
@@ -144,34 +144,12 @@ internal static class GeluKernels
         r = Vector.FusedMultiplyAdd(r, t, new Vector<float>(0.37409196f));
         r = Vector.FusedMultiplyAdd(r, t, new Vector<float>(1.00002368f));
         r = Vector.FusedMultiplyAdd(r, t, new Vector<float>(-1.26551223f));
-        var gaussian = ExpScaled(-zz);
-        var erfc = t * gaussian * (ExpScaled(r - zzLow) * new Vector<float>(Down));
+        var gaussian = FloatLanes.ExpScaled(-zz, 100);
+        var erfc = t * gaussian * (FloatLanes.ExpScaled(r - zzLow, 100) * new Vector<float>(Down));
         // e^(-x²/2) = e^(-hi) e^(-lo), and e^(-lo) = 1 - lo to float precision (|lo| is below half an ulp of hi)
         gaussian *= Vector<float>.One - zzLow;
         var inRange = Vector.LessThan(Vector.Abs(x), new Vector<float>(16f));
         return (Vector.ConditionalSelect(inRange, erfc, Vector<float>.Zero), Vector.ConditionalSelect(inRange, gaussian, Vector<float>.Zero));
-    }
-
-    /// <summary>
-    /// e^a · 2^100 for float lanes with a in [-130, 1]: a = k ln 2 + r with |r| &lt;= ln2/2 (Cody-Waite, ln 2 in two parts),
-    /// e^r by its Taylor polynomial to degree 7 (truncation below 5e-9), times 2^(k+100) built in the exponent bits.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> ExpScaled(Vector<float> a)
-    {
-        var magic = new Vector<float>(12582912f);   // 1.5 · 2^23: adding it rounds to an integer
-        var k = Vector.FusedMultiplyAdd(a, new Vector<float>(1.44269504f), magic) - magic;
-        var r = Vector.FusedMultiplyAdd(k, new Vector<float>(-0.693145751953125f), a);
-        r = Vector.FusedMultiplyAdd(k, new Vector<float>(-1.428606765330187e-06f), r);
-        var p = new Vector<float>(1f / 5040);
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 720));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 120));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 24));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 6));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(0.5f));
-        p = Vector.FusedMultiplyAdd(p, r, Vector<float>.One);
-        p = Vector.FusedMultiplyAdd(p, r, Vector<float>.One);
-        return p * Vector.AsVectorSingle(Vector.ShiftLeft(Vector.ConvertToInt32(k) + new Vector<int>(127 + 100), 23));
     }
 
     /// <summary>x Φ(x) for float lanes: x erfc/2 for x &lt; 0 (scaled down last), x (1 - erfc/2) otherwise.</summary>

@@ -71,6 +71,44 @@ internal static class ReductionKernels
         }
     }
 
+    /// <summary>d = y (g - sum(g y)) for each contiguous row of <paramref name="size"/>: softmax's backward.</summary>
+    public static void SoftmaxBackwardRows<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, int outer, int size, Span<T> d)
+        where T : IFloatingPointIeee754<T>
+    {
+        for (int o = 0; o < outer; o++)
+        {
+            var gr = g.Slice(o * size, size);
+            var yr = y.Slice(o * size, size);
+            var dr = d.Slice(o * size, size);
+            T s = TensorPrimitives.Dot(gr, yr);
+            TensorPrimitives.Subtract(gr, s, dr);
+            TensorPrimitives.Multiply(dr, yr, dr);
+        }
+    }
+
+    /// <summary>
+    /// float softmax (or log-softmax) of contiguous rows: e^(x - max) and its sum (in double) in one pass of float lanes
+    /// (<see cref="FloatLanes"/>), then the division (or, for log-softmax, x - max - log sum).
+    /// </summary>
+    private static void SoftmaxRowsSingle(ReadOnlySpan<float> x, int outer, int size, bool log, Span<float> d)
+    {
+        if (size == 0) return;
+        for (int o = 0; o < outer; o++)
+        {
+            var src = x.Slice(o * size, size);
+            var dst = d.Slice(o * size, size);
+            float m = TensorPrimitives.Max(src);
+            double s = FloatLanes.ExpShiftedAndSum(src, m, dst);
+            if (log)
+            {
+                // the shift and the log of the sum, subtracted in one rounding each: (x - m) - log s
+                TensorPrimitives.Subtract(src, m, dst);
+                TensorPrimitives.Subtract(dst, (float)Math.Log(s), dst);
+            }
+            else TensorPrimitives.Divide(dst, (float)s, dst);
+        }
+    }
+
     /// <summary>
     /// Softmax (or log-softmax) along the middle axis of [outer, size, inner], shifted by the maximum so
     /// that large inputs (softmax of [1000, 1000]) neither overflow nor give NaN. A row holding +inf, or only
@@ -79,6 +117,16 @@ internal static class ReductionKernels
     public static void SoftmaxAxis<T>(ReadOnlySpan<T> x, int outer, int size, int inner, bool log, Span<T> d)
         where T : IFloatingPointIeee754<T>
     {
+        if (inner == 1 && typeof(T) == typeof(float) && FloatLanes.Enabled)
+        {
+            SoftmaxRowsSingle(ErfKernels.As<T, float>(x), outer, size, log, ErfKernels.As<T, float>(d));
+            return;
+        }
+        if (inner == 1 && typeof(T) == typeof(float) && FloatLanes.Enabled)
+        {
+            SoftmaxRowsSingle(ErfKernels.As<T, float>(x), outer, size, log, ErfKernels.As<T, float>(d));
+            return;
+        }
         if (inner == 1)
         {
             for (int o = 0; o < outer; o++)

@@ -89,9 +89,40 @@ public sealed partial class Tensor
         int axis = ShapeUtil.Axis("softmax", dim, Rank, _shape);
         var (outer, size, inner) = ShapeUtil.Split(_shape, axis);
         var data = SoftmaxValues(outer, size, inner, log: false);
-        return Result("softmax", data, _shape, this,
-            (g, y, _, _) => y.Mul(g.Sub(g.Mul(y).Sum(new[] { axis }, keepDim: true))));
+        return Result("softmax", data, _shape, this, (g, y, _, _) => SoftmaxBackward(g, y, axis));
     }
+
+    /// <summary>
+    /// y (g - sum(g y, axis)): softmax's derivative for upstream g, one op over contiguous rows (a dot product and one
+    /// pass each), the four tensor ops of the formula otherwise. Its own derivative: for g the same op (the Jacobian
+    /// diag(y) - y yᵀ is symmetric); for y, u (g - sum(g y)) - g sum(u y).
+    /// </summary>
+    private static Tensor SoftmaxBackward(Tensor g, Tensor y, int axis)
+    {
+        var (outer, size, inner) = ShapeUtil.Split(y._shape, axis);
+        if (inner != 1 || g._dtype != y._dtype || !ShapeUtil.SameShape(g._shape, y._shape)) return SoftmaxBackwardDefinition(g, y, axis);
+        Array data;
+        if (y._dtype == DType.Float32)
+        {
+            var f = Buffers.Uninitialized<float>(y.Count);
+            ReductionKernels.SoftmaxBackwardRows<float>(g.F32, y.F32, outer, size, f);
+            data = f;
+        }
+        else
+        {
+            var d = Buffers.Uninitialized<double>(y.Count);
+            ReductionKernels.SoftmaxBackwardRows<double>(g.F64, y.F64, outer, size, d);
+            data = d;
+        }
+        return FusedResult("softmax_backward", data, y._shape, new[] { g, y }, u => new Tensor?[]
+        {
+            SoftmaxBackward(u, y, axis),
+            u.Mul(g.Sub(g.Mul(y).Sum(new[] { axis }, keepDim: true))).Sub(g.Mul(u.Mul(y).Sum(new[] { axis }, keepDim: true))),
+        }, xs => SoftmaxBackwardDefinition(xs[0], xs[1], axis));
+    }
+
+    private static Tensor SoftmaxBackwardDefinition(Tensor g, Tensor y, int axis) =>
+        y.Mul(g.Sub(g.Mul(y).Sum(new[] { axis }, keepDim: true)));
 
     private Array SoftmaxValues(int outer, int size, int inner, bool log)
     {
