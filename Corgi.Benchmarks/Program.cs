@@ -9,7 +9,7 @@ namespace Corgi.Benchmarks;
 /// <summary>
 /// The benchmark command: runs the workloads of WORKLOADS.md and prints one JSON object per line.
 /// <code>
-/// dotnet run -c Release --project Corgi.Benchmarks -- W1 [W1-dense] W2 W3 [W3L] [W4] [W5] [W5-grid] [W6] [W6-tanh] [W7] [W8] [--threads 1|2|1,2] [--dtype float64,float32] [--reps 5] [--quick] [--profile]
+/// dotnet run -c Release --project Corgi.Benchmarks -- W1 [W1-dense] W2 W3 [W3L] [W4] [W5] [W5-grid] [W6] [W6-tanh] [W6-scoped] [W7] [W7-scoped] [W8] [--threads 1|2|1,2] [--dtype float64,float32] [--reps 5] [--quick] [--profile]
 /// </code>
 /// Each workload runs in every dtype asked for, one after the other (W2 in float64 only, as WORKLOADS.md defines it).
 /// </summary>
@@ -30,12 +30,14 @@ internal static class Program
         ["W5-grid"] = GemmGrid.Run,
         ["W6"] = Transformer.Run,
         ["W6-tanh"] = ctx => Transformer.Run(ctx, "W6-tanh", true),
+        ["W6-scoped"] = ctx => Transformer.Run(ctx, "W6-scoped", false, scoped: true),
         ["W7"] = Lstm.Run,
+        ["W7-scoped"] = ctx => Lstm.Run(ctx, scoped: true),
         ["W8"] = SmallBatch.Run,
     };
 
     private const string Usage =
-        "usage: Corgi.Benchmarks W1 [W1-dense] W2 W3 [W3L] [W4] [W5] [W5-grid] [W6] [W6-tanh] [W7] [W8] [--threads 1|2|1,2] [--dtype float64,float32] [--reps 5] [--warmup 20] [--warmup-seconds 2] [--quick] [--profile]\n"
+        "usage: Corgi.Benchmarks W1 [W1-dense] W2 W3 [W3L] [W4] [W5] [W5-grid] [W6] [W6-tanh] [W6-scoped] [W7] [W7-scoped] [W8] [--threads 1|2|1,2] [--dtype float64,float32] [--reps 5] [--warmup 20] [--warmup-seconds 2] [--quick] [--profile]\n"
         + "  --threads  thread counts to measure, comma-separated (default 1)\n"
         + "  --dtype    dtypes to measure, comma-separated (default float64,float32; W2 is float64 only)\n"
         + "  --reps     repetitions of N steps; the median per-step time is reported (default 5)\n"

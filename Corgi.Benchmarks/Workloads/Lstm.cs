@@ -13,7 +13,10 @@ internal static class Lstm
     private const int Batch = 32, Sequence = 50, Inputs = 32, Hidden = 128, Classes = 10, N = 20;
 
     /// <summary>The row of ctx's dtype.</summary>
-    public static void Run(RunContext ctx)
+    public static void Run(RunContext ctx) => Run(ctx, scoped: false);
+
+    /// <summary>The row of ctx's dtype; with <paramref name="scoped"/> ("W7-scoped") each step runs in a dispose scope, as <c>Model.Fit</c> runs it.</summary>
+    public static void Run(RunContext ctx, bool scoped)
     {
         using var dtype = ctx.UseDType();
         var random = new Random(7);
@@ -29,6 +32,7 @@ internal static class Lstm
         double firstLoss = double.NaN, lastLoss = double.NaN;
         void Step()
         {
+            using var scope = scoped ? Tensor.NewDisposeScope() : null;
             var last = lstm.Forward(x, null, null).Hidden.Reshape(Batch, Hidden);   // h_L of the one layer
             var logits = dense.Forward(last);
             var loss = logits.LogSoftmax().Mul(targets).Sum().Mul(Tensor.Scalar(-1.0 / Batch, ctx.DType));
@@ -39,12 +43,13 @@ internal static class Lstm
         }
 
         double ms = ctx.MedianMsPerStep(N, Step);
-        Report.Line("W7", ctx.DTypeName, ctx.Threads, ms,
-            "Lstm(32, 128) over 50 steps x 32, Dense 128->10 on h_L, softmax cross-entropy, Adam 1e-3; " + ProviderInfo.Note() + "; "
+        Report.Line(scoped ? "W7-scoped" : "W7", ctx.DTypeName, ctx.Threads, ms,
+            "Lstm(32, 128) over 50 steps x 32, Dense 128->10 on h_L, softmax cross-entropy, Adam 1e-3"
+            + (scoped ? ", each step in a dispose scope (as Model.Fit)" : "") + "; " + ProviderInfo.Note() + "; "
             + ctx.AllocationNote() + "; loss " + firstLoss.ToString("F4", CultureInfo.InvariantCulture) + " -> "
             + lastLoss.ToString("F4", CultureInfo.InvariantCulture),
             ("bytes_per_step", ctx.LastAllocation.Bytes));
-        if (!ctx.Profile) return;
+        if (!ctx.Profile || scoped) return;
 
         // W7-profile: median ms of the LSTM's forward, the head and loss, the backward and the Adam update
         int n = ctx.Steps(N);

@@ -20,7 +20,14 @@ internal static class Transformer
     /// The row of ctx's dtype; with <paramref name="geluTanh"/> ("W6-tanh", not a WORKLOADS.md row) the feed-forward uses
     /// the tanh form of GELU, which shows what the exact GELU's erf costs.
     /// </summary>
-    public static void Run(RunContext ctx, string workload, bool geluTanh)
+    public static void Run(RunContext ctx, string workload, bool geluTanh) => Run(ctx, workload, geluTanh, scoped: false);
+
+    /// <summary>
+    /// The row of ctx's dtype; with <paramref name="scoped"/> ("W6-scoped") each step runs inside
+    /// <c>Tensor.NewDisposeScope()</c>, as <c>Model.Fit</c> runs its steps by default, so the step's tensors go back
+    /// to the buffer pool when it ends instead of waiting for the garbage collector.
+    /// </summary>
+    public static void Run(RunContext ctx, string workload, bool geluTanh, bool scoped)
     {
         using var dtype = ctx.UseDType();
         var random = new Random(6);
@@ -31,6 +38,7 @@ internal static class Transformer
         double firstLoss = double.NaN, lastLoss = double.NaN;
         void Step()
         {
+            using var scope = scoped ? Tensor.NewDisposeScope() : null;
             var loss = layer.Forward(x).Mean();
             loss.Backward();
             lastLoss = loss.Item();
@@ -40,12 +48,13 @@ internal static class Transformer
 
         double ms = ctx.MedianMsPerStep(N, Step);
         Report.Line(workload, ctx.DTypeName, ctx.Threads, ms,
-            "TransformerEncoderLayer(128, 4 heads, ff 512 " + (geluTanh ? "GELU (tanh form)" : "GELU") + ", pre-norm, batch-first) 32x64, mean loss, Adam 1e-3; " + ProviderInfo.Note() + "; "
+            "TransformerEncoderLayer(128, 4 heads, ff 512 " + (geluTanh ? "GELU (tanh form)" : "GELU") + ", pre-norm, batch-first) 32x64, mean loss, Adam 1e-3"
+            + (scoped ? ", each step in a dispose scope (as Model.Fit)" : "") + "; " + ProviderInfo.Note() + "; "
             + ctx.AllocationNote() + "; loss " + firstLoss.ToString("F5", CultureInfo.InvariantCulture) + " -> "
             + lastLoss.ToString("F5", CultureInfo.InvariantCulture),
             ("bytes_per_step", ctx.LastAllocation.Bytes));
-        if (ctx.Profile && !geluTanh) Profile(ctx, layer, adam, x);
-        if (ctx.Profile) Report.BackwardByOp(ctx, workload, ctx.Steps(N), Step);
+        if (ctx.Profile && !geluTanh && !scoped) Profile(ctx, layer, adam, x);
+        if (ctx.Profile && !scoped) Report.BackwardByOp(ctx, workload, ctx.Steps(N), Step);
     }
 
     /// <summary>W6-profile: median ms of the forward (by block), the backward and the Adam update over N steps.</summary>
