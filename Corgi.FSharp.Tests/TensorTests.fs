@@ -306,6 +306,15 @@ let ``layerNorm, data-last`` () =
     tensor [ [ 1.; 3. ] ] |> Tensor.layerNorm [ 2 ] |> assertTensor [ 1; 2 ] [ -v; v ]
 
 [<Fact>]
+let ``gruRecurrence, data-last`` () =
+    // L = N = H = 1, input gates [0.3, -0.4, 0.6], W_hh = 0.5, b_hh = 0.1, h0 = 0.2: h' = 0.4307565095005508
+    // (worked out in RecurrenceTests.GruOneStepByHand in Corgi.Tests)
+    let gates = tensor [ [ [ 0.3; -0.4; 0.6 ] ] ]
+    let output, h = gates |> Tensor.gruRecurrence (Tensor.full [ 3; 1 ] 0.5) (Some(Tensor.full [ 3 ] 0.1)) (Tensor.full [ 1; 1 ] 0.2)
+    output |> assertTensor [ 1; 1; 1 ] [ 0.4307565095005508 ]
+    h |> assertTensor [ 1; 1 ] [ 0.4307565095005508 ]
+
+[<Fact>]
 let ``lstmRecurrence, data-last`` () =
     // L = N = H = 1, every gate's pre-activation 0.5 (W_hh · h0 = 0, no bias): c = σ(0.5) tanh(0.5) = 0.28764913664496794,
     // h = σ(0.5) tanh(c) = 0.17426971865610508 (see RecurrenceTests in Corgi.Tests)

@@ -1112,6 +1112,16 @@ module Tensor =
         output, h, c
 
     /// <summary>
+    /// The GRU recurrence over a whole sequence as one fused op (<c>Tensor.GruRecurrence</c>, what <c>Layer.gru</c> runs on):
+    /// input gates [L, N, 3H], W_hh [3H, H], an optional b_hh [3H] and the initial h [N, H]; gates stacked r, z, n as
+    /// PyTorch's. Returns (outputs [L, N, H], final h).
+    /// </summary>
+    [<CompiledName("GruRecurrence")>]
+    let gruRecurrence (weightHH: Tensor) (biasHH: Tensor option) (hidden: Tensor) (inputGates: Tensor) : Tensor * Tensor =
+        let struct (output, h) = Tensor.GruRecurrence(inputGates, weightHH, Option.toObj biasHH, hidden)
+        output, h
+
+    /// <summary>
     /// relu(conv2d filters x) as one fused op (stride 1, no padding, no bias): the same values and gradients
     /// as <c>x |&gt; Tensor.conv2d filters |&gt; Tensor.relu</c>, without storing the pre-activation or a masked
     /// gradient of the output's size.

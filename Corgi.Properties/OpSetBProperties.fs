@@ -312,6 +312,34 @@ let ``fused LSTM recurrence, second order (its createGraph backward)`` (seed: in
     let inputs, op = lstmCase seed
     secondOrderOf 1e-5 op inputs
 
+/// A random GRU recurrence, drawn as lstmCase draws the LSTM's (3 gate blocks, no cell state).
+let private gruCase (seed: int) =
+    let rnd = Random seed
+    let steps, batch, size = rnd.Next(1, 5), rnd.Next(1, 4), rnd.Next(1, 4)
+    let bias = rnd.Next 2 = 0
+    let reverse = rnd.Next 2 = 0
+    let lengths = if rnd.Next 2 = 0 then null else Array.init batch (fun _ -> rnd.Next(1, steps + 1))
+    let inputs =
+        [| yield values rnd [| steps; batch; 3 * size |]
+           yield values rnd [| 3 * size; size |]
+           if bias then yield values rnd [| 3 * size |]
+           yield values rnd [| batch; size |] * 0.5 |]
+    let op (t: Tensor[]) =
+        let b : Tensor | null = if bias then t.[2] else null
+        let struct (o, hn) = Tensor.GruRecurrence(t.[0], t.[1], b, t.[t.Length - 1], reverse, lengths)
+        Tensor.Concat([| o.Flatten(); hn.Flatten() |])
+    inputs, op
+
+[<CorgiProperty(100)>]
+let ``fused GRU recurrence: lengths, directions, bias`` (seed: int) =
+    let inputs, op = gruCase seed
+    gradientOf h op inputs
+
+[<CorgiProperty(40)>]
+let ``fused GRU recurrence, second order (its createGraph backward)`` (seed: int) =
+    let inputs, op = gruCase seed
+    secondOrderOf 1e-5 op inputs
+
 // ------------------------------------------------------------------ normalization
 
 /// A random fused layer norm: a shape of rank 1..3 (sizes 1..4) normalized over its last 1..rank dimensions, with or

@@ -19,6 +19,17 @@ internal sealed class LstmTape<T>(int steps, int batch, int hidden) where T : un
 }
 
 /// <summary>
+/// What a GRU recurrence keeps for its backward pass, [L, N, ·] in time order: the activated gates (r, z, n per row),
+/// the hidden projection's n block W_hn h + b_hn, and the hidden state each step started from.
+/// </summary>
+internal sealed class GruTape<T>(int steps, int batch, int hidden) where T : unmanaged
+{
+    public readonly T[] Gates = Buffers.Uninitialized<T>(checked(steps * batch * 3 * hidden));
+    public readonly T[] HiddenN = Buffers.Uninitialized<T>(checked(steps * batch * hidden));
+    public readonly T[] HiddenBefore = Buffers.Uninitialized<T>(checked(steps * batch * hidden));
+}
+
+/// <summary>
 /// The LSTM recurrence over a whole sequence, forward and backward, on raw row-major buffers: one GEMM per step
 /// for the hidden projection and one pass over the gates, instead of ~17 tensor ops per step (PyTorch fuses the
 /// same arithmetic). Gates are stacked i, f, g, o as in PyTorch: c' = σ(f) c + σ(i) tanh(g), h' = σ(o) tanh(c').
@@ -102,7 +113,7 @@ internal static class RecurrentKernels
     /// <summary>
     /// Back-propagates <paramref name="upstream"/> [L + 2, N, H] (the packed result's gradient) through the recurrence:
     /// the gradients of the pre-activation gates (which are also those of the input gates) [L, N, 4H], and of h0 and c0
-    /// [N, H]. The weight and bias gradients follow from <paramref name="gateGradients"/> (see <see cref="LstmWeightGradients"/>).
+    /// [N, H]. The weight and bias gradients follow from <paramref name="gateGradients"/> (see <see cref="HiddenWeightGradients"/>).
     /// </summary>
     public static void LstmBackward<T>(int steps, int batch, int hidden,
         ReadOnlySpan<T> weightHH, int[]? lengths, bool reverse, LstmTape<T> tape, ReadOnlySpan<T> upstream,
@@ -177,17 +188,127 @@ internal static class RecurrentKernels
     }
 
     /// <summary>
-    /// dW_hh [4H, H] = Σ_t dGates[t]ᵀ h_{t-1} (one GEMM over all steps) and, when <paramref name="dBias"/> is not empty,
-    /// db_hh [4H] = the column sums of dGates.
+    /// Runs the GRU recurrence (PyTorch's gates r, z, n): with a = W_ih x_t + b_ih and b = W_hh h + b_hh, r = σ(a_r + b_r),
+    /// z = σ(a_z + b_z), n = tanh(a_n + r b_n), h' = (1 - z) n + z h. <paramref name="packed"/> [L + 1, N, H] receives
+    /// the outputs (zero past a row's length) and then the final hidden state.
     /// </summary>
-    public static void LstmWeightGradients<T>(int steps, int batch, int hidden, ReadOnlySpan<T> gateGradients, LstmTape<T> tape,
+    public static void GruForward<T>(int steps, int batch, int hidden,
+        ReadOnlySpan<T> inputGates, ReadOnlySpan<T> weightHH, ReadOnlySpan<T> biasHH, ReadOnlySpan<T> h0,
+        int[]? lengths, bool reverse, GruTape<T> tape, Span<T> packed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int h3 = 3 * hidden, state = batch * hidden;
+        var h = packed.Slice(steps * state, state);
+        h0.CopyTo(h);
+        var projection = Buffers.Uninitialized<T>(batch * h3);
+        for (int s = 0; s < steps; s++)
+        {
+            int t = reverse ? steps - 1 - s : s;
+            h.CopyTo(tape.HiddenBefore.AsSpan(t * state, state));
+            // b = W_hh h + b_hh
+            var gh = projection.AsSpan(0, batch * h3);
+            if (biasHH.IsEmpty) gh.Clear();
+            else for (int b = 0; b < batch; b++) biasHH.CopyTo(gh.Slice(b * h3, h3));
+            Gemm.RowMajor(false, true, batch, h3, hidden, T.One, (ReadOnlySpan<T>)h, weightHH, T.One, gh);
+            var gates = tape.Gates.AsSpan(t * batch * h3, batch * h3);
+            var gi = inputGates.Slice(t * batch * h3, batch * h3);
+            var output = packed.Slice(t * state, state);
+            for (int b = 0; b < batch; b++)
+            {
+                var row = gates.Slice(b * h3, h3);
+                var ghRow = gh.Slice(b * h3, h3);
+                var giRow = gi.Slice(b * h3, h3);
+                // r, z = σ(a + b) over the first 2H; n = tanh(a_n + r b_n)
+                TensorPrimitives.Add(giRow.Slice(0, 2 * hidden), ghRow.Slice(0, 2 * hidden), row.Slice(0, 2 * hidden));
+                TensorPrimitives.Sigmoid(row.Slice(0, 2 * hidden), row.Slice(0, 2 * hidden));
+                var n = row.Slice(2 * hidden, hidden);
+                ghRow.Slice(2 * hidden, hidden).CopyTo(tape.HiddenN.AsSpan(t * state + b * hidden, hidden));
+                TensorPrimitives.MultiplyAdd(row.Slice(0, hidden), ghRow.Slice(2 * hidden, hidden), giRow.Slice(2 * hidden, hidden), n);
+                UnaryKernels.Tanh<T>(n, n);
+                var o = output.Slice(b * hidden, hidden);
+                if (lengths is not null && t >= lengths[b])
+                {
+                    o.Clear();
+                    continue;
+                }
+                // h' = n + z (h - n)
+                var hb = h.Slice(b * hidden, hidden);
+                TensorPrimitives.Subtract(hb, n, o);
+                TensorPrimitives.MultiplyAdd(o, row.Slice(hidden, hidden), n, o);
+                o.CopyTo(hb);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Back-propagates <paramref name="upstream"/> [L + 1, N, H] through the GRU recurrence: the gradients of the input
+    /// gates [L, N, 3H], of the hidden projection W_hh h + b_hh [L, N, 3H] (for the weight and bias gradients, see
+    /// <see cref="HiddenWeightGradients"/>) and of h0 [N, H].
+    /// </summary>
+    public static void GruBackward<T>(int steps, int batch, int hidden,
+        ReadOnlySpan<T> weightHH, int[]? lengths, bool reverse, GruTape<T> tape, ReadOnlySpan<T> upstream,
+        Span<T> inputGateGradients, Span<T> hiddenGateGradients, Span<T> dh0)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int h3 = 3 * hidden, state = batch * hidden;
+        var dh = dh0;
+        upstream.Slice(steps * state, state).CopyTo(dh);
+        var previous = Buffers.Uninitialized<T>(state);
+        for (int s = steps - 1; s >= 0; s--)
+        {
+            int t = reverse ? steps - 1 - s : s;
+            var gates = tape.Gates.AsSpan(t * batch * h3, batch * h3);
+            var dGi = inputGateGradients.Slice(t * batch * h3, batch * h3);
+            var dGh = hiddenGateGradients.Slice(t * batch * h3, batch * h3);
+            var hiddenN = tape.HiddenN.AsSpan(t * state, state);
+            var before = tape.HiddenBefore.AsSpan(t * state, state);
+            var dOut = upstream.Slice(t * state, state);
+            for (int b = 0; b < batch; b++)
+            {
+                var gi = dGi.Slice(b * h3, h3);
+                var gh = dGh.Slice(b * h3, h3);
+                if (lengths is not null && t >= lengths[b])
+                {
+                    gi.Clear();
+                    gh.Clear();
+                    continue;
+                }
+                int r0 = b * hidden;
+                for (int j = 0; j < hidden; j++)
+                {
+                    T r = gates[b * h3 + j], z = gates[b * h3 + hidden + j], n = gates[b * h3 + 2 * hidden + j];
+                    T d = dh[r0 + j] + dOut[r0 + j];
+                    T dn = d * (T.One - z) * (T.One - n * n);
+                    T dz = d * (before[r0 + j] - n) * z * (T.One - z);
+                    T dr = dn * hiddenN[r0 + j] * r * (T.One - r);
+                    gi[j] = dr;
+                    gi[hidden + j] = dz;
+                    gi[2 * hidden + j] = dn;
+                    gh[j] = dr;
+                    gh[hidden + j] = dz;
+                    gh[2 * hidden + j] = dn * r;
+                    dh[r0 + j] = d * z;
+                }
+            }
+            // dh_before = d z + dGh W_hh for running rows; a row past its length passes dh through
+            Gemm.RowMajor(false, false, batch, hidden, h3, T.One, (ReadOnlySpan<T>)dGh, weightHH, T.Zero, previous.AsSpan(0, state));
+            for (int b = 0; b < batch; b++)
+                if (lengths is null || t < lengths[b])
+                    TensorPrimitives.Add(dh.Slice(b * hidden, hidden), previous.AsSpan(b * hidden, hidden), dh.Slice(b * hidden, hidden));
+        }
+    }
+
+    /// <summary>
+    /// dW_hh [G·H, H] = Σ_t dGates[t]ᵀ h_{t-1} (one GEMM over all steps) and, when <paramref name="dBias"/> is not empty,
+    /// db_hh = the column sums of dGates [L·N, G·H]: the hidden weight gradients of a recurrence with G gate blocks.
+    /// </summary>
+    public static void HiddenWeightGradients<T>(int rows, int gateWidth, int hidden, ReadOnlySpan<T> gateGradients, ReadOnlySpan<T> hiddenBefore,
         Span<T> dWeight, Span<T> dBias)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int h4 = 4 * hidden, rows = steps * batch;
-        Gemm.RowMajor(true, false, h4, hidden, rows, T.One, gateGradients, tape.HiddenBefore, T.Zero, dWeight);
+        Gemm.RowMajor(true, false, gateWidth, hidden, rows, T.One, gateGradients, hiddenBefore, T.Zero, dWeight);
         if (dBias.IsEmpty) return;
         dBias.Clear();
-        for (int r = 0; r < rows; r++) TensorPrimitives.Add(dBias, gateGradients.Slice(r * h4, h4), dBias);
+        for (int r = 0; r < rows; r++) TensorPrimitives.Add(dBias, gateGradients.Slice(r * gateWidth, gateWidth), dBias);
     }
 }

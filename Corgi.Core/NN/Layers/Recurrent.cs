@@ -91,8 +91,6 @@ public abstract class RecurrentCell : ILayer
     /// <summary>One step from the input projection gi = W_ih x + b_ih: the new hidden state and (LSTM) cell state.</summary>
     internal abstract (Tensor Hidden, Tensor? Cell) Step(Tensor gi, Tensor h, Tensor? c);
 
-    /// <summary>Gate block <paramref name="k"/> (H columns) of [N, G·H] pre-activations.</summary>
-    private protected Tensor Gate(Tensor gates, int k) => gates.Narrow(1, k * HiddenSize, HiddenSize);
 
     private protected Tensor Zeros(int batch) => Tensor.Zeros(new[] { batch, HiddenSize }, WeightHH.Value.DType);
 
@@ -232,15 +230,12 @@ public sealed class GruCell : RecurrentCell
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Forward(input, null);
 
-    internal override (Tensor Hidden, Tensor? Cell) Step(Tensor gi, Tensor h, Tensor? c)
-    {
-        var gh = HiddenProjection(h);
-        var r = (Gate(gi, 0) + Gate(gh, 0)).Sigmoid();
-        var z = (Gate(gi, 1) + Gate(gh, 1)).Sigmoid();
-        var n = (Gate(gi, 2) + r * Gate(gh, 2)).Tanh();
-        // (1 − z) n + z h = n + z (h − n)
-        return (n + z * (h - n), null);
-    }
+    internal override (Tensor Hidden, Tensor? Cell) Step(Tensor gi, Tensor h, Tensor? c) =>
+        (Recurrence(gi.Unsqueeze(0), h, false, null).Hidden, null);
+
+    /// <summary>The fused recurrence (<see cref="Tensor.GruRecurrence"/>) over input gates [L, N, 3H] from h.</summary>
+    internal (Tensor Output, Tensor Hidden) Recurrence(Tensor gi, Tensor h, bool reverse, int[]? lengths) =>
+        Tensor.GruRecurrence(gi, WeightHH.Value, BiasHH?.Value, h, reverse, lengths);
 
     /// <inheritdoc/>
     public override string ToString() => $"GruCell({InputSize}, {HiddenSize})";
@@ -350,6 +345,13 @@ public abstract class RecurrentLayer : ITrainingModeLayer
                     outs[k] = run.Output;
                     hs[idx] = run.Hidden;
                     cs[idx] = run.Cell;
+                    continue;
+                }
+                if (cell is GruCell gruCell)
+                {
+                    var run = gruCell.Recurrence(gi, hidden, k == 1, lengths);
+                    outs[k] = run.Output;
+                    hs[idx] = run.Hidden;
                     continue;
                 }
                 var outputs = new Tensor[steps];

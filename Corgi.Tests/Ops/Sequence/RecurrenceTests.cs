@@ -5,7 +5,7 @@ using static Corgi.Tests.NnTestUtil;
 
 namespace Corgi.Tests.Ops.Sequence;
 
-/// <summary>Tensor.LstmRecurrence: the fused LSTM op, by hand, against its tensor-op definition, and its errors.</summary>
+/// <summary>Tensor.LstmRecurrence and Tensor.GruRecurrence: the fused ops, by hand, against their tensor-op definitions, and their errors.</summary>
 public class RecurrenceTests
 {
     private static double Tol(DType dtype) => dtype == DType.Float32 ? 2e-6 : 1e-14;
@@ -162,5 +162,90 @@ public class RecurrenceTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.LstmRecurrence(g, w, null, s, s, lengths: new[] { 4, 1 }));
         Assert.Throws<ArgumentException>(() => Tensor.LstmRecurrence(g, w, null, s, s, lengths: new[] { 3 }));
         Assert.Throws<ArgumentNullException>(() => Tensor.LstmRecurrence(g, null!, null, s, s));
+    }
+
+    [Theory]
+    [MemberData(nameof(DTypeData.Both), MemberType = typeof(DTypeData))]
+    public void GruOneStepByHand(DType dtype)
+    {
+        // L = N = H = 1; input gates a = [0.3, -0.4, 0.6] (r, z, n), W_hh = 0.5, b_hh = 0.1, h0 = 0.2, so every hidden
+        // gate is b = 0.5·0.2 + 0.1 = 0.2: r = σ(0.5) = 0.6224593312018546, z = σ(-0.2) = 0.45016600268752216,
+        // n = tanh(0.6 + 0.2 r) = 0.6196839603015832, h' = n + z (h0 - n) = 0.4307565095005508.
+        // Loss h': dn = 1 - z, dz = h0 - n, da_n = dn (1 - n²) = 0.33869322784719735, da_r = da_n b_n r (1 - r) =
+        // 0.015918833168326364, da_z = dz z (1 - z) = -0.10387873547598817; the hidden gates' gradient is
+        // [da_r, da_z, da_n r = 0.21082276008836381] (= db_hh), dW_hh = that · h0, dh0 = z + 0.5 Σ = 0.5115974315778732.
+        double tol = dtype == DType.Float32 ? 2e-6 : 1e-14;
+        var gates = Tensor.FromArray(new[] { 1, 1, 3 }, new[] { 0.3, -0.4, 0.6 }, dtype).Tracked();
+        var w = Tensor.Full(new[] { 3, 1 }, 0.5, dtype).Tracked();
+        var b = Tensor.Full(new[] { 3 }, 0.1, dtype).Tracked();
+        var h0 = Tensor.Full(new[] { 1, 1 }, 0.2, dtype).Tracked();
+        var (output, hidden) = Tensor.GruRecurrence(gates, w, b, h0);
+        Close(new[] { 0.4307565095005508 }, output, tol);
+        Close(new[] { 0.4307565095005508 }, hidden, tol);
+        hidden.Sum().Backward();
+        Close(new[] { 0.015918833168326364, -0.10387873547598817, 0.33869322784719735 }, gates.Gradient!, tol);
+        Close(new[] { 0.015918833168326364, -0.10387873547598817, 0.21082276008836381 }, b.Gradient!, tol);
+        Close(new[] { 0.003183766633665273, -0.020775747095197635, 0.04216455201767277 }, w.Gradient!, tol);
+        Close(new[] { 0.5115974315778732 }, h0.Gradient!, tol);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void FusedGruEqualsItsTensorOpDefinitionInValuesAndGradients(DType dtype, bool bias, bool reverse, bool ragged, int size)
+    {
+        const int steps = 5, batch = 3;
+        int[]? lengths = ragged ? new[] { 5, 2, 1 } : null;
+        var inputs = new[]
+        {
+            Tensor.RandomNormal(new[] { steps, batch, 3 * size }, 21, dtype: dtype),
+            Tensor.RandomNormal(new[] { 3 * size, size }, 22, 0, 0.5, dtype),
+            Tensor.RandomNormal(new[] { 3 * size }, 23, dtype: dtype),
+            Tensor.RandomNormal(new[] { batch, size }, 24, dtype: dtype),
+        };
+        if (!bias) inputs = new[] { inputs[0], inputs[1], inputs[3] };
+        var weights = Tensor.RandomNormal(new[] { (steps + 1) * batch * size }, 25, dtype: dtype);
+
+        Tensor Loss(Tensor packed) => (packed.Flatten() * weights).Sum();
+        var fused = Array.ConvertAll(inputs, x => x.Detach().Tracked());
+        var (o, h) = Tensor.GruRecurrence(fused[0], fused[1], bias ? fused[2] : null, fused[^1], reverse, lengths);
+        var packed = Tensor.Concat(new[] { o, h.Unsqueeze(0) }, 0);
+        Loss(packed).Backward();
+
+        var plain = Array.ConvertAll(inputs, x => x.Detach().Tracked());
+        var reference = Tensor.GruRecurrenceComposite(plain, steps, batch, size, reverse, lengths);
+        Loss(reference).Backward();
+
+        double tol = dtype == DType.Float32 ? 1e-5 : 1e-13;
+        Close(reference.ToArray(), packed, tol);
+        for (int i = 0; i < inputs.Length; i++) Close(plain[i].Gradient!.ToArray(), fused[i].Gradient!, tol);
+    }
+
+    [Theory]
+    [MemberData(nameof(DTypeData.Both), MemberType = typeof(DTypeData))]
+    public void GruSecondOrderThroughTheCreateGraphBackward(DType dtype)
+    {
+        var inputs = new[]
+        {
+            Tensor.RandomNormal(new[] { 3, 2, 6 }, 31, dtype: dtype),
+            Tensor.RandomNormal(new[] { 6, 2 }, 32, 0, 0.5, dtype),
+            Tensor.RandomNormal(new[] { 6 }, 33, dtype: dtype),
+            Tensor.RandomNormal(new[] { 2, 2 }, 34, dtype: dtype),
+        };
+        var report = GradientChecker.CheckSecondOrder(x =>
+        {
+            var (o, h) = Tensor.GruRecurrence(x[0], x[1], x[2], x[3], reverse: true, lengths: new[] { 3, 1 });
+            return o.Square().Sum() + h.Tanh().Sum();
+        }, inputs, GradientCheckOptions.ForStepSize(1e-5));
+        Assert.True(report.Passed, report.Summary);
+    }
+
+    [Fact]
+    public void GruBadInputsNameTheOp()
+    {
+        var s = Tensor.Zeros(2, 2);
+        var e = Assert.Throws<TensorShapeException>(() => Tensor.GruRecurrence(Tensor.Zeros(3, 2, 8), Tensor.Zeros(8, 2), null, s));
+        Assert.Contains("gru_recurrence: W_hh must be [3H, H]", e.Message);
+        Assert.Throws<TensorShapeException>(() => Tensor.GruRecurrence(Tensor.Zeros(3, 2, 6), Tensor.Zeros(6, 2), null, Tensor.Zeros(3, 2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.GruRecurrence(Tensor.Zeros(3, 2, 6), Tensor.Zeros(6, 2), null, s, lengths: new[] { 0, 1 }));
     }
 }
