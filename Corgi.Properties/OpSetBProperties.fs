@@ -281,21 +281,26 @@ let ``upsample bilinear and adaptive avg pool2d: second order`` (seed: int) =
 
 // ------------------------------------------------------------------ recurrences
 
-/// A random LSTM recurrence: L 1..4, N 1..3, H 1..3, with or without b_hh, either direction, all rows full or
-/// random lengths; values in [-2, 2) (states scaled to [-1, 1)). Returns the inputs and the op over them, its
-/// three results flattened into one vector.
-let private lstmCase (seed: int) =
+/// A random recurrence with `gates` gate blocks and `states` initial states (LSTM: 4 and 2, GRU: 3 and 1): L 1..4,
+/// N 1..3, H 1..3, with or without b_hh, either direction, all rows full or random lengths; values in [-2, 2) (states
+/// scaled to [-1, 1)). Returns the inputs (gates, W_hh, b_hh when drawn, states), whether b_hh is there, the direction
+/// and the lengths.
+let private recurrenceCase (gates: int) (states: int) (seed: int) =
     let rnd = Random seed
     let steps, batch, size = rnd.Next(1, 5), rnd.Next(1, 4), rnd.Next(1, 4)
     let bias = rnd.Next 2 = 0
     let reverse = rnd.Next 2 = 0
     let lengths = if rnd.Next 2 = 0 then null else Array.init batch (fun _ -> rnd.Next(1, steps + 1))
     let inputs =
-        [| yield values rnd [| steps; batch; 4 * size |]
-           yield values rnd [| 4 * size; size |]
-           if bias then yield values rnd [| 4 * size |]
-           yield values rnd [| batch; size |] * 0.5
-           yield values rnd [| batch; size |] * 0.5 |]
+        [| yield values rnd [| steps; batch; gates * size |]
+           yield values rnd [| gates * size; size |]
+           if bias then yield values rnd [| gates * size |]
+           for _ in 1 .. states do yield values rnd [| batch; size |] * 0.5 |]
+    inputs, bias, reverse, lengths
+
+/// The LSTM's case: the op's three results flattened into one vector.
+let private lstmCase (seed: int) =
+    let inputs, bias, reverse, lengths = recurrenceCase 4 2 seed
     let op (t: Tensor[]) =
         let b : Tensor | null = if bias then t.[2] else null
         let struct (o, hn, cn) = Tensor.LstmRecurrence(t.[0], t.[1], b, t.[t.Length - 2], t.[t.Length - 1], reverse, lengths)
@@ -312,18 +317,9 @@ let ``fused LSTM recurrence, second order (its createGraph backward)`` (seed: in
     let inputs, op = lstmCase seed
     secondOrderOf 1e-5 op inputs
 
-/// A random GRU recurrence, drawn as lstmCase draws the LSTM's (3 gate blocks, no cell state).
+/// The GRU's case: its two results flattened into one vector.
 let private gruCase (seed: int) =
-    let rnd = Random seed
-    let steps, batch, size = rnd.Next(1, 5), rnd.Next(1, 4), rnd.Next(1, 4)
-    let bias = rnd.Next 2 = 0
-    let reverse = rnd.Next 2 = 0
-    let lengths = if rnd.Next 2 = 0 then null else Array.init batch (fun _ -> rnd.Next(1, steps + 1))
-    let inputs =
-        [| yield values rnd [| steps; batch; 3 * size |]
-           yield values rnd [| 3 * size; size |]
-           if bias then yield values rnd [| 3 * size |]
-           yield values rnd [| batch; size |] * 0.5 |]
+    let inputs, bias, reverse, lengths = recurrenceCase 3 1 seed
     let op (t: Tensor[]) =
         let b : Tensor | null = if bias then t.[2] else null
         let struct (o, hn) = Tensor.GruRecurrence(t.[0], t.[1], b, t.[t.Length - 1], reverse, lengths)

@@ -189,7 +189,8 @@ public sealed partial class Tensor
                         if (input.VisitMark != mark && (side is null || !side.TryGetValue(input, out si))) continue;
                         if (g is not null)
                         {
-                            long profileStart = BackwardProfile.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                            // an all-inputs node was timed as a whole above
+                            long profileStart = BackwardProfile.Enabled && all is null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                             Tensor? gi;
                             if (!AnomalyMode.MayBeEnabled) gi = all is not null ? all[i] : node.PerInput!(g, t, inputs, i);
                             else

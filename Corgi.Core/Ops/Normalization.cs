@@ -32,7 +32,7 @@ public sealed partial class Tensor
         bool fits = normalizedShape.Length <= Rank;
         for (int i = 0; fits && i < normalizedShape.Length; i++) fits = _shape[Rank - normalizedShape.Length + i] == normalizedShape[i];
         if (!fits)
-            throw new TensorShapeException($"layer_norm: the input of shape {ShapeUtil.Format(_shape)} does not end in the normalized shape {ShapeUtil.Format(normalizedShape)}");
+            throw new TensorShapeException($"layer_norm: the input of shape {ShapeUtil.Format(_shape)} must end in the normalized shape {ShapeUtil.Format(normalizedShape)}");
         foreach (var (p, name) in new[] { (weight, "weight"), (bias, "bias") })
             if (p is not null && !ShapeUtil.SameShape(p._shape, normalizedShape))
                 throw new TensorShapeException(

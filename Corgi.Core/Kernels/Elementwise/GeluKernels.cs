@@ -38,7 +38,7 @@ internal static class GeluKernels
         }
         var xf = ErfKernels.As<T, float>(x);
         var df = ErfKernels.As<T, float>(d);
-        if (SingleSimd)
+        if (FloatLanes.Enabled)
         {
             GeluSingle(xf, df);
             return;
@@ -83,7 +83,7 @@ internal static class GeluKernels
         var gf = ErfKernels.As<T, float>(g);
         var xf = ErfKernels.As<T, float>(x);
         var df = ErfKernels.As<T, float>(d);
-        if (SingleSimd)
+        if (FloatLanes.Enabled)
         {
             GeluBackwardSingle(gf, xf, df);
             return;
@@ -110,9 +110,6 @@ internal static class GeluKernels
         TensorPrimitives.MultiplyAdd(s, 0.5, p, p);
         TensorPrimitives.Multiply(g, p, d);
     }
-
-    /// <summary>Whether the float32 exact form runs in float SIMD lanes (else through the double kernel).</summary>
-    private static bool SingleSimd => FloatLanes.Enabled;
 
     // 2^-100: the exponentials are carried scaled by 2^100 so that nothing goes subnormal before the last product
     private const float Down = 7.8886091e-31f;

@@ -264,7 +264,7 @@ public sealed class MultiheadAttention : ITrainingModeLayer
 /// </example>
 public sealed class TransformerEncoderLayer : ITrainingModeLayer
 {
-    private readonly Linear _linear1, _linear2;
+    private readonly FeedForward _ff;
     private readonly Parameter[] _parameters;
     private readonly Random _random;
 
@@ -290,16 +290,13 @@ public sealed class TransformerEncoderLayer : ITrainingModeLayer
         var dt = dtype ?? Tensor.DefaultDType;
         ModelDim = modelDim;
         DropoutProbability = dropout;
-        Activation = activation ?? Activation.Relu();
         BatchFirst = batchFirst;
         NormFirst = normFirst;
         SelfAttention = new MultiheadAttention(modelDim, numHeads, dropout, bias, batchFirst, null, _random, dt, "self_attn.");
-        var init = new FanInUniformInitializer(_random);
-        _linear1 = new Linear("linear1.", modelDim, dimFeedforward, init, bias, dt);
-        _linear2 = new Linear("linear2.", dimFeedforward, modelDim, init, bias, dt);
+        _ff = new FeedForward(modelDim, dimFeedforward, activation ?? Activation.Relu(), new FanInUniformInitializer(_random), bias, dt);
         Norm1 = new LayerNorm(new[] { modelDim }, layerNormEps, true, bias, dt, "norm1.");
         Norm2 = new LayerNorm(new[] { modelDim }, layerNormEps, true, bias, dt, "norm2.");
-        _parameters = SelfAttention.Parameters.Concat(_linear1.Parameters).Concat(_linear2.Parameters)
+        _parameters = SelfAttention.Parameters.Concat(_ff.Parameters)
             .Concat(Norm1.Parameters).Concat(Norm2.Parameters).ToArray();
     }
 
@@ -310,7 +307,7 @@ public sealed class TransformerEncoderLayer : ITrainingModeLayer
     public double DropoutProbability { get; }
 
     /// <summary>The feed-forward activation.</summary>
-    public Activation Activation { get; }
+    public Activation Activation => _ff.Activation;
 
     /// <summary>Whether input and output are [N, L, E].</summary>
     public bool BatchFirst { get; }
@@ -328,16 +325,16 @@ public sealed class TransformerEncoderLayer : ITrainingModeLayer
     public LayerNorm Norm2 { get; }
 
     /// <summary>linear1.weight [F, E].</summary>
-    public Parameter Linear1Weight => _linear1.Weight;
+    public Parameter Linear1Weight => _ff.Linear1.Weight;
 
     /// <summary>linear1.bias [F], or null.</summary>
-    public Parameter? Linear1Bias => _linear1.Bias;
+    public Parameter? Linear1Bias => _ff.Linear1.Bias;
 
     /// <summary>linear2.weight [E, F].</summary>
-    public Parameter Linear2Weight => _linear2.Weight;
+    public Parameter Linear2Weight => _ff.Linear2.Weight;
 
     /// <summary>linear2.bias [E], or null.</summary>
-    public Parameter? Linear2Bias => _linear2.Bias;
+    public Parameter? Linear2Bias => _ff.Linear2.Bias;
 
     /// <inheritdoc/>
     public bool Training
@@ -362,7 +359,7 @@ public sealed class TransformerEncoderLayer : ITrainingModeLayer
     {
         ArgumentNullException.ThrowIfNull(src);
         Tensor Sa(Tensor x) => Drop(SelfAttention.Forward(x, x, x, srcKeyPaddingMask, srcMask, isCausal).Output);
-        Tensor Ff(Tensor x) => Drop(_linear2.Apply(Drop(Activation.Apply(_linear1.Apply(x)))));
+        Tensor Ff(Tensor x) => Drop(_ff.Apply(x, Drop));
         var y = src;
         if (NormFirst)
         {

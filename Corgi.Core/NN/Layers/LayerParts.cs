@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace Corgi.NN;
 
@@ -52,6 +54,30 @@ internal sealed class Linear
     public Parameter[] Parameters => Bias is null ? new[] { Weight } : new[] { Weight, Bias };
 
     public Tensor Apply(Tensor x) => x.MatMul(Weight.Value, transposeOther: true, bias: Bias?.Value);
+}
+
+/// <summary>
+/// A transformer layer's feed-forward block, linear2(dropout(activation(linear1(x)))), with PyTorch's parameter names
+/// (linear1.*, linear2.*): shared by the encoder and decoder layers, which own the dropout.
+/// </summary>
+internal sealed class FeedForward
+{
+    public FeedForward(int modelDim, int dimFeedforward, Activation activation, Initializer init, bool bias, DType dtype)
+    {
+        Activation = activation;
+        Linear1 = new Linear("linear1.", modelDim, dimFeedforward, init, bias, dtype);
+        Linear2 = new Linear("linear2.", dimFeedforward, modelDim, init, bias, dtype);
+    }
+
+    public Activation Activation { get; }
+    public Linear Linear1 { get; }
+    public Linear Linear2 { get; }
+
+    /// <summary>linear1's parameters, then linear2's.</summary>
+    public IEnumerable<Parameter> Parameters => Linear1.Parameters.Concat(Linear2.Parameters);
+
+    /// <summary>linear2(drop(activation(linear1(x)))).</summary>
+    public Tensor Apply(Tensor x, Func<Tensor, Tensor> drop) => Linear2.Apply(drop(Activation.Apply(Linear1.Apply(x))));
 }
 
 internal static class LayerChecks

@@ -82,7 +82,6 @@ public sealed class LayerNorm : ILayer
     public Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        LayerChecks.TrailingDims("layer_norm", input, _normalizedShape);
         return input.LayerNorm(_normalizedShape, Weight?.Value, Bias?.Value, Eps);
     }
 

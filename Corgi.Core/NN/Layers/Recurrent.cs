@@ -323,7 +323,9 @@ public abstract class RecurrentLayer : ITrainingModeLayer
         var dtype = _cells[0].WeightHH.Value.DType;
         CheckState(h0, "initial hidden state", n, input);
         CheckState(c0, "initial cell state", n, input);
-        var (keep, drop) = Masks(lengths, steps, n, dtype, input);
+        var running = CheckLengths(lengths, steps, n, input);
+        // the LSTM and GRU take the lengths into their fused recurrence; the Elman RNN's steps apply masks
+        var (keep, drop) = this is Rnn ? Masks(running, steps, n, dtype) : (null, null);
         bool lstm = this is Lstm;
         var hs = new Tensor[_cells.Length];
         var cs = new Tensor[_cells.Length];
@@ -341,7 +343,7 @@ public abstract class RecurrentLayer : ITrainingModeLayer
                 if (cell is LstmCell lstmCell)
                 {
                     // one fused op over the whole sequence (lengths included)
-                    var run = lstmCell.Recurrence(gi, hidden, state!, k == 1, lengths);
+                    var run = lstmCell.Recurrence(gi, hidden, state!, k == 1, running);
                     outs[k] = run.Output;
                     hs[idx] = run.Hidden;
                     cs[idx] = run.Cell;
@@ -349,7 +351,7 @@ public abstract class RecurrentLayer : ITrainingModeLayer
                 }
                 if (cell is GruCell gruCell)
                 {
-                    var run = gruCell.Recurrence(gi, hidden, k == 1, lengths);
+                    var run = gruCell.Recurrence(gi, hidden, k == 1, running);
                     outs[k] = run.Output;
                     hs[idx] = run.Hidden;
                     continue;
@@ -392,16 +394,22 @@ public abstract class RecurrentLayer : ITrainingModeLayer
                 $"{_kind}: the {name} of shape {LayerChecks.Shape(state)} must be [{layers}, {n}, {HiddenSize}] for the input of shape {LayerChecks.Shape(input)}");
     }
 
-    /// <summary>Per step, [N, 1] masks of the sequences still running (1) and of those past their length (1); null when all run to the end.</summary>
-    private (Tensor[]? Keep, Tensor[]? Drop) Masks(int[]? lengths, int steps, int n, DType dtype, Tensor input)
+    /// <summary>Checks the lengths against the batch and the steps; null when there are none or every sequence runs to the end.</summary>
+    private int[]? CheckLengths(int[]? lengths, int steps, int n, Tensor input)
     {
-        if (lengths is null) return (null, null);
+        if (lengths is null) return null;
         if (lengths.Length != n)
             throw new ArgumentException($"{_kind}: {lengths.Length} lengths for a batch of {n} (input of shape {LayerChecks.Shape(input)})", nameof(lengths));
         foreach (int len in lengths)
             if (len < 1 || len > steps)
                 throw new ArgumentOutOfRangeException(nameof(lengths), $"{_kind}: a length of {len} is outside [1, {steps}] for the input of shape {LayerChecks.Shape(input)}");
-        if (lengths.All(len => len == steps)) return (null, null);
+        return lengths.All(len => len == steps) ? null : lengths;
+    }
+
+    /// <summary>Per step, [N, 1] masks of the sequences still running (1) and of those past their length (1); null without lengths.</summary>
+    private static (Tensor[]? Keep, Tensor[]? Drop) Masks(int[]? lengths, int steps, int n, DType dtype)
+    {
+        if (lengths is null) return (null, null);
         var keep = new Tensor[steps];
         var drop = new Tensor[steps];
         for (int t = 0; t < steps; t++)

@@ -19,7 +19,7 @@ namespace Corgi.NN;
 /// </example>
 public sealed class TransformerDecoderLayer : ITrainingModeLayer
 {
-    private readonly Linear _linear1, _linear2;
+    private readonly FeedForward _ff;
     private readonly Parameter[] _parameters;
     private readonly Random _random;
 
@@ -45,19 +45,16 @@ public sealed class TransformerDecoderLayer : ITrainingModeLayer
         var dt = dtype ?? Tensor.DefaultDType;
         ModelDim = modelDim;
         DropoutProbability = dropout;
-        Activation = activation ?? Activation.Relu();
         BatchFirst = batchFirst;
         NormFirst = normFirst;
         SelfAttention = new MultiheadAttention(modelDim, numHeads, dropout, bias, batchFirst, null, _random, dt, "self_attn.");
         CrossAttention = new MultiheadAttention(modelDim, numHeads, dropout, bias, batchFirst, null, _random, dt, "multihead_attn.");
-        var init = new FanInUniformInitializer(_random);
-        _linear1 = new Linear("linear1.", modelDim, dimFeedforward, init, bias, dt);
-        _linear2 = new Linear("linear2.", dimFeedforward, modelDim, init, bias, dt);
+        _ff = new FeedForward(modelDim, dimFeedforward, activation ?? Activation.Relu(), new FanInUniformInitializer(_random), bias, dt);
         Norm1 = new LayerNorm(new[] { modelDim }, layerNormEps, true, bias, dt, "norm1.");
         Norm2 = new LayerNorm(new[] { modelDim }, layerNormEps, true, bias, dt, "norm2.");
         Norm3 = new LayerNorm(new[] { modelDim }, layerNormEps, true, bias, dt, "norm3.");
         // PyTorch's order of named_parameters
-        _parameters = SelfAttention.Parameters.Concat(CrossAttention.Parameters).Concat(_linear1.Parameters).Concat(_linear2.Parameters)
+        _parameters = SelfAttention.Parameters.Concat(CrossAttention.Parameters).Concat(_ff.Parameters)
             .Concat(Norm1.Parameters).Concat(Norm2.Parameters).Concat(Norm3.Parameters).ToArray();
     }
 
@@ -68,7 +65,7 @@ public sealed class TransformerDecoderLayer : ITrainingModeLayer
     public double DropoutProbability { get; }
 
     /// <summary>The feed-forward activation.</summary>
-    public Activation Activation { get; }
+    public Activation Activation => _ff.Activation;
 
     /// <summary>Whether target, memory and output are [N, L, E].</summary>
     public bool BatchFirst { get; }
@@ -92,16 +89,16 @@ public sealed class TransformerDecoderLayer : ITrainingModeLayer
     public LayerNorm Norm3 { get; }
 
     /// <summary>linear1.weight [F, E].</summary>
-    public Parameter Linear1Weight => _linear1.Weight;
+    public Parameter Linear1Weight => _ff.Linear1.Weight;
 
     /// <summary>linear1.bias [F], or null.</summary>
-    public Parameter? Linear1Bias => _linear1.Bias;
+    public Parameter? Linear1Bias => _ff.Linear1.Bias;
 
     /// <summary>linear2.weight [E, F].</summary>
-    public Parameter Linear2Weight => _linear2.Weight;
+    public Parameter Linear2Weight => _ff.Linear2.Weight;
 
     /// <summary>linear2.bias [E], or null.</summary>
-    public Parameter? Linear2Bias => _linear2.Bias;
+    public Parameter? Linear2Bias => _ff.Linear2.Bias;
 
     /// <inheritdoc/>
     public bool Training
@@ -140,7 +137,7 @@ public sealed class TransformerDecoderLayer : ITrainingModeLayer
         ArgumentNullException.ThrowIfNull(memory);
         Tensor Sa(Tensor x) => Drop(SelfAttention.Forward(x, x, x, tgtKeyPaddingMask, tgtMask, tgtIsCausal).Output);
         Tensor Ca(Tensor x) => Drop(CrossAttention.Forward(x, memory, memory, memoryKeyPaddingMask, memoryMask, memoryIsCausal).Output);
-        Tensor Ff(Tensor x) => Drop(_linear2.Apply(Drop(Activation.Apply(_linear1.Apply(x)))));
+        Tensor Ff(Tensor x) => Drop(_ff.Apply(x, Drop));
         var y = tgt;
         if (NormFirst)
         {

@@ -97,22 +97,33 @@ public class RecurrenceTests
             Tensor.RandomNormal(new[] { batch, size }, 5, dtype: dtype),
         };
         if (!bias) inputs = new[] { inputs[0], inputs[1], inputs[3], inputs[4] };
-        var weights = Tensor.RandomNormal(new[] { (steps + 2) * batch * size }, 6, dtype: dtype);
+        FusedMatchesDefinition(inputs, 6, dtype, xs =>
+        {
+            var (o, h, c) = Tensor.LstmRecurrence(xs[0], xs[1], bias ? xs[2] : null, xs[^2], xs[^1], reverse, lengths);
+            return Tensor.Concat(new[] { o, h.Unsqueeze(0), c.Unsqueeze(0) }, 0);
+        }, xs => Tensor.LstmRecurrenceComposite(xs, steps, batch, size, reverse, lengths));
+    }
 
-        Tensor Loss(Tensor packed) => (packed.Flatten() * weights).Sum();
-        var fused = Array.ConvertAll(inputs, x => x.Detach().Tracked());
-        var (o, h, c) = Tensor.LstmRecurrence(fused[0], fused[1], bias ? fused[2] : null, fused[^2], fused[^1], reverse, lengths);
-        var packed = Tensor.Concat(new[] { o, h.Unsqueeze(0), c.Unsqueeze(0) }, 0);
+    /// <summary>
+    /// sum(w · packed result) through a fused recurrence and through its tensor-op definition, each on fresh leaves with
+    /// the inputs' values: the values and every input's gradient agree.
+    /// </summary>
+    private static void FusedMatchesDefinition(Tensor[] inputs, int seed, DType dtype, Func<Tensor[], Tensor> fused, Func<Tensor[], Tensor> definition)
+    {
+        var fusedLeaves = Array.ConvertAll(inputs, x => x.Detach().Tracked());
+        var packed = fused(fusedLeaves);
+        var weights = Tensor.RandomNormal(new[] { packed.Count }, seed, dtype: dtype);
+        Tensor Loss(Tensor p) => (p.Flatten() * weights).Sum();
         Loss(packed).Backward();
 
         var plain = Array.ConvertAll(inputs, x => x.Detach().Tracked());
-        var reference = Tensor.LstmRecurrenceComposite(plain, steps, batch, size, reverse, lengths);
+        var reference = definition(plain);
         Loss(reference).Backward();
 
         // the same arithmetic up to the order of a few sums (bias before the product, the weight gradient as one GEMM)
         double tol = dtype == DType.Float32 ? 1e-5 : 1e-13;
         Close(reference.ToArray(), packed, tol);
-        for (int i = 0; i < inputs.Length; i++) Close(plain[i].Gradient!.ToArray(), fused[i].Gradient!, tol);
+        for (int i = 0; i < inputs.Length; i++) Close(plain[i].Gradient!.ToArray(), fusedLeaves[i].Gradient!, tol);
     }
 
     [Theory]
@@ -203,21 +214,11 @@ public class RecurrenceTests
             Tensor.RandomNormal(new[] { batch, size }, 24, dtype: dtype),
         };
         if (!bias) inputs = new[] { inputs[0], inputs[1], inputs[3] };
-        var weights = Tensor.RandomNormal(new[] { (steps + 1) * batch * size }, 25, dtype: dtype);
-
-        Tensor Loss(Tensor packed) => (packed.Flatten() * weights).Sum();
-        var fused = Array.ConvertAll(inputs, x => x.Detach().Tracked());
-        var (o, h) = Tensor.GruRecurrence(fused[0], fused[1], bias ? fused[2] : null, fused[^1], reverse, lengths);
-        var packed = Tensor.Concat(new[] { o, h.Unsqueeze(0) }, 0);
-        Loss(packed).Backward();
-
-        var plain = Array.ConvertAll(inputs, x => x.Detach().Tracked());
-        var reference = Tensor.GruRecurrenceComposite(plain, steps, batch, size, reverse, lengths);
-        Loss(reference).Backward();
-
-        double tol = dtype == DType.Float32 ? 1e-5 : 1e-13;
-        Close(reference.ToArray(), packed, tol);
-        for (int i = 0; i < inputs.Length; i++) Close(plain[i].Gradient!.ToArray(), fused[i].Gradient!, tol);
+        FusedMatchesDefinition(inputs, 25, dtype, xs =>
+        {
+            var (o, h) = Tensor.GruRecurrence(xs[0], xs[1], bias ? xs[2] : null, xs[^1], reverse, lengths);
+            return Tensor.Concat(new[] { o, h.Unsqueeze(0) }, 0);
+        }, xs => Tensor.GruRecurrenceComposite(xs, steps, batch, size, reverse, lengths));
     }
 
     [Theory]
