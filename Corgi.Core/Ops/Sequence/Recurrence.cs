@@ -1,5 +1,4 @@
 using System;
-using Corgi.Autodiff;
 using Corgi.Kernels;
 
 namespace Corgi;
